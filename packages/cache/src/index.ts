@@ -1,0 +1,2 @@
+// @tspack/cache: Content-addressed on-disk cache for wheels
+export {};

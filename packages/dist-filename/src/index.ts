@@ -1,0 +1,2 @@
+// @tspack/dist-filename: Wheel and sdist filenames, normalized package names
+export {};

@@ -1,0 +1,67 @@
+/**
+ * Every error tspack raises carries one of these stable codes. Callers match on the code, never on
+ * the message text. docs/errors.md has one row per code. Add codes; never rename or reuse one.
+ */
+export const ERROR_CODES = {
+  /** Bad command-line usage: unknown flag, missing value, conflicting flags. */
+  USAGE: "TSPACK_USAGE",
+  /** A file tspack needs (pyproject.toml, uv.lock, requirements.txt) is missing or unreadable. */
+  FILE_NOT_FOUND: "TSPACK_FILE_NOT_FOUND",
+  /** TOML syntax error in uv.lock or pyproject.toml (has line/column). */
+  TOML_SYNTAX: "TSPACK_TOML_SYNTAX",
+  /** uv.lock is valid TOML but does not match the lock schema (has a dotted path). */
+  LOCK_INVALID: "TSPACK_LOCK_INVALID",
+  /** uv.lock has a newer major `version` than tspack understands. */
+  LOCK_VERSION_UNSUPPORTED: "TSPACK_LOCK_VERSION_UNSUPPORTED",
+  /** pyproject.toml is invalid for tspack's purposes. */
+  PYPROJECT_INVALID: "TSPACK_PYPROJECT_INVALID",
+  /** PEP 440 version or specifier that cannot be parsed. */
+  VERSION_INVALID: "TSPACK_VERSION_INVALID",
+  /** PEP 508 marker or requirement syntax error (has a caret). */
+  MARKER_SYNTAX: "TSPACK_MARKER_SYNTAX",
+  /** A wheel or sdist filename that is not valid. */
+  FILENAME_INVALID: "TSPACK_FILENAME_INVALID",
+  /** A target (platform, python, runtime, arch) that tspack cannot express. */
+  TARGET_INVALID: "TSPACK_TARGET_INVALID",
+  /** Selection asked for something the lock does not have (package, extra, group). */
+  SELECTION_INVALID: "TSPACK_SELECTION_INVALID",
+  /** One or more packages have no wheel for the target. */
+  NO_COMPATIBLE_WHEEL: "TSPACK_NO_COMPATIBLE_WHEEL",
+  /** requirements.txt input that cannot be parsed. */
+  REQUIREMENTS_INVALID: "TSPACK_REQUIREMENTS_INVALID",
+  /** A wheel archive or its metadata is invalid (dist-info, WHEEL, METADATA, zip structure). */
+  WHEEL_INVALID: "TSPACK_WHEEL_INVALID",
+  /** A zip entry path would escape the destination, or is otherwise unsafe. */
+  UNSAFE_PATH: "TSPACK_UNSAFE_PATH",
+  /** A zip archive is malformed (bad CRC, sizes, unsupported method, zip bomb). */
+  ZIP_INVALID: "TSPACK_ZIP_INVALID",
+  /** RECORD does not agree with the wheel's files. */
+  RECORD_MISMATCH: "TSPACK_RECORD_MISMATCH",
+  /** Downloaded bytes do not match the hash (or size) recorded in the lock. */
+  INTEGRITY_MISMATCH: "TSPACK_INTEGRITY_MISMATCH",
+  /** The server answered with an HTTP error status. */
+  HTTP_STATUS: "TSPACK_HTTP_STATUS",
+  /** Connection, timeout or truncated body after all retries. */
+  NETWORK: "TSPACK_NETWORK",
+  /** A file is needed but --offline forbids the network. */
+  OFFLINE: "TSPACK_OFFLINE",
+  /** A file in the lock has no hash and --require-hashes is set. */
+  HASH_REQUIRED: "TSPACK_HASH_REQUIRED",
+  /** A cache entry is corrupt or the cache directory is unusable. */
+  CACHE_CORRUPT: "TSPACK_CACHE_CORRUPT",
+  /** An install could not be written (I/O, conflicting layout, bad target dir). */
+  INSTALL_FAILED: "TSPACK_INSTALL_FAILED",
+  /** A workspace member or project cannot be built natively (C extensions, custom hooks). */
+  BUILD_UNSUPPORTED: "TSPACK_BUILD_UNSUPPORTED",
+  /** The artifacts exceed the Lambda size limit. */
+  SIZE_LIMIT: "TSPACK_SIZE_LIMIT",
+  /** An external tool (python for --compile-bytecode) failed or is the wrong version. */
+  TOOL_FAILED: "TSPACK_TOOL_FAILED",
+  /** The operation was aborted through an AbortSignal. */
+  ABORTED: "TSPACK_ABORTED",
+  /** A bug in tspack: please report it. */
+  INTERNAL: "TSPACK_INTERNAL",
+} as const;
+
+/** The string-literal union of every stable code. */
+export type TspackErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

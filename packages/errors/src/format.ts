@@ -1,0 +1,35 @@
+/**
+ * Formatters shared by every parser so syntax errors look the same everywhere.
+ */
+
+/** `source` with a caret under `column` (0-based), for one-line inputs such as markers. */
+export function formatCaret(source: string, column: number, width = 1): string {
+  const col = Math.max(0, Math.min(column, source.length));
+  return `${source}\n${" ".repeat(col)}${"^".repeat(Math.max(1, width))}`;
+}
+
+/**
+ * A multi-line source excerpt: the offending line prefixed by its 1-based line number and a caret
+ * under the 1-based `column`.
+ */
+export function formatSourceExcerpt(text: string, line: number, column: number): string {
+  const lines = text.split(/\r?\n/);
+  const src = lines[line - 1] ?? "";
+  const gutter = `${line} | `;
+  return `${gutter}${src}\n${" ".repeat(gutter.length + Math.max(0, column - 1))}^`;
+}
+
+/** A dotted path such as `package[12].wheels[3].hash` from path segments. */
+export function formatPath(segments: ReadonlyArray<string | number>): string {
+  let out = "";
+  for (const s of segments) {
+    if (typeof s === "number") out += `[${s}]`;
+    else out += out === "" ? s : `.${s}`;
+  }
+  return out;
+}
+
+/** Removes `user:password@` from a URL for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, "$1****@");
+}

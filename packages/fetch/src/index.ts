@@ -1,0 +1,2 @@
+// @tspack/fetch: Parallel verified downloads into the cache
+export {};

@@ -1,0 +1,2 @@
+// @tspack/installer: Applies wheel install plans to disk (--target/--prefix), link modes
+export {};

@@ -1,0 +1,2 @@
+// @tspack/project: Reads pyproject.toml, collects the project's own code, builds pure-Python workspace members natively
+export {};

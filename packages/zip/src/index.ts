@@ -1,0 +1,2 @@
+// @tspack/zip: Zip reader and deterministic zip writer over bytes
+export {};
