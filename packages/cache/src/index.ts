@@ -1,2 +1,20 @@
-// @tspack/cache: Content-addressed on-disk cache for wheels
-export {};
+// @tspack/cache: content-addressed on-disk cache for wheels (internal, unstable). See docs/cache.md.
+export { type CleanCacheResult, cleanCache } from "./clean-cache.js";
+export { hasEntry } from "./has-entry.js";
+export { type FileDigest, hashFile } from "./hash-file.js";
+export { CACHEDIR_TAG, initCache } from "./init-cache.js";
+export {
+  cachePathFor,
+  isSha256Hex,
+  KNOWN_ROOT_ENTRIES,
+  TMP_DIR,
+  tempDirFor,
+  UNPACKED_BUCKET,
+  unpackedDirFor,
+  WHEELS_BUCKET,
+} from "./layout.js";
+export { type PruneCacheOptions, type PruneCacheResult, pruneCache } from "./prune-cache.js";
+export { type PublishDirectoryOutcome, publishDirectory, publishFile } from "./publish.js";
+export { type ResolveCacheDirOptions, resolveCacheDir } from "./resolve-cache-dir.js";
+export { createTempPath } from "./temp-path.js";
+export { type BadCacheEntry, type VerifyCacheOptions, type VerifyCacheResult, verifyCache } from "./verify-cache.js";

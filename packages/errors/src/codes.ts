@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   UNSAFE_PATH: "TSPACK_UNSAFE_PATH",
   /** A zip archive is malformed (bad CRC, sizes, unsupported method, zip bomb). */
   ZIP_INVALID: "TSPACK_ZIP_INVALID",
+  /** Entries given to the zip writer are invalid (duplicate path, file/directory clash, bad mode or mtime). */
+  ZIP_INPUT_INVALID: "TSPACK_ZIP_INPUT_INVALID",
   /** RECORD does not agree with the wheel's files. */
   RECORD_MISMATCH: "TSPACK_RECORD_MISMATCH",
   /** Downloaded bytes do not match the hash (or size) recorded in the lock. */

@@ -5,6 +5,7 @@
 /** CPU architecture as Python's platform tags spell it. Lambda's `arm64` is `aarch64`. */
 export type Arch = "x86_64" | "aarch64";
 
+/** The interpreter and platform wheels are chosen for (uv's `--python` + `--python-platform`). */
 export interface Target {
   /** Only CPython is supported (Lambda runs CPython). */
   implementation: "cpython";
@@ -18,3 +19,16 @@ export interface Target {
   /** Free-threaded build (`cp313t`); false for Lambda. */
   freeThreaded: boolean;
 }
+
+/**
+ * The conservative default of uv's AWS Lambda guide: CPython 3.13 on `x86_64-manylinux2014`
+ * (glibc 2.17), GIL build.
+ */
+export const DEFAULT_TARGET: Target = Object.freeze({
+  implementation: "cpython",
+  pythonFullVersion: "3.13.0",
+  python: Object.freeze([3, 13] as const),
+  arch: "x86_64",
+  glibc: Object.freeze([2, 17] as const),
+  freeThreaded: false,
+});

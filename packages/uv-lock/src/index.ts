@@ -1,4 +1,10 @@
 // @tspack/uv-lock: uv.lock → validated typed data.
+export {
+  KNOWN_LOCK_REVISION,
+  type ParseUvLockOptions,
+  parseUvLock,
+  SUPPORTED_LOCK_VERSION,
+} from "./parse-uv-lock.js";
 export type {
   Lock,
   LockConflictItem,

@@ -16,7 +16,13 @@ export interface LockHash {
 
 /** Where a package comes from. `kind` follows uv's Source enum order (the sort order). */
 export type LockSource =
-  | { kind: "registry" /** index URL, or a path for a local (find-links style) index */; url: string }
+  | {
+      kind: "registry";
+      /** Index URL, or a path for a local (find-links style) index. */
+      url: string;
+      /** True when `url` is a filesystem path (no URL scheme), relative to the workspace root. */
+      local?: boolean;
+    }
   | {
       kind: "git";
       /** The lock's URL string as written (query + `#<commit>` fragment). */

@@ -1,2 +1,38 @@
-// @tspack/wheel: Wheel metadata, RECORD, entry points and the pure install plan for --target/--prefix
-export {};
+// @tspack/wheel: wheel metadata, RECORD, entry points and the pure install plan for --target/--prefix.
+export { compareUtf8 } from "./byte-order.js";
+export { crc32 } from "./crc32.js";
+export { type EmailHeaders, headerValue, headerValues, parseEmailHeaders } from "./email-headers.js";
+export { checkEntryName, normalizeEntryName, type UnsafeNameReason } from "./entry-path.js";
+export { type EntryPointScript, type EntryPoints, parseEntryPoints, parseScriptValue } from "./entry-points.js";
+export { defaultInterpreterPath, formatShebang, scriptLauncher } from "./launcher.js";
+export {
+  type InstallConflict,
+  type MergedInstallPlan,
+  mergeInstallPlans,
+  type OwnedInstallOp,
+  planOwner,
+} from "./merge.js";
+export { parseMetadata, type WheelMetadata } from "./metadata.js";
+export { normalizeName, splitWheelFilename } from "./names.js";
+export {
+  type EntryOp,
+  findFileDirClash,
+  type GeneratedOp,
+  type InstallOp,
+  type PlanWheelInput,
+  planWheelInstall,
+  type WheelInstallPlan,
+} from "./plan.js";
+export { compareRecordRows, formatRecord, parseRecord, type RecordRow } from "./record.js";
+export { type InstallLayout, joinPosix, relativePosix, type SchemePaths, schemePaths } from "./scheme.js";
+export { base64UrlNoPad, recordDigest, sha256 } from "./sha256.js";
+export { validateWheelEntries, type WheelFileEntry } from "./validate.js";
+export { canonicalVersion, versionsMatch } from "./version-match.js";
+export { parseWheelFile, type WheelFile } from "./wheel-file.js";
+export {
+  entryFileMode,
+  entryUnixMode,
+  type FileMode,
+  isSymlinkEntry,
+  type WheelZipEntry,
+} from "./wheel-zip-entry.js";

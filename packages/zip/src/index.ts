@@ -1,2 +1,15 @@
-// @tspack/zip: Zip reader and deterministic zip writer over bytes
-export {};
+// @tspack/zip: zip reader and deterministic zip writer over bytes (pure: no node:*).
+export { decodeCp437 } from "./cp437.js";
+export { crc32 } from "./crc32.js";
+export type { DosDateTime } from "./dos-time.js";
+export { DOS_EPOCH_SECONDS, toDosDateTime } from "./dos-time.js";
+export type { EntryDataOptions } from "./entry-data.js";
+export { getEntryData } from "./entry-data.js";
+export type { InflateEntryOptions, VerifyEntryOptions } from "./inflate-entry.js";
+export { inflateEntry, verifyEntry } from "./inflate-entry.js";
+export type { ReadZipOptions } from "./read-zip-entries.js";
+export { readZipEntries } from "./read-zip-entries.js";
+export type { ZipInputEntry, ZipRawData, ZipWriteOptions } from "./write-zip.js";
+export { writeZip, zipChunks } from "./write-zip.js";
+export type { ZipEntry } from "./zip-entry.js";
+export { assertZipPath } from "./zip-path.js";

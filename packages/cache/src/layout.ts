@@ -1,0 +1,50 @@
+import { join } from "node:path";
+import { TspackError } from "@tspack/errors";
+
+/** Version of the downloaded-wheel bucket. Bump when the entry format changes (see docs/cache.md). */
+export const WHEELS_BUCKET = "wheels-v1";
+/** Version of the unpacked-wheel bucket (owned by the installer). */
+export const UNPACKED_BUCKET = "unpacked-v1";
+/** Directory for in-progress writes; on the cache's filesystem so that publishing is a rename. */
+export const TMP_DIR = "tmp";
+/** Every top-level name a current tspack writes into the cache root. Anything else is pruned. */
+export const KNOWN_ROOT_ENTRIES: readonly string[] = [
+  ".gitignore",
+  "CACHEDIR.TAG",
+  TMP_DIR,
+  UNPACKED_BUCKET,
+  WHEELS_BUCKET,
+];
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+/** True for a lowercase 64-digit hex sha256. */
+export function isSha256Hex(value: string): boolean {
+  return SHA256_RE.test(value);
+}
+
+function checkSha(sha256hex: string): string {
+  if (!isSha256Hex(sha256hex)) {
+    throw new TspackError("TSPACK_INTERNAL", `The sha256 "${sha256hex}" is invalid: expected 64 lowercase hex digits`);
+  }
+  return sha256hex;
+}
+
+/**
+ * The content-addressed path of a downloaded file: `<root>/wheels-v1/sha256/ab/cdef…` (2-char fan-out,
+ * then the remaining 62 hex digits; no filename, so the same bytes are stored once whatever their URL).
+ */
+export function cachePathFor(cacheRoot: string, sha256hex: string): string {
+  const sha = checkSha(sha256hex);
+  return join(cacheRoot, WHEELS_BUCKET, "sha256", sha.slice(0, 2), sha.slice(2));
+}
+
+/** The directory where the installer keeps the unpacked tree of the wheel with this sha256. */
+export function unpackedDirFor(cacheRoot: string, sha256hex: string): string {
+  return join(cacheRoot, UNPACKED_BUCKET, checkSha(sha256hex));
+}
+
+/** The cache's temp directory (`<root>/tmp`). */
+export function tempDirFor(cacheRoot: string): string {
+  return join(cacheRoot, TMP_DIR);
+}

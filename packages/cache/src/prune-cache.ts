@@ -1,0 +1,63 @@
+import { readdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { isSha256Hex, KNOWN_ROOT_ENTRIES, TMP_DIR, WHEELS_BUCKET } from "./layout.js";
+
+/** Options of {@link pruneCache}. */
+export interface PruneCacheOptions {
+  /** Temp files and directories older than this are removed (default 60 minutes). */
+  tempOlderThanMinutes?: number;
+  /** Clock for tests (default `Date.now()`). */
+  now?: number;
+}
+
+/** What {@link pruneCache} removed, as sorted paths relative to the cache root (`/`-separated). */
+export interface PruneCacheResult {
+  removed: string[];
+}
+
+async function listDir(path: string): Promise<string[]> {
+  try {
+    return (await readdir(path)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+    throw e;
+  }
+}
+
+/**
+ * `tspack cache prune`: removes temp entries older than N minutes (leftovers of killed processes;
+ * recent ones may belong to a running tspack), unknown or outdated buckets (e.g. `wheels-v0`), and
+ * misnamed files inside `wheels-v1/`. Never touches valid entries.
+ */
+export async function pruneCache(cacheRoot: string, options: PruneCacheOptions = {}): Promise<PruneCacheResult> {
+  const cutoff = (options.now ?? Date.now()) - (options.tempOlderThanMinutes ?? 60) * 60_000;
+  const removed: string[] = [];
+  const remove = async (rel: string): Promise<void> => {
+    await rm(join(cacheRoot, rel), { recursive: true, force: true });
+    removed.push(rel);
+  };
+  for (const name of await listDir(cacheRoot)) {
+    if (!KNOWN_ROOT_ENTRIES.includes(name)) await remove(name);
+  }
+  for (const name of await listDir(join(cacheRoot, TMP_DIR))) {
+    const st = await stat(join(cacheRoot, TMP_DIR, name)).catch(() => undefined);
+    if (st !== undefined && st.mtimeMs < cutoff) await remove(`${TMP_DIR}/${name}`);
+  }
+  for (const algo of await listDir(join(cacheRoot, WHEELS_BUCKET))) {
+    if (algo !== "sha256") {
+      await remove(`${WHEELS_BUCKET}/${algo}`);
+      continue;
+    }
+    for (const fan of await listDir(join(cacheRoot, WHEELS_BUCKET, algo))) {
+      const fanRel = `${WHEELS_BUCKET}/${algo}/${fan}`;
+      if (!/^[0-9a-f]{2}$/.test(fan)) {
+        await remove(fanRel);
+        continue;
+      }
+      for (const rest of await listDir(join(cacheRoot, fanRel))) {
+        if (!isSha256Hex(fan + rest)) await remove(`${fanRel}/${rest}`);
+      }
+    }
+  }
+  return { removed: removed.sort() };
+}

@@ -1,0 +1,24 @@
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { tempDirFor } from "./layout.js";
+
+const madeTempDirs = new Set<string>();
+
+/**
+ * A fresh, unique path in `<root>/tmp/` (pid + random suffix, so processes never collide). Creates
+ * the temp directory; the caller creates the file (use flag `wx`) or directory at the path.
+ */
+export async function createTempPath(cacheRoot: string, suffix = ".part"): Promise<string> {
+  const dir = tempDirFor(cacheRoot);
+  if (!madeTempDirs.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    madeTempDirs.add(dir);
+  }
+  return join(dir, `${process.pid}-${randomBytes(8).toString("hex")}${suffix}`);
+}
+
+/** Forgets that temp directories were created (they may have been deleted by `cleanCache`). */
+export function forgetTempDirs(): void {
+  madeTempDirs.clear();
+}

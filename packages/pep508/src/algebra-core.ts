@@ -1,0 +1,401 @@
+/**
+ * A TypeScript port of uv's marker algebra (`crates/uv-pep508/src/marker/algebra.rs`): a reduced,
+ * ordered algebraic decision diagram with complemented edges, interned globally so that equivalent
+ * markers get the same node id. Versions are release-only with trailing zeros trimmed (like uv's
+ * `only_release_trimmed`), strings compare by code point.
+ */
+import {
+  type Bound,
+  boundingRange,
+  canConjoin,
+  compareStart,
+  complement,
+  type Domain,
+  fromBounds,
+  intersection,
+  isDisjoint,
+  type Ranges,
+  rangesKey,
+  union,
+  unbounded,
+} from "./ranges.js";
+
+/** A trimmed release-only version (`[3, 12]`). */
+export type Release = readonly number[];
+
+/** Ordering of release tuples (zero padded). */
+export function compareRelease(a: Release, b: Release): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Code point order (Rust `str` order). */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done === true) return y.done === true ? 0 : -1;
+    if (y.done === true) return 1;
+    const d = (x.value.codePointAt(0) ?? 0) - (y.value.codePointAt(0) ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+}
+
+/** The version domain. */
+export const VERSIONS: Domain<Release> = { cmp: compareRelease, key: (v) => v.join(".") };
+/** The string domain. */
+export const STRINGS: Domain<string> = { cmp: compareCodePoints, key: (v) => JSON.stringify(v) };
+
+/** uv's `CanonicalMarkerValueString` order (also the decision-diagram variable order). */
+export const CANONICAL_STRING_KEYS = [
+  "os_name",
+  "sys_platform",
+  "platform_system",
+  "platform_machine",
+  "platform_python_implementation",
+  "platform_release",
+  "platform_version",
+  "implementation_name",
+] as const;
+/** A canonical string key. */
+export type StringKey = (typeof CANONICAL_STRING_KEYS)[number];
+/** uv's `CanonicalMarkerValueVersion` order. */
+export const VERSION_KEYS = ["implementation_version", "python_full_version"] as const;
+/** A canonical version key. */
+export type VersionKey = (typeof VERSION_KEYS)[number];
+/** The list keys. */
+export type ListKey = "extras" | "dependency_groups";
+
+/** Variable categories in uv's `enum Variable` order. */
+export const CAT = { STRING: 0, VERSION: 1, IN: 2, CONTAINS: 3, EXTRA: 4, LIST: 5 } as const;
+
+/** A decision variable. `key` indexes CANONICAL_STRING_KEYS / VERSION_KEYS / list keys. */
+export interface Variable {
+  readonly cat: number;
+  readonly key: number;
+  readonly value: string;
+  readonly id: string;
+}
+
+/** Creates a variable. */
+export function variable(cat: number, key: number, value = ""): Variable {
+  return { cat, key, value, id: `${cat}:${key}:${value}` };
+}
+
+function compareVariables(a: Variable, b: Variable): number {
+  if (a.cat !== b.cat) return a.cat < b.cat ? -1 : 1;
+  if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+  return compareCodePoints(a.value, b.value);
+}
+
+/** A node id: 0 = true, 1 = false, else `(index + 1) << 1 | complement`. */
+export type NodeId = number;
+/** The true terminal. */
+export const TRUE: NodeId = 0;
+/** The false terminal. */
+export const FALSE: NodeId = 1;
+
+/** Complement. */
+export function not(id: NodeId): NodeId {
+  return id ^ 1;
+}
+
+/** A child id seen through its (possibly complemented) parent. */
+export function negate(child: NodeId, parent: NodeId): NodeId {
+  return (parent & 1) === 1 ? child ^ 1 : child;
+}
+
+/** Range edges of a version or string node. */
+export type RangeEdges<T> = readonly (readonly [Ranges<T>, NodeId])[];
+
+/** The children of a node. */
+export type Edges =
+  | { readonly type: "version"; readonly edges: RangeEdges<Release> }
+  | { readonly type: "string"; readonly edges: RangeEdges<string> }
+  | { readonly type: "bool"; readonly high: NodeId; readonly low: NodeId };
+
+/** A decision node. */
+export interface Node {
+  readonly v: Variable;
+  readonly e: Edges;
+}
+
+const nodes: Node[] = [];
+const unique = new Map<string, number>();
+const andCache = new Map<string, NodeId>();
+let exclusionsNode: NodeId | undefined;
+
+/** The node behind an id (ignoring the complement bit). */
+export function nodeOf(id: NodeId): Node {
+  const n = nodes[(id >> 1) - 1];
+  if (n === undefined) throw new Error(`marker algebra: unknown node ${id}`);
+  return n;
+}
+
+/** The direct children (not negated by the parent). */
+export function childIds(e: Edges): NodeId[] {
+  return e.type === "bool" ? [e.high, e.low] : e.edges.map(([, n]) => n);
+}
+
+function notEdges(e: Edges): Edges {
+  if (e.type === "bool") return { type: "bool", high: e.high ^ 1, low: e.low ^ 1 };
+  if (e.type === "version") return { type: "version", edges: e.edges.map(([r, n]) => [r, n ^ 1] as const) };
+  return { type: "string", edges: e.edges.map(([r, n]) => [r, n ^ 1] as const) };
+}
+
+function edgesKey(e: Edges): string {
+  if (e.type === "bool") return `b${e.high},${e.low}`;
+  if (e.type === "version") return `v${e.edges.map(([r, n]) => `${rangesKey(VERSIONS, r)}>${n}`).join(";")}`;
+  return `s${e.edges.map(([r, n]) => `${rangesKey(STRINGS, r)}>${n}`).join(";")}`;
+}
+
+/** Interns a node, applying the reduction rules (uv's `create_node`). */
+export function createNode(v: Variable, children: Edges): NodeId {
+  let e = children;
+  let first = childIds(e)[0] ?? TRUE;
+  let flipped = false;
+  if ((first & 1) === 1) {
+    e = notEdges(e);
+    first ^= 1;
+    flipped = true;
+  }
+  if (childIds(e).every((c) => c === first)) return flipped ? first ^ 1 : first;
+  const key = `${v.id}#${edgesKey(e)}`;
+  let index = unique.get(key);
+  if (index === undefined) {
+    nodes.push({ v, e });
+    index = nodes.length - 1;
+    unique.set(key, index);
+  }
+  const id = (index + 1) << 1;
+  return flipped ? id ^ 1 : id;
+}
+
+/** Edges for a range: true inside, false outside, sorted by start (uv's `from_range`). */
+export function edgesFromRange<T>(d: Domain<T>, r: Ranges<T>): RangeEdges<T> {
+  const out: [Ranges<T>, NodeId][] = [];
+  for (const s of r) out.push([[s], TRUE]);
+  for (const s of complement(d, r)) out.push([[s], FALSE]);
+  out.sort((a, b) => compareStart(d, a[0], b[0]));
+  return out;
+}
+
+/** Boolean edges: `extra == 'x'` is `from_bool(true)`. */
+export function edgesFromBool(positive: boolean): Edges {
+  return positive ? { type: "bool", high: TRUE, low: FALSE } : { type: "bool", high: FALSE, low: TRUE };
+}
+
+function mapEdges(e: Edges, parent: NodeId, f: (n: NodeId) => NodeId): Edges {
+  if (e.type === "bool") return { type: "bool", high: f(negate(e.high, parent)), low: f(negate(e.low, parent)) };
+  if (e.type === "version") {
+    return { type: "version", edges: e.edges.map(([r, n]) => [r, f(negate(n, parent))] as const) };
+  }
+  return { type: "string", edges: e.edges.map(([r, n]) => [r, f(negate(n, parent))] as const) };
+}
+
+function applyRanges<T>(
+  d: Domain<T>,
+  left: RangeEdges<T>,
+  lp: NodeId,
+  right: RangeEdges<T>,
+  rp: NodeId,
+  f: (a: NodeId, b: NodeId) => NodeId,
+): RangeEdges<T> {
+  const combined: [Ranges<T>, NodeId][] = [];
+  for (const [lr, lc] of left) {
+    for (const [rr, rc] of right) {
+      const inter = intersection(d, rr, lr);
+      if (inter.length === 0) continue;
+      const node = f(negate(lc, lp), negate(rc, rp));
+      const last = combined[combined.length - 1];
+      if (last !== undefined && last[1] === node && canConjoin(d, last[0], inter)) {
+        last[0] = union(d, last[0], inter);
+      } else {
+        combined.push([inter, node]);
+      }
+    }
+  }
+  return combined;
+}
+
+function applyEdges(a: Edges, ap: NodeId, b: Edges, bp: NodeId, f: (x: NodeId, y: NodeId) => NodeId): Edges {
+  if (a.type === "version" && b.type === "version") {
+    return { type: "version", edges: applyRanges(VERSIONS, a.edges, ap, b.edges, bp, f) };
+  }
+  if (a.type === "string" && b.type === "string") {
+    return { type: "string", edges: applyRanges(STRINGS, a.edges, ap, b.edges, bp, f) };
+  }
+  if (a.type === "bool" && b.type === "bool") {
+    return {
+      type: "bool",
+      high: f(negate(a.high, ap), negate(b.high, bp)),
+      low: f(negate(a.low, ap), negate(b.low, bp)),
+    };
+  }
+  throw new Error("marker algebra: cannot merge edges of different types");
+}
+
+function isConflicting(v: Variable): boolean {
+  return v.cat === CAT.STRING && v.key <= 2;
+}
+
+function conjunction(x: NodeId, y: NodeId, cache: Map<string, NodeId>, checkConflicts: boolean): NodeId {
+  if (x === TRUE) return y;
+  if (y === TRUE) return x;
+  if (x === y) return x;
+  if (x === FALSE || y === FALSE) return FALSE;
+  if ((x ^ 1) === y) return FALSE;
+  const key = `${x},${y}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const xn = nodeOf(x);
+  const yn = nodeOf(y);
+  const conflicts = checkConflicts && isConflicting(xn.v) && isConflicting(yn.v);
+  const c = compareVariables(xn.v, yn.v);
+  const rec = (a: NodeId, b: NodeId) => conjunction(a, b, cache, checkConflicts);
+  let node: NodeId;
+  if (c < 0) node = createNode(xn.v, mapEdges(xn.e, x, (n) => rec(n, y)));
+  else if (c > 0) node = createNode(yn.v, mapEdges(yn.e, y, (n) => rec(n, x)));
+  else node = createNode(xn.v, applyEdges(xn.e, x, yn.e, y, rec));
+  if (conflicts && disjointness(node, not(exclusions()))) node = FALSE;
+  cache.set(key, node);
+  return node;
+}
+
+/** Conjunction (uv's `and`, including the known-impossible platform combinations). */
+export function and(x: NodeId, y: NodeId): NodeId {
+  return conjunction(x, y, andCache, true);
+}
+
+/** Disjunction via De Morgan. */
+export function or(x: NodeId, y: NodeId): NodeId {
+  return not(and(not(x), not(y)));
+}
+
+function disjointRanges<T>(d: Domain<T>, left: RangeEdges<T>, lp: NodeId, right: RangeEdges<T>, rp: NodeId): boolean {
+  for (const [lr, lc] of left) {
+    for (const [rr, rc] of right) {
+      if (isDisjoint(d, rr, lr)) continue;
+      if (!disjointness(negate(lc, lp), negate(rc, rp))) return false;
+    }
+  }
+  return true;
+}
+
+/** True when no environment satisfies both (without the platform-exclusion knowledge). */
+export function disjointness(x: NodeId, y: NodeId): boolean {
+  if (x === FALSE || y === FALSE) return true;
+  if (x === TRUE || y === TRUE) return false;
+  if (x === y) return false;
+  if ((x ^ 1) === y) return true;
+  const xn = nodeOf(x);
+  const yn = nodeOf(y);
+  const c = compareVariables(xn.v, yn.v);
+  if (c < 0) return childIds(xn.e).every((n) => disjointness(negate(n, x), y));
+  if (c > 0) return childIds(yn.e).every((n) => disjointness(negate(n, y), x));
+  const a = xn.e;
+  const b = yn.e;
+  if (a.type === "version" && b.type === "version") return disjointRanges(VERSIONS, a.edges, x, b.edges, y);
+  if (a.type === "string" && b.type === "string") return disjointRanges(STRINGS, a.edges, x, b.edges, y);
+  if (a.type === "bool" && b.type === "bool") {
+    return (
+      disjointness(negate(a.high, x), negate(b.high, y)) && disjointness(negate(a.low, x), negate(b.low, y))
+    );
+  }
+  return false;
+}
+
+/** A `key == value` string node without the platform_system normalization. */
+function stringEquals(key: StringKey, value: string): NodeId {
+  const d = STRINGS;
+  return createNode(variable(CAT.STRING, CANONICAL_STRING_KEYS.indexOf(key)), {
+    type: "string",
+    edges: edgesFromRange(d, [{ lo: { t: "i", v: value }, hi: { t: "i", v: value } }]),
+  });
+}
+
+/** The disjunction of known-impossible combinations (uv's `exclusions`). */
+function exclusions(): NodeId {
+  if (exclusionsNode !== undefined) return exclusionsNode;
+  const cache = new Map<string, NodeId>();
+  const conj = (a: NodeId, b: NodeId) => conjunction(a, b, cache, false);
+  const disj = (a: NodeId, b: NodeId) => not(conj(not(a), not(b)));
+  const osNt = stringEquals("os_name", "nt");
+  const osPosix = stringEquals("os_name", "posix");
+  const sp = (v: string) => stringEquals("sys_platform", v);
+  const ps = (v: string) => stringEquals("platform_system", v);
+  const linux = sp("linux");
+  const darwin = sp("darwin");
+  const ios = sp("ios");
+  const win32 = sp("win32");
+  const pairs: [NodeId, NodeId][] = [
+    [osNt, linux],
+    [osNt, darwin],
+    [osNt, ios],
+    [osPosix, win32],
+  ];
+  const systems = ["FreeBSD", "NetBSD", "OpenBSD", "SunOS", "iOS", "iPadOS"].map((s) => [s, ps(s)] as const);
+  const platforms = ["aix", "android", "emscripten", "ios", "linux", "darwin", "win32", "cygwin", "wasi"];
+  for (const [sys, psNode] of systems) {
+    for (const p of platforms) {
+      if (p === "ios" && (sys === "iOS" || sys === "iPadOS")) continue;
+      pairs.push([psNode, sp(p)]);
+    }
+  }
+  let tree = FALSE;
+  for (const [a, b] of pairs) tree = disj(tree, conj(a, b));
+  exclusionsNode = tree;
+  return tree;
+}
+
+/** Fixes boolean variables where `f` returns a value (uv's `restrict_by`). */
+export function restrictBy(id: NodeId, f: (v: Variable) => boolean | undefined): NodeId {
+  if (id === TRUE || id === FALSE) return id;
+  const n = nodeOf(id);
+  if (n.e.type === "bool") {
+    const value = f(n.v);
+    if (value !== undefined) return restrictBy(negate(value ? n.e.high : n.e.low, id), f);
+  }
+  return createNode(
+    n.v,
+    mapEdges(n.e, id, (c) => restrictBy(c, f)),
+  );
+}
+
+/**
+ * Drops `python_full_version` decisions implied by the bounds (uv's `simplify_python_versions`,
+ * used for requires-python).
+ */
+export function simplifyPythonVersions(id: NodeId, lower: Bound<Release>, upper: Bound<Release>): NodeId {
+  if (id === TRUE || id === FALSE || (lower.t === "u" && upper.t === "u")) return id;
+  const n = nodeOf(id);
+  if (!(n.v.cat === CAT.VERSION && n.v.key === 1 && n.e.type === "version")) {
+    return createNode(
+      n.v,
+      mapEdges(n.e, id, (c) => simplifyPythonVersions(c, lower, upper)),
+    );
+  }
+  const py = fromBounds(VERSIONS, lower, upper);
+  if (py.length === 0) return FALSE;
+  const kept: [Ranges<Release>, NodeId][] = [];
+  for (const [r, c] of n.e.edges) {
+    const overlap = intersection(VERSIONS, r, py);
+    if (overlap.length > 0) kept.push([overlap, c]);
+  }
+  const first = kept[0];
+  const last = kept[kept.length - 1];
+  if (first === undefined || last === undefined) return FALSE;
+  const firstHi = boundingRange(first[0])?.hi ?? unbounded<Release>();
+  kept[0] = [fromBounds(VERSIONS, unbounded<Release>(), firstHi), first[1]];
+  const lastEntry = kept[kept.length - 1] as [Ranges<Release>, NodeId];
+  const lastLo = boundingRange(lastEntry[0])?.lo ?? unbounded<Release>();
+  kept[kept.length - 1] = [fromBounds(VERSIONS, lastLo, unbounded<Release>()), lastEntry[1]];
+  return negate(createNode(n.v, { type: "version", edges: kept }), id);
+}

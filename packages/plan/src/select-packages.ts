@@ -1,0 +1,501 @@
+import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { normalizeName } from "@tspack/pep508";
+import type { Lock, LockDependency, LockPackage, LockSource } from "@tspack/uv-lock";
+import { compareExportOrder } from "./export-order.js";
+import { and, isFalse, isTrue, MARKER_FALSE, MARKER_TRUE, type Marker, MarkerCache, or } from "./markers.js";
+import type { ProjectInfo } from "./project-info.js";
+import { type GroupSpec, resolveExtraSpec, resolveGroupSpec, type SelectOptions } from "./select-options.js";
+
+/** One package of a {@link Selection}: what `uv export` would print for it. */
+export interface SelectedPackage {
+  /** The lock entry. */
+  package: LockPackage;
+  /** Reachability marker (algebra value), relative to the lock's requires-python. */
+  marker: Marker;
+  /** uv's canonical display of `marker`; "" when always true. */
+  markerText: string;
+  /** Names of the packages with an edge into this one (`# via`), sorted, deduplicated. */
+  dependents: string[];
+  /** One of the selected roots (the project, `--package` members, workspace members). */
+  root: boolean;
+  /** The workspace root project or a workspace member. */
+  member: boolean;
+}
+
+/** The result of {@link selectPackages}: emitted packages in `uv export` order. */
+export interface Selection {
+  lock: Lock;
+  /** Emitted packages (emit filters applied, markers not false), in export order; may hold virtual sources. */
+  packages: SelectedPackage[];
+  /** The root package names the graph started from. */
+  roots: string[];
+  /** The project that `--no-emit-project` refers to, if any. */
+  projectName: string | undefined;
+}
+
+/** uv's encoding of conflict items as extra names (`universal_marker.rs`). */
+function encodeExtra(pkg: string, extra: string): string {
+  return `extra-${pkg.length}-${pkg}-${extra}`;
+}
+function encodeGroup(pkg: string, group: string): string {
+  return `group-${pkg.length}-${pkg}-${group}`;
+}
+function encodeProject(pkg: string): string {
+  return `project-${pkg.length}-${pkg}`;
+}
+
+function sourceKey(s: LockSource): string {
+  switch (s.kind) {
+    case "registry":
+      return `registry:${s.url}`;
+    case "git":
+      return `git:${s.raw}`;
+    case "url":
+      return `url:${s.url}#${s.subdirectory ?? ""}`;
+    default:
+      return `${s.kind}:${s.path}`;
+  }
+}
+
+function idKey(name: string, version: string | undefined, source: LockSource): string {
+  return `${name}\u0000${version ?? ""}\u0000${sourceKey(source)}`;
+}
+
+type EdgeKind = "prod" | "optional" | "dev";
+
+interface Edge {
+  to: number;
+  kind: EdgeKind;
+  marker: Marker;
+  /** The parent's extra (optional edges) or group (dev edges). */
+  item?: string;
+  /** Extras of the target activated by this edge. */
+  depExtras: readonly string[];
+}
+
+type TargetKind = "project" | "projects" | "workspace" | "non-project";
+
+function selectionError(message: string, hint?: string, details?: Record<string, unknown>): TspackError {
+  return new TspackError(ERROR_CODES.SELECTION_INVALID, message, {
+    ...(hint === undefined ? {} : { hint }),
+    ...(details === undefined ? {} : { details }),
+  });
+}
+
+/** Options for {@link selectPackages} beyond the uv flags. */
+export interface SelectContext {
+  /** Share one parse cache across calls (e.g. export + plan of the same lock). */
+  markerCache?: MarkerCache;
+}
+
+/**
+ * Selects the packages of `lock` like `uv export --frozen`: roots, groups and extras from `project`
+ * and `options`, reachability markers propagated along the dependency graph (uv's
+ * `ExportableRequirements::from_lock` and `conflict_marker_reachability`), emit filters applied
+ * after the graph is built. Throws TSPACK_SELECTION_INVALID for unknown packages, extras and groups.
+ */
+export function selectPackages(
+  lock: Lock,
+  project: ProjectInfo,
+  options: SelectOptions = {},
+  context: SelectContext = {},
+): Selection {
+  const cache = context.markerCache ?? new MarkerCache();
+  const norm = (s: string): string => normalizeName(s);
+  const pkgs = lock.packages;
+
+  // ---- index the lock
+  const byId = new Map<string, number>();
+  const byName = new Map<string, number[]>();
+  pkgs.forEach((p, i) => {
+    byId.set(idKey(p.name, p.version, p.source), i);
+    const list = byName.get(p.name);
+    if (list === undefined) byName.set(p.name, [i]);
+    else list.push(i);
+  });
+  const findDep = (d: LockDependency): number => {
+    const exact = byId.get(idKey(d.name, d.version, d.source));
+    if (exact !== undefined) return exact;
+    const same = byName.get(d.name) ?? [];
+    const match = same.filter((i) => {
+      const p = pkgs[i] as LockPackage;
+      return (d.version === undefined || p.version === d.version) && sourceKey(p.source) === sourceKey(d.source);
+    });
+    const only = match.length === 1 ? match[0] : same.length === 1 ? same[0] : undefined;
+    if (only === undefined) {
+      throw new TspackError(
+        ERROR_CODES.LOCK_INVALID,
+        `The dependency "${d.name}${d.version ? `==${d.version}` : ""}" does not match a package in the lock`,
+      );
+    }
+    return only;
+  };
+  const lockRoot = pkgs.find(
+    (p) => (p.source.kind === "editable" || p.source.kind === "virtual") && (p.source.path === "." || p.source.path === ""),
+  );
+  const members = new Set(lock.manifest.members.map(norm));
+
+  // ---- install target (export.rs: Project / Projects / Workspace / NonProjectWorkspace)
+  const requested = [...new Set((options.packages ?? []).map(norm))];
+  const workspaceNames = new Set<string>(members);
+  if (lockRoot) workspaceNames.add(lockRoot.name);
+  if (project.name !== undefined) workspaceNames.add(norm(project.name));
+  for (const name of requested) {
+    if (!workspaceNames.has(name)) {
+      throw selectionError(`Package \`${name}\` not found in workspace`, undefined, { package: name });
+    }
+  }
+  let kind: TargetKind;
+  let roots: string[];
+  let projectName: string | undefined;
+  if (options.allPackages) {
+    if (project.name !== undefined) {
+      kind = "workspace";
+      roots = members.size > 0 ? [...members] : lockRoot ? [lockRoot.name] : [];
+      projectName = members.size === 0 ? lockRoot?.name : undefined;
+    } else {
+      kind = "non-project";
+      roots = [...members];
+      projectName = undefined;
+    }
+  } else if (requested.length === 1) {
+    kind = "project";
+    roots = [requested[0] as string];
+    projectName = roots[0];
+  } else if (requested.length > 1) {
+    kind = "projects";
+    roots = requested;
+    projectName = undefined;
+  } else if (project.name !== undefined) {
+    kind = "project";
+    roots = [norm(project.name)];
+    projectName = roots[0];
+  } else {
+    kind = "non-project";
+    roots = [...members];
+    projectName = undefined;
+  }
+  roots = [...new Set(roots)].sort();
+
+  const groups = resolveGroupSpec(options, project.defaultGroups, norm);
+  const extras = resolveExtraSpec(options, norm);
+  const prune = new Set((options.prune ?? []).map(norm));
+
+  // ---- validation (install_target.rs validate_extras / validate_groups)
+  const rootPackages = (names: Iterable<string>): LockPackage[] => {
+    const set = new Set(names);
+    return pkgs.filter((p) => set.has(p.name));
+  };
+  const projectIsRoot = project.name !== undefined && roots.includes(norm(project.name));
+  if (extras.explicit.length > 0) {
+    const known = new Set<string>();
+    for (const p of rootPackages(roots)) {
+      for (const e of p.metadata?.providesExtras ?? []) known.add(norm(e));
+      for (const e of Object.keys(p.optionalDependencies)) known.add(e);
+    }
+    if (projectIsRoot) for (const e of project.optionalDependencies) known.add(norm(e));
+    for (const extra of extras.explicit) {
+      if (known.has(extra)) continue;
+      const message =
+        kind === "project"
+          ? `Extra \`${extra}\` is not defined in the \`optional-dependencies\` table for \`${roots[0]}\``
+          : `Extra \`${extra}\` is not defined in any project's \`optional-dependencies\` table`;
+      throw selectionError(message, undefined, { extra, known: [...known].sort() });
+    }
+  }
+  if (groups.explicit.length > 0) {
+    const known = new Set<string>();
+    const groupOwners = new Set(roots);
+    if (kind === "project" && lockRoot) groupOwners.add(lockRoot.name);
+    for (const p of rootPackages(groupOwners)) {
+      for (const g of Object.keys(p.metadata?.requiresDev ?? {})) known.add(norm(g));
+      for (const g of Object.keys(p.devDependencies)) known.add(g);
+    }
+    if (project.name === undefined) for (const g of Object.keys(lock.manifest.dependencyGroups)) known.add(norm(g));
+    if (projectIsRoot || project.name === undefined || (kind === "project" && lockRoot?.name === project.name)) {
+      for (const g of project.dependencyGroups) known.add(norm(g));
+    }
+    for (const group of groups.explicit) {
+      if (known.has(group)) continue;
+      const message =
+        kind === "project"
+          ? `Group \`${group}\` is not defined in the project's \`dependency-groups\` table`
+          : `Group \`${group}\` is not defined in any project's \`dependency-groups\` table`;
+      throw selectionError(message, undefined, { group, known: [...known].sort() });
+    }
+  }
+
+  // ---- the resolution environment and edge markers
+  let env: Marker = MARKER_TRUE;
+  if (lock.resolutionMarkers.length > 0) {
+    env = MARKER_FALSE;
+    for (const m of lock.resolutionMarkers) env = or(env, cache.withoutExtras(cache.parse(m)));
+    env = cache.simplify(env, lock.requiresPython);
+  }
+  const edgeMarker = (text: string | undefined): Marker => and(cache.parse(text), env);
+
+  // ---- graph (node 0 = Root)
+  const nodePkg: number[] = [-1];
+  const nodeOf = new Map<number, number>();
+  const out: Edge[][] = [[]];
+  const incoming: number[][] = [[]];
+  const nodeFor = (pkg: number): number => {
+    let n = nodeOf.get(pkg);
+    if (n === undefined) {
+      n = nodePkg.length;
+      nodePkg.push(pkg);
+      out.push([]);
+      incoming.push([]);
+      nodeOf.set(pkg, n);
+    }
+    return n;
+  };
+  const addEdge = (from: number, edge: Edge): void => {
+    (out[from] as Edge[]).push(edge);
+    (incoming[edge.to] as number[]).push(from);
+  };
+
+  const queue: Array<[pkg: number, extra: string | null]> = [];
+  const seen = new Set<string>();
+  const enqueue = (pkg: number, extra: string | null): void => {
+    const key = `${pkg}\u0000${extra ?? ""}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    queue.push([pkg, extra]);
+  };
+
+  const activated = new Map<string, Marker>();
+  for (const rootName of roots) {
+    if (prune.has(rootName)) continue;
+    const candidates = byName.get(rootName) ?? [];
+    if (candidates.length > 1) throw selectionError(`Found multiple packages matching \`${rootName}\``);
+    const rootIdx = candidates[0];
+    if (rootIdx === undefined) {
+      throw selectionError(
+        `Could not find root package \`${rootName}\``,
+        "The lock does not match the workspace: run `uv lock` and try again.",
+        { package: rootName },
+      );
+    }
+    const dist = pkgs[rootIdx] as LockPackage;
+    activated.set(encodeProject(dist.name), MARKER_TRUE);
+    if (groups.prod) {
+      addEdge(0, { to: nodeFor(rootIdx), kind: "prod", marker: MARKER_TRUE, depExtras: [] });
+      enqueue(rootIdx, null);
+      for (const extra of Object.keys(dist.optionalDependencies).sort()) {
+        if (!extras.contains(extra)) continue;
+        enqueue(rootIdx, extra);
+        activated.set(encodeExtra(dist.name, extra), MARKER_TRUE);
+      }
+    }
+    for (const group of Object.keys(dist.devDependencies).sort()) {
+      if (!includesGroup(kind, roots, project, dist.name, group, groups)) continue;
+      activated.set(encodeGroup(dist.name, group), MARKER_TRUE);
+      for (const dep of dist.devDependencies[group] ?? []) {
+        if (prune.has(dep.name)) continue;
+        const depIdx = findDep(dep);
+        addEdge(0, { to: nodeFor(depIdx), kind: "dev", marker: edgeMarker(dep.marker), item: group, depExtras: dep.extra });
+        enqueue(depIdx, null);
+        for (const e of dep.extra) enqueue(depIdx, e);
+      }
+    }
+  }
+
+  // Requirements of the lock manifest (non-project workspace roots, scripts).
+  const manifestReqs = [...lock.manifest.requirements];
+  for (const group of Object.keys(lock.manifest.dependencyGroups).sort()) {
+    if (includesGroup(kind, roots, project, undefined, norm(group), groups)) {
+      manifestReqs.push(...(lock.manifest.dependencyGroups[group] ?? []));
+    }
+  }
+  for (const req of manifestReqs) {
+    const name = norm(req.name);
+    if (prune.has(name)) continue;
+    for (const idx of byName.get(name) ?? []) {
+      const dist = pkgs[idx] as LockPackage;
+      let marker = cache.parse(req.marker);
+      if (dist.resolutionMarkers.length > 0) {
+        let forks: Marker = MARKER_FALSE;
+        for (const f of dist.resolutionMarkers) forks = or(forks, cache.withoutExtras(cache.parse(f)));
+        marker = and(forks, marker);
+      }
+      if (isFalse(marker)) continue;
+      marker = cache.simplify(marker, lock.requiresPython);
+      const reqExtras = req.extras.map(norm);
+      addEdge(0, { to: nodeFor(idx), kind: "prod", marker, depExtras: reqExtras });
+      enqueue(idx, null);
+      for (const e of reqExtras) enqueue(idx, e);
+    }
+  }
+
+  for (let head = 0; head < queue.length; head++) {
+    const [pkgIdx, extra] = queue[head] as [number, string | null];
+    const from = nodeOf.get(pkgIdx) as number;
+    const p = pkgs[pkgIdx] as LockPackage;
+    const deps = extra === null ? p.dependencies : (p.optionalDependencies[extra] ?? []);
+    for (const dep of deps) {
+      if (prune.has(dep.name)) continue;
+      const depIdx = findDep(dep);
+      const edge: Edge = {
+        to: nodeFor(depIdx),
+        kind: extra === null ? "prod" : "optional",
+        marker: edgeMarker(dep.marker),
+        depExtras: dep.extra,
+      };
+      if (extra !== null) edge.item = extra;
+      addEdge(from, edge);
+      enqueue(depIdx, null);
+      for (const e of dep.extra) enqueue(depIdx, e);
+    }
+  }
+
+  const reach = reachability(nodePkg, out, incoming, pkgs, activated, cache);
+
+  // ---- collect, filter, order
+  const noEmit = new Set((options.noEmitPackages ?? []).map(norm));
+  const include = (p: LockPackage): boolean => {
+    if (options.noEmitProject && projectName !== undefined && p.name === projectName) return false;
+    if (options.noEmitWorkspace) {
+      if (projectName !== undefined && p.name === projectName) return false;
+      if (members.has(p.name)) return false;
+    }
+    if (options.noEmitLocal && isLocalSource(p.source)) return false;
+    return !noEmit.has(p.name);
+  };
+  const rootSet = new Set(roots);
+  const selected: SelectedPackage[] = [];
+  for (let n = 1; n < nodePkg.length; n++) {
+    const p = pkgs[nodePkg[n] as number] as LockPackage;
+    if (!include(p)) continue;
+    const marker = reach[n] ?? MARKER_TRUE;
+    if (isFalse(marker)) continue;
+    const dependents = new Set<string>();
+    for (const from of incoming[n] as number[]) {
+      if (from !== 0) dependents.add((pkgs[nodePkg[from] as number] as LockPackage).name);
+    }
+    selected.push({
+      package: p,
+      marker,
+      markerText: cache.format(marker),
+      dependents: [...dependents].sort(),
+      root: rootSet.has(p.name),
+      member: members.has(p.name) || p === lockRoot,
+    });
+  }
+  selected.sort((a, b) => compareExportOrder(a.package, b.package));
+  return { lock, packages: selected, roots, projectName };
+}
+
+function isLocalSource(s: LockSource): boolean {
+  return s.kind === "path" || s.kind === "directory" || s.kind === "editable" || s.kind === "virtual";
+}
+
+/** `InstallTarget::includes_group`, without the workspace-root group inheritance of members. */
+function includesGroup(
+  kind: TargetKind,
+  roots: readonly string[],
+  project: ProjectInfo,
+  owner: string | undefined,
+  group: string,
+  groups: GroupSpec,
+): boolean {
+  if (!groups.contains(group)) return false;
+  if (kind !== "project") return true;
+  if (owner === roots[0]) return true;
+  // Workspace-root groups must be requested explicitly when a member is selected.
+  if (groups.containsBecauseDefault(group)) return false;
+  const memberDefines =
+    project.name !== undefined && normalizeName(project.name) === roots[0]
+      ? project.dependencyGroups.some((g) => normalizeName(g) === group)
+      : false;
+  return !memberDefines;
+}
+
+/**
+ * uv's `conflict_marker_reachability`: OR over paths of AND along edges, with extras, groups and
+ * conflict items resolved from the conditions under which they are activated. Node 0 is the root.
+ * Traversal order mirrors uv (a stack; outgoing edges newest first) because the conflict maps are
+ * order-sensitive.
+ */
+function reachability(
+  nodePkg: readonly number[],
+  out: readonly Edge[][],
+  incoming: readonly number[][],
+  pkgs: readonly LockPackage[],
+  known: ReadonlyMap<string, Marker>,
+  cache: MarkerCache,
+): Array<Marker | undefined> {
+  const reach: Array<Marker | undefined> = new Array(nodePkg.length);
+  const maps: Array<Map<string, Marker> | undefined> = new Array(nodePkg.length);
+  const nameOf = (n: number): string | undefined => {
+    const i = nodePkg[n] as number;
+    return i < 0 ? undefined : (pkgs[i] as LockPackage).name;
+  };
+  const stack: number[] = [];
+  for (let n = 0; n < nodePkg.length; n++) {
+    if ((incoming[n] as number[]).length === 0) {
+      stack.push(n);
+      reach[n] = MARKER_TRUE;
+    }
+  }
+  const resolve = (m: Marker, scope: string | undefined, map: ReadonlyMap<string, Marker>): Marker => {
+    if (isTrue(m) || isFalse(m)) return m;
+    return cache.substituteExtras(m, (name) => {
+      const direct = map.get(name);
+      if (direct !== undefined) return direct;
+      return scope === undefined ? undefined : map.get(encodeExtra(scope, name));
+    });
+  };
+
+  while (stack.length > 0) {
+    const parent = stack.pop() as number;
+    const scope = nameOf(parent);
+    const parentKnown = maps[parent] ?? known;
+    reach[parent] = resolve(reach[parent] ?? MARKER_TRUE, scope, parentKnown);
+    const edges = out[parent] as Edge[];
+    for (let e = edges.length - 1; e >= 0; e--) {
+      const edge = edges[e] as Edge;
+      let parentMarker = reach[parent] as Marker;
+      const parentMap = new Map(parentKnown);
+      const childName = nameOf(edge.to);
+      if (childName !== undefined) {
+        for (const x of edge.depExtras) parentMap.set(encodeExtra(childName, x), parentMarker);
+      }
+      let marker: Marker;
+      if (edge.kind === "optional") {
+        let active = parentMarker;
+        if (scope !== undefined && edge.item !== undefined) {
+          const key = encodeExtra(scope, edge.item);
+          const existing = parentMap.get(key);
+          if (existing === undefined) parentMap.set(key, parentMarker);
+          else active = existing;
+        }
+        marker = and(resolve(edge.marker, scope, parentMap), active);
+      } else {
+        if (edge.kind === "dev" && scope !== undefined && edge.item !== undefined) {
+          parentMap.set(encodeGroup(scope, edge.item), parentMarker);
+        }
+        marker = resolve(edge.marker, scope, parentMap);
+      }
+      if (!isTrue(marker)) for (const [k, v] of parentMap) parentMap.set(k, and(v, marker));
+      parentMarker = and(parentMarker, marker);
+
+      const childMap = maps[edge.to];
+      if (childMap === undefined) maps[edge.to] = parentMap;
+      else for (const [k, v] of parentMap) childMap.set(k, or(childMap.get(k) ?? MARKER_FALSE, v));
+
+      const existing = reach[edge.to];
+      if (existing === undefined) {
+        reach[edge.to] = parentMarker;
+        stack.push(edge.to);
+      } else {
+        const combined = or(parentMarker, existing);
+        if (!cache.equals(combined, existing)) {
+          reach[edge.to] = combined;
+          stack.push(edge.to);
+        }
+      }
+    }
+  }
+  return reach;
+}

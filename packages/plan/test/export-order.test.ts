@@ -1,0 +1,20 @@
+import { compareRustPaths } from "@tspack/plan";
+import { describe, expect, it } from "vitest";
+
+describe("compareRustPaths (Rust Path ordering, component-wise)", () => {
+  it.each([
+    [".", "child", -1],
+    ["", "a", -1],
+    ["../dependency", "child", -1],
+    ["packages/bar", "packages/foo", -1],
+    ["packages/foo", "packages/foo/sub", -1],
+    ["a-b", "a/b", 1], // component-wise: "a" (a prefix of "a-b") sorts first
+    ["packages/foo", "packages/foo", 0],
+    ["/abs/x", "rel", -1],
+    ["./x", "x", -1],
+    ["Zed", "alpha", -1], // byte order: uppercase first
+  ])("%s vs %s", (a, b, sign) => {
+    expect(Math.sign(compareRustPaths(a, b))).toBe(sign);
+    expect(Math.sign(compareRustPaths(b, a))).toBe(-sign);
+  });
+});

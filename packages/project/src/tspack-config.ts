@@ -1,0 +1,124 @@
+import type { TomlPath, TomlReader } from "./schema.js";
+
+/** The artifact layouts tspack can produce. */
+export const LAYOUTS = ["zip", "layer", "dir"] as const;
+/** One of {@link LAYOUTS}. */
+export type Layout = (typeof LAYOUTS)[number];
+
+/** The Lambda architectures. */
+export const ARCHES = ["x86_64", "arm64"] as const;
+/** One of {@link ARCHES}. */
+export type Arch = (typeof ARCHES)[number];
+
+/** `[tool.tspack]` in pyproject.toml: defaults for the CLI flags of the same names (flags win). */
+export interface TspackConfig {
+  /** `zip` (function.zip), `layer` (layer.zip + function.zip) or `dir` (task root + Dockerfile). */
+  layout?: Layout;
+  /** Output directory, relative to the project directory. */
+  out?: string;
+  /** Lambda runtime identifier such as `python3.13`. */
+  runtime?: string;
+  /** `x86_64` or `arm64`. */
+  arch?: Arch;
+  /** Platform tag or alias such as `manylinux2014` or `manylinux_2_34`. */
+  platform?: string;
+  /** Python version `3.X` (must agree with `runtime` when both are set). */
+  python?: string;
+  /** Globs selecting the project's own files (replace the default package detection). */
+  include?: string[];
+  /** Globs removing files from the project's own files. */
+  exclude?: string[];
+  /** The Lambda handler `module.function`; recorded (Dockerfile `CMD`, manifest), never checked. */
+  handler?: string;
+  /** Dependency groups to add to the default groups (like `uv export --group`). */
+  groups?: string[];
+  /** Extras of the project to include (like `uv export --extra`). */
+  extras?: string[];
+}
+
+const KEYS = [
+  "layout",
+  "out",
+  "runtime",
+  "arch",
+  "platform",
+  "python",
+  "include",
+  "exclude",
+  "handler",
+  "groups",
+  "extras",
+] as const;
+
+const hintKeys = `Known keys of [tool.tspack]: ${KEYS.join(", ")}.`;
+
+/** Validates `[tool.tspack]` (already a table) and returns the typed config. */
+export function parseTspackConfig(
+  table: Record<string, unknown> | undefined,
+  reader: TomlReader,
+  path: TomlPath = ["tool", "tspack"],
+): TspackConfig {
+  const config: TspackConfig = {};
+  if (table === undefined) return config;
+  for (const key of Object.keys(table).sort()) {
+    if (!(KEYS as readonly string[]).includes(key))
+      throw reader.error([...path, key], `unknown key "${key}"`, hintKeys);
+  }
+  const at = (k: string): TomlPath => [...path, k];
+
+  const layout = reader.string(table.layout, at("layout"));
+  if (layout !== undefined) {
+    if (!(LAYOUTS as readonly string[]).includes(layout))
+      throw reader.error(at("layout"), `"${layout}" is not a layout`, `Use one of: ${LAYOUTS.join(", ")}.`);
+    config.layout = layout as Layout;
+  }
+  const arch = reader.string(table.arch, at("arch"));
+  if (arch !== undefined) {
+    if (!(ARCHES as readonly string[]).includes(arch))
+      throw reader.error(
+        at("arch"),
+        `"${arch}" is not a Lambda architecture`,
+        `Use one of: ${ARCHES.join(", ")} (aarch64 is spelled arm64 on Lambda).`,
+      );
+    config.arch = arch as Arch;
+  }
+  const runtime = reader.string(table.runtime, at("runtime"));
+  if (runtime !== undefined) {
+    if (!/^python3\.\d{1,2}$/.test(runtime))
+      throw reader.error(at("runtime"), `"${runtime}" is not a Python Lambda runtime`, 'Write it like "python3.13".');
+    config.runtime = runtime;
+  }
+  const python = reader.string(table.python, at("python"));
+  if (python !== undefined) {
+    if (!/^3\.\d{1,2}$/.test(python))
+      throw reader.error(at("python"), `"${python}" is not a Python version of the form 3.X`, 'Write it like "3.13".');
+    config.python = python;
+  }
+  if (runtime !== undefined && python !== undefined && runtime !== `python${python}`)
+    throw reader.error(
+      at("python"),
+      `"${python}" disagrees with runtime "${runtime}"`,
+      "Set only one of runtime and python, or make them agree.",
+    );
+  for (const k of ["out", "platform", "handler"] as const) {
+    const v = reader.string(table[k], at(k));
+    if (v === undefined) continue;
+    if (v.trim() === "") throw reader.error(at(k), "must not be empty");
+    config[k] = v;
+  }
+  if (config.handler !== undefined && !/^[A-Za-z_][\w.]*\.[A-Za-z_]\w*$/.test(config.handler))
+    throw reader.error(
+      at("handler"),
+      `"${config.handler}" is not a handler of the form module.function`,
+      'Write it like "app.main.handler".',
+    );
+  for (const k of ["include", "exclude", "groups", "extras"] as const) {
+    const v = reader.stringArray(table[k], at(k));
+    if (v === undefined) continue;
+    v.forEach((s, i) => {
+      if (s.trim() === "") throw reader.error([...at(k), i], "must not be empty");
+    });
+    config[k] = v;
+  }
+  return config;
+}

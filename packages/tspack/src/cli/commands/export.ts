@@ -1,0 +1,41 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { exportRequirements } from "../../export.js";
+import { flagBool, flagString } from "../args.js";
+import type { CommandContext } from "../context.js";
+import { selectionFromFlags } from "../flags.js";
+
+/** Flags dropped from the header's command line, as uv drops them. */
+const DROPPED = new Set(["--quiet", "-q", "--verbose", "-v"]);
+
+/** `tspack export`: requirements.txt like `uv export`. */
+export async function runExport(ctx: CommandContext): Promise<number> {
+  const lockPath = flagString(ctx.flags, "lock");
+  const outputFile = flagString(ctx.flags, "output-file");
+  const format = flagString(ctx.flags, "format");
+  if (format !== undefined && format !== "requirements.txt" && format !== "requirements-txt") {
+    const { TspackError, ERROR_CODES } = await import("@tspack/errors");
+    throw new TspackError(ERROR_CODES.USAGE, `The export format "${format}" is not supported`, {
+      hint: "tspack writes requirements.txt only",
+    });
+  }
+  const text = await exportRequirements({
+    projectDir: ctx.positionals[0] ?? ctx.cwd,
+    ...(lockPath === undefined ? {} : { lockPath }),
+    selection: selectionFromFlags(ctx.flags),
+    hashes: !flagBool(ctx.flags, "no-hashes"),
+    annotate: !flagBool(ctx.flags, "no-annotate"),
+    header: !flagBool(ctx.flags, "no-header"),
+    editable: !flagBool(ctx.flags, "no-editable"),
+    headerCommand: ctx.argv.filter((a) => !DROPPED.has(a)).join(" "),
+  });
+  if (outputFile !== undefined) {
+    const path = resolve(ctx.cwd, outputFile);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.tspack-${process.pid}.tmp`;
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  }
+  if (!ctx.output.quiet) ctx.output.out(text);
+  return 0;
+}

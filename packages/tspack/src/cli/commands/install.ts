@@ -1,0 +1,6 @@
+import { ERROR_CODES, TspackError } from "@tspack/errors";
+import type { CommandContext } from "../context.js";
+
+export async function runInstall(_ctx: CommandContext): Promise<number> {
+  throw new TspackError(ERROR_CODES.INTERNAL, "not implemented yet");
+}

@@ -1,0 +1,18 @@
+/**
+ * Progress and diagnostics reported through `onEvent`. The library never prints; the CLI renders these
+ * (a TTY line, `--json` events on stderr, or nothing with `-q`).
+ */
+import type { FetchEvent } from "@tspack/fetch";
+
+export type { FetchEvent };
+
+export type TspackEvent =
+  | { type: "warning"; message: string }
+  | { type: "plan:done"; packages: number; missing: number; ms: number }
+  | FetchEvent
+  | { type: "install:start"; packages: number }
+  | { type: "install:done"; packages: number; files: number; bytes: number; ms: number }
+  | { type: "build:member"; name: string; filename: string }
+  | { type: "install:conflict"; path: string; winner: string; loser: string; identical: boolean }
+  | { type: "artifact"; kind: string; path: string; bytes: number }
+  | { type: "stage"; stage: string; ms: number };

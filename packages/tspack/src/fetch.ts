@@ -1,0 +1,181 @@
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import { hashFile, resolveCacheDir } from "@tspack/cache";
+import { ERROR_CODES, TspackError } from "@tspack/errors";
+import type { FetchItem } from "@tspack/fetch";
+import { missingWheelsError, type PlannedPackage } from "@tspack/plan";
+import type { Dispatcher } from "undici";
+import { type PlanOptions, type PlanResult, plan } from "./plan.js";
+
+/** Download options (all optional; the cache location follows `resolveCacheDir`). */
+export interface FetchStageOptions extends PlanOptions {
+  /** Cache root. Default: TSPACK_CACHE_DIR, else $XDG_CACHE_HOME/tspack, else ~/.cache/tspack. */
+  cacheDir?: string;
+  /** Environment for cache location, proxies, NETRC and UV_INDEX_* credentials (default: none). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Home directory for ~/.netrc and the default cache (default: os.homedir()). */
+  homedir?: string;
+  offline?: boolean;
+  concurrency?: number;
+  indexUrl?: string;
+  mirrors?: ReadonlyArray<{ from: string; to: string }>;
+  requireHashes?: boolean;
+  /** undici dispatcher (tests, custom TLS, proxies). */
+  dispatcher?: Dispatcher;
+  signal?: AbortSignal;
+  /** A plan already made (skips planning). */
+  planned?: PlanResult;
+}
+
+/** One wheel on local disk, ready to install or zip. */
+export interface LocalWheel {
+  name: string;
+  version: string;
+  filename: string;
+  /** Absolute path (a cache entry, or a local file named by the lock). */
+  path: string;
+  sha256: string;
+  size: number;
+  from: "cache" | "network" | "local";
+}
+
+export interface FetchStageResult extends PlanResult {
+  cacheDir: string;
+  wheels: LocalWheel[];
+  /** Local source trees (editable/directory/path members) that the build stage builds natively. */
+  localSources: PlannedPackage[];
+  requests: number;
+  bytesDownloaded: number;
+}
+
+/** Resolves the cache directory the way the CLI does. */
+export function cacheDirFor(options: { cacheDir?: string; env?: Readonly<Record<string, string | undefined>>; homedir?: string }): string {
+  return resolveCacheDir({
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+    env: options.env ?? {},
+    homedir: options.homedir ?? homedir(),
+  });
+}
+
+function sha256Of(hash: string | undefined): string | undefined {
+  if (hash === undefined) return undefined;
+  return hash.startsWith("sha256:") ? hash.slice(7) : undefined;
+}
+
+/**
+ * Plans (unless given a plan) and makes every chosen wheel available on local disk: cache hits cost
+ * one `stat` each and load no network code; misses are downloaded in parallel and verified against the
+ * lock's sha256 before they enter the cache.
+ * @throws TSPACK_NO_COMPATIBLE_WHEEL (all misses at once), TSPACK_OFFLINE, TSPACK_INTEGRITY_MISMATCH,
+ *   TSPACK_HTTP_STATUS, TSPACK_NETWORK (all failures of the run in one error)
+ */
+export async function fetchWheels(options: FetchStageOptions = {}): Promise<FetchStageResult> {
+  const planned = options.planned ?? (await plan(options));
+  const missing = missingWheelsError(planned.plan);
+  if (missing) throw missing;
+  const cacheDir = cacheDirFor(options);
+  const workspaceRoot = planned.project.projectDir;
+
+  const remote: Array<{ pkg: PlannedPackage; item: FetchItem }> = [];
+  const local: Array<{ pkg: PlannedPackage; path: string }> = [];
+  const localSources: PlannedPackage[] = [];
+  for (const pkg of planned.plan.packages) {
+    if (pkg.source.kind === "virtual") continue;
+    if (!pkg.wheel) {
+      if (pkg.local) localSources.push(pkg);
+      continue;
+    }
+    const w = pkg.wheel;
+    if (w.url !== undefined) {
+      remote.push({
+        pkg,
+        item: {
+          key: `${pkg.name}==${pkg.version}`,
+          url: w.url,
+          filename: w.filename,
+          sha256: sha256Of(w.hash),
+          size: w.size,
+          name: pkg.name,
+        },
+      });
+    } else {
+      const base =
+        pkg.source.kind === "path"
+          ? resolve(workspaceRoot, pkg.source.path)
+          : pkg.source.kind === "registry"
+            ? resolve(workspaceRoot, pkg.source.url, w.path ?? w.filename)
+            : resolve(workspaceRoot, w.path ?? w.filename);
+      local.push({ pkg, path: base });
+    }
+  }
+
+  const wheels: LocalWheel[] = [];
+  let requests = 0;
+  let bytesDownloaded = 0;
+  if (remote.length > 0) {
+    const { fetchFiles } = await import("@tspack/fetch");
+    const result = await fetchFiles(
+      remote.map((r) => r.item),
+      {
+        cacheDir,
+        env: options.env ?? {},
+        homedir: options.homedir ?? homedir(),
+        offline: options.offline,
+        concurrency: options.concurrency,
+        indexUrl: options.indexUrl,
+        mirrors: options.mirrors,
+        requireHashes: options.requireHashes,
+        dispatcher: options.dispatcher,
+        signal: options.signal,
+        onEvent: (e) => options.onEvent?.(e),
+      },
+    );
+    requests = result.requests;
+    bytesDownloaded = result.bytesDownloaded;
+    result.files.forEach((f, i) => {
+      const pkg = remote[i]!.pkg;
+      wheels.push({
+        name: pkg.name,
+        version: pkg.version ?? "",
+        filename: f.item.filename,
+        path: f.path,
+        sha256: f.sha256,
+        size: f.size,
+        from: f.from,
+      });
+    });
+  }
+  for (const { pkg, path } of local) {
+    let digest: { sha256: string; size: number };
+    try {
+      digest = await hashFile(path);
+    } catch (e) {
+      throw new TspackError(ERROR_CODES.FILE_NOT_FOUND, `The wheel "${path}" of "${pkg.name}" cannot be read`, {
+        hint: "The lock names a local file: build it again or re-lock",
+        cause: e,
+      });
+    }
+    const expected = sha256Of(pkg.wheel?.hash);
+    if (expected !== undefined && expected !== digest.sha256) {
+      throw new TspackError(ERROR_CODES.INTEGRITY_MISMATCH, `The local wheel "${path}" of "${pkg.name}" does not match the lock`, {
+        hint: `Expected sha256:${expected}, computed sha256:${digest.sha256}. Rebuild the file or run \`uv lock\`.`,
+      });
+    }
+    if (expected === undefined && options.requireHashes) {
+      throw new TspackError(ERROR_CODES.HASH_REQUIRED, `The local wheel "${path}" of "${pkg.name}" has no hash in the lock`, {
+        hint: "Drop --require-hashes, or re-lock so the file has a hash",
+      });
+    }
+    wheels.push({
+      name: pkg.name,
+      version: pkg.version ?? "",
+      filename: pkg.wheel!.filename,
+      path,
+      sha256: digest.sha256,
+      size: digest.size,
+      from: "local",
+    });
+  }
+  wheels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
+  return { ...planned, cacheDir, wheels, localSources, requests, bytesDownloaded };
+}

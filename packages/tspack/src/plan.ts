@@ -1,0 +1,76 @@
+import type { Target } from "@tspack/platform-tags";
+import { type InstallPlan, planInstall, type SelectOptions, type Selection, selectPackages } from "@tspack/plan";
+import type { TspackEvent } from "./events.js";
+import { type ProjectContext, type ProjectOptions, readProject } from "./read-project.js";
+import { resolveTarget, type TargetOptions } from "./target.js";
+
+/** Options shared by every stage that plans. */
+export interface PlanOptions extends ProjectOptions {
+  /** The target, explicit. Default: x86_64, CPython 3.13, manylinux2014. `[tool.tspack]` fills unset fields. */
+  target?: TargetOptions | Target;
+  /** Selection flags with `uv export --frozen` semantics. */
+  selection?: SelectOptions;
+  /** An already read project (skips reading the disk again). */
+  project?: ProjectContext;
+  onEvent?: (event: TspackEvent) => void;
+}
+
+/** What {@link plan} returns. */
+export interface PlanResult {
+  project: ProjectContext;
+  target: Target;
+  selection: Selection;
+  plan: InstallPlan;
+}
+
+function isTarget(t: TargetOptions | Target): t is Target {
+  return typeof (t as Target).implementation === "string" && Array.isArray((t as Target).glibc);
+}
+
+/** Merges `[tool.tspack]` defaults under explicit target options (explicit wins). */
+export function targetFor(project: ProjectContext, target: TargetOptions | Target | undefined): Target {
+  if (target && isTarget(target)) return target;
+  const cfg = project.pyproject?.tspack ?? {};
+  const explicit = target ?? {};
+  const named = explicit.runtime !== undefined || explicit.platform !== undefined;
+  const merged: TargetOptions = named
+    ? { ...explicit }
+    : {
+        ...(cfg.runtime !== undefined && cfg.platform === undefined ? { runtime: cfg.runtime } : {}),
+        ...(cfg.platform !== undefined ? { platform: cfg.platform } : {}),
+        ...explicit,
+      };
+  if (merged.arch === undefined && cfg.arch !== undefined && merged.platform === undefined) merged.arch = cfg.arch;
+  if (merged.python === undefined && cfg.python !== undefined && merged.runtime === undefined) merged.python = cfg.python;
+  return resolveTarget(merged) as Target;
+}
+
+/** Merges `[tool.tspack]` groups/extras into the selection flags. */
+export function selectionFor(project: ProjectContext, selection: SelectOptions | undefined): SelectOptions {
+  const cfg = project.pyproject?.tspack ?? {};
+  const s: SelectOptions = { ...(selection ?? {}) };
+  if (cfg.groups?.length) s.groups = [...(s.groups ?? []), ...cfg.groups];
+  if (cfg.extras?.length) s.extras = [...(s.extras ?? []), ...cfg.extras];
+  return s;
+}
+
+/**
+ * Reads the project and decides which file each package needs for the target. Pure after the reads:
+ * no network. Packages without a compatible wheel are in `plan.missing` (not thrown).
+ */
+export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
+  const started = performance.now();
+  const project = options.project ?? (await readProject(options));
+  for (const w of project.warnings) options.onEvent?.({ type: "warning", message: w.message });
+  const target = targetFor(project, options.target);
+  const selection = selectPackages(project.lock, project.projectInfo, selectionFor(project, options.selection));
+  const installPlan = planInstall(selection, target);
+  for (const w of installPlan.warnings) options.onEvent?.({ type: "warning", message: w });
+  options.onEvent?.({
+    type: "plan:done",
+    packages: installPlan.packages.length,
+    missing: installPlan.missing.length,
+    ms: performance.now() - started,
+  });
+  return { project, target, selection, plan: installPlan };
+}

@@ -1,0 +1,89 @@
+import { readFile } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
+import type { ProjectInfo } from "@tspack/plan";
+import { projectInfoForPlan, type PyprojectInfo, readPyproject } from "@tspack/project";
+import { type Lock, type LockWarning, parseUvLock } from "@tspack/uv-lock";
+
+/** Where the project and its lock are. */
+export interface ProjectOptions {
+  /** Folder with pyproject.toml and uv.lock (default: `process.cwd()` of the caller). */
+  projectDir?: string;
+  /** uv.lock elsewhere (relative paths resolve against `projectDir`). */
+  lockPath?: string;
+}
+
+/** A project read from disk: the parsed lock, pyproject.toml (when present) and what selection needs. */
+export interface ProjectContext {
+  projectDir: string;
+  lockPath: string;
+  lock: Lock;
+  /** Absent when the folder has no pyproject.toml (a bare lock); selection then uses the lock's root. */
+  pyproject: PyprojectInfo | undefined;
+  projectInfo: ProjectInfo;
+  warnings: LockWarning[];
+}
+
+/**
+ * Reads and validates `uv.lock` and `pyproject.toml`.
+ * @throws TSPACK_FILE_NOT_FOUND, TSPACK_TOML_SYNTAX, TSPACK_LOCK_INVALID, TSPACK_LOCK_VERSION_UNSUPPORTED,
+ *   TSPACK_PYPROJECT_INVALID
+ */
+export async function readProject(options: ProjectOptions = {}): Promise<ProjectContext> {
+  const projectDir = resolve(options.projectDir ?? ".");
+  const lockPath = options.lockPath
+    ? isAbsolute(options.lockPath)
+      ? options.lockPath
+      : resolve(projectDir, options.lockPath)
+    : join(projectDir, "uv.lock");
+  let text: string;
+  try {
+    text = await readFile(lockPath, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TspackError(
+      ERROR_CODES.FILE_NOT_FOUND,
+      code === "ENOENT"
+        ? `Unable to find lockfile at "${lockPath}"`
+        : `Cannot read the lockfile "${lockPath}": ${(e as Error).message}`,
+      {
+        hint:
+          code === "ENOENT"
+            ? "Run `uv lock` in the project to create it, or point at it with --lock PATH"
+            : "Check the file's permissions",
+        cause: e,
+        details: { path: lockPath },
+      },
+    );
+  }
+  const { lock, warnings } = parseUvLock(text, { path: lockPath });
+  let pyproject: PyprojectInfo | undefined;
+  try {
+    pyproject = await readPyproject(projectDir);
+  } catch (e) {
+    if (!isTspackError(e, ERROR_CODES.FILE_NOT_FOUND)) throw e;
+  }
+  return {
+    projectDir,
+    lockPath,
+    lock,
+    pyproject,
+    projectInfo: pyproject ? projectInfoForPlan(pyproject) : projectInfoFromLock(lock),
+    warnings,
+  };
+}
+
+/** Without pyproject.toml: the root is the lock's package whose source is the workspace root ("."). */
+function projectInfoFromLock(lock: Lock): ProjectInfo {
+  const root = lock.packages.find(
+    (p) => (p.source.kind === "editable" || p.source.kind === "virtual" || p.source.kind === "directory") && p.source.path === ".",
+  );
+  const groups = new Set<string>();
+  if (root) for (const g of Object.keys(root.devDependencies)) groups.add(g);
+  if (root?.metadata) for (const g of Object.keys(root.metadata.requiresDev)) groups.add(g);
+  return {
+    ...(root ? { name: root.name } : {}),
+    dependencyGroups: [...groups].sort(),
+    optionalDependencies: Object.keys(root?.optionalDependencies ?? {}).sort(),
+  };
+}

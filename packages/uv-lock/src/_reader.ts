@@ -1,0 +1,153 @@
+import { formatPath } from "@tspack/errors";
+import type { LockWarning } from "./types.js";
+
+/**
+ * A path into the TOML document (`package[12].wheels[3].hash`) as a linked list from the leaf, so
+ * building a child path allocates one small object; it is only formatted when reporting.
+ */
+export type WirePath = { readonly up: WirePath; readonly key: string | number } | undefined;
+
+/** The child path `path.key` / `path[key]`. */
+export function at(path: WirePath, key: string | number): WirePath {
+  return { up: path, key };
+}
+
+/** The dotted text of a path (`package[12].wheels[3].hash`). */
+export function pathText(path: WirePath): string {
+  const segments: Array<string | number> = [];
+  for (let p = path; p !== undefined; p = p.up) segments.push(p.key);
+  return formatPath(segments.reverse());
+}
+
+/** A TOML table as returned by the TOML parser (plain object). */
+export type WireTable = Record<string, unknown>;
+
+/** One schema problem, with its dotted path. */
+export interface LockIssue {
+  path: string;
+  message: string;
+}
+
+/** Collects schema errors and warnings while reading the wire document. */
+export class Issues {
+  readonly errors: LockIssue[] = [];
+  readonly warnings: LockWarning[] = [];
+  readonly #unknownKeys = new Set<string>();
+
+  error(path: WirePath, message: string): void {
+    this.errors.push({ path: pathText(path), message });
+  }
+
+  /** Warns once per (context, key) about a key tspack does not know. */
+  unknownKey(context: string, path: WirePath, key: string): void {
+    const id = `${context}\0${key}`;
+    if (this.#unknownKeys.has(id)) return;
+    this.#unknownKeys.add(id);
+    this.warnings.push({
+      code: "unknown-key",
+      message: `Ignoring the unknown key ${JSON.stringify(key)} at ${pathText(at(path, key))}`,
+    });
+  }
+}
+
+/** True for a TOML table (plain object, not an array or a date). */
+export function isTable(value: unknown): value is WireTable {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** "a string", "an integer", ... for messages. */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "number") return Number.isInteger(value) ? `the integer ${value}` : `the float ${value}`;
+  if (typeof value === "bigint") return `the integer ${value}`;
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof Date) return "a date-time";
+  return "a table";
+}
+
+/** Typed accessors that record an issue (and return undefined) on a type mismatch. */
+export class Reader {
+  constructor(readonly issues: Issues) {}
+
+  string(t: WireTable, key: string, path: WirePath, required = false): string | undefined {
+    const v = t[key];
+    if (typeof v === "string") return v;
+    this.#bad(v, "a string", key, path, required);
+    return undefined;
+  }
+
+  integer(t: WireTable, key: string, path: WirePath, required = false): number | undefined {
+    const v = t[key];
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return v;
+    this.#bad(v, "a non-negative integer", key, path, required);
+    return undefined;
+  }
+
+  boolean(t: WireTable, key: string, path: WirePath): boolean | undefined {
+    const v = t[key];
+    if (typeof v === "boolean") return v;
+    this.#bad(v, "a boolean", key, path, false);
+    return undefined;
+  }
+
+  table(t: WireTable, key: string, path: WirePath, required = false): WireTable | undefined {
+    const v = t[key];
+    if (isTable(v)) return v;
+    this.#bad(v, "a table", key, path, required);
+    return undefined;
+  }
+
+  array(t: WireTable, key: string, path: WirePath, required = false): unknown[] | undefined {
+    const v = t[key];
+    if (Array.isArray(v)) return v;
+    this.#bad(v, "an array", key, path, required);
+    return undefined;
+  }
+
+  /** An array of strings; bad elements are reported and skipped. */
+  strings(t: WireTable, key: string, path: WirePath): string[] {
+    const arr = this.array(t, key, path);
+    if (arr === undefined) return [];
+    const out: string[] = [];
+    for (let i = 0; i < arr.length; i++) {
+      const v = arr[i];
+      if (typeof v === "string") out.push(v);
+      else this.issues.error(at(at(path, key), i), `expected a string, found ${describe(v)}`);
+    }
+    return out;
+  }
+
+  /** An array of tables; bad elements are reported and skipped (the index is kept for paths). */
+  tables(t: WireTable, key: string, path: WirePath): Array<[WireTable, number]> {
+    const arr = this.array(t, key, path);
+    if (arr === undefined) return [];
+    const out: Array<[WireTable, number]> = [];
+    for (let i = 0; i < arr.length; i++) {
+      const v = arr[i];
+      if (isTable(v)) out.push([v, i]);
+      else this.issues.error(at(at(path, key), i), `expected a table, found ${describe(v)}`);
+    }
+    return out;
+  }
+
+  #bad(v: unknown, expected: string, key: string, path: WirePath, required: boolean): void {
+    if (v === undefined) {
+      if (required) this.issues.error(at(path, key), "missing required key");
+      return;
+    }
+    this.issues.error(at(path, key), `expected ${expected}, found ${describe(v)}`);
+  }
+}
+
+/** Deep copy of a raw TOML value with date-times turned into their TOML text (no parser objects leak). */
+export function toPlain(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (isTable(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
+    return out;
+  }
+  return value;
+}

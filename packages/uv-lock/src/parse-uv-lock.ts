@@ -1,0 +1,126 @@
+import { ERROR_CODES, formatSourceExcerpt, TspackError } from "@tspack/errors";
+import { parse, TomlError } from "smol-toml";
+import { lockFromWire } from "./_lock-from-wire.js";
+import { describe, Issues, isTable } from "./_reader.js";
+import type { ParseUvLockResult } from "./types.js";
+
+/** The lock schema major version tspack reads. */
+export const SUPPORTED_LOCK_VERSION = 1;
+/** The newest lock `revision` tspack knows; newer ones are read with a warning. */
+export const KNOWN_LOCK_REVISION = 3;
+
+/** At most this many schema errors are listed in the message (all are in `details.errors`). */
+const MAX_LISTED_ERRORS = 20;
+
+/** Options for {@link parseUvLock}. */
+export interface ParseUvLockOptions {
+  /** How to name the file in messages (default `uv.lock`). */
+  path?: string;
+}
+
+const UPGRADE_HINT =
+  "Upgrade tspack to a release that supports this lock version, or re-create the lock with a uv release that writes lock version 1.";
+
+/** Reads a bare top-level `version = N` from text that is not valid TOML. */
+function sniffVersion(text: string): number | undefined {
+  for (const line of text.split(/\r?\n/, 200)) {
+    if (/^\s*\[/.test(line)) return undefined;
+    const m = /^\s*version\s*=\s*(\d+)\s*(?:#.*)?$/.exec(line);
+    if (m !== null) return Number(m[1]);
+  }
+  return undefined;
+}
+
+function unsupportedVersion(file: string, found: number, cause?: unknown, suffix = ""): TspackError {
+  return new TspackError(
+    ERROR_CODES.LOCK_VERSION_UNSUPPORTED,
+    `The lock file "${file}" uses an unsupported schema version (v${found}, but tspack supports only v${SUPPORTED_LOCK_VERSION})${suffix}`,
+    { hint: UPGRADE_HINT, details: { path: file, version: found, supported: SUPPORTED_LOCK_VERSION }, cause },
+  );
+}
+
+function tomlSyntaxError(text: string, file: string, e: TomlError): TspackError {
+  const prefix = "Invalid TOML document: ";
+  let reason = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+  const cut = reason.indexOf("\n\n");
+  if (cut >= 0) reason = reason.slice(0, cut);
+  const where = `line ${e.line}, column ${e.column}`;
+  const found = sniffVersion(text);
+  if (found !== undefined && found !== SUPPORTED_LOCK_VERSION) {
+    return unsupportedVersion(file, found, e, `, and it is not valid TOML: syntax error at ${where}: ${reason}`);
+  }
+  return new TspackError(
+    ERROR_CODES.TOML_SYNTAX,
+    `Failed to parse "${file}": TOML syntax error at ${where}: ${reason}\n${formatSourceExcerpt(text, e.line, e.column)}`,
+    {
+      hint: "Restore the lock file from version control or re-create it with `uv lock`.",
+      details: { path: file, line: e.line, column: e.column },
+      cause: e,
+    },
+  );
+}
+
+/**
+ * Parses and validates the text of a `uv.lock` (schema v1, revisions 0–3; newer revisions warn).
+ * Dependency edges come back with their full target id (version and source filled in).
+ *
+ * @throws TspackError `TSPACK_TOML_SYNTAX` (not TOML), `TSPACK_LOCK_VERSION_UNSUPPORTED` (`version` ≠ 1),
+ *   `TSPACK_LOCK_INVALID` (schema errors, all listed, each with its dotted path in `details.errors`).
+ * @example
+ * const { lock, warnings } = parseUvLock(text);
+ * lock.packages.find((p) => p.name === "fastapi")?.version; // "0.115.6"
+ */
+export function parseUvLock(text: string, options: ParseUvLockOptions = {}): ParseUvLockResult {
+  const file = options.path ?? "uv.lock";
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    if (e instanceof TomlError) throw tomlSyntaxError(text, file, e);
+    throw e;
+  }
+  const issues = new Issues();
+  const invalid = (path: string, message: string) =>
+    new TspackError(ERROR_CODES.LOCK_INVALID, `"${file}": ${path}: ${message}`, {
+      hint: "Re-create the lock file with `uv lock`.",
+      details: { path, errors: [{ path, message }] },
+    });
+  const version = doc.version;
+  if (version === undefined) throw invalid("version", "missing required key");
+  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) {
+    throw invalid("version", `expected a non-negative integer, found ${describe(version)}`);
+  }
+  if (version !== SUPPORTED_LOCK_VERSION) throw unsupportedVersion(file, version);
+  const rawRevision = doc.revision ?? 0;
+  if (typeof rawRevision !== "number" || !Number.isSafeInteger(rawRevision) || rawRevision < 0) {
+    throw invalid("revision", `expected a non-negative integer, found ${describe(rawRevision)}`);
+  }
+  if (!isTable(doc)) throw invalid("", "expected a table");
+  const lock = lockFromWire(doc, version, rawRevision, issues);
+  if (issues.errors.length > 0) throw schemaError(file, issues);
+  const warnings = [...issues.warnings];
+  if (rawRevision > KNOWN_LOCK_REVISION) {
+    warnings.unshift({
+      code: "newer-revision",
+      message: `The lock file "${file}" has revision ${rawRevision}, newer than the revisions tspack knows (up to ${KNOWN_LOCK_REVISION}); unknown fields are ignored`,
+    });
+  }
+  return { lock, warnings };
+}
+
+function schemaError(file: string, issues: Issues): TspackError {
+  const errors = issues.errors;
+  const first = errors[0]!;
+  let message: string;
+  if (errors.length === 1) {
+    message = `"${file}": ${first.path}: ${first.message}`;
+  } else {
+    const listed = errors.slice(0, MAX_LISTED_ERRORS).map((e) => `\n  ${e.path}: ${e.message}`);
+    const more = errors.length > MAX_LISTED_ERRORS ? `\n  ... and ${errors.length - MAX_LISTED_ERRORS} more` : "";
+    message = `"${file}" is not a valid lock file (${errors.length} errors):${listed.join("")}${more}`;
+  }
+  return new TspackError(ERROR_CODES.LOCK_INVALID, message, {
+    hint: "Re-create the lock file with `uv lock`, or fix the entries named above.",
+    details: { path: first.path, errors },
+  });
+}
