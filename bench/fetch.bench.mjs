@@ -48,9 +48,13 @@ if (args.includes("--server")) {
 
 async function startServer() {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [self, "--server", "--files", flag("files", "200"), "--mib", flag("mib", "1")], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [self, "--server", "--files", flag("files", "200"), "--mib", flag("mib", "1")],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   let buf = "";
   const info = await new Promise((resolve, reject) => {
     child.stdout.on("data", (d) => {
@@ -72,7 +76,11 @@ async function bareUndici(undici, pLimit, items, dir, concurrency) {
   await Promise.all(
     items.map((it, i) =>
       limit(async () => {
-        const { body } = await agent.request({ origin: new URL(it.url).origin, path: new URL(it.url).pathname, method: "GET" });
+        const { body } = await agent.request({
+          origin: new URL(it.url).origin,
+          path: new URL(it.url).pathname,
+          method: "GET",
+        });
         const hash = createHash("sha256");
         const tmp = join(dir, "tmp", String(i));
         body.on("data", (c) => hash.update(c));
@@ -164,7 +172,9 @@ async function main() {
     return;
   }
   const f = (x, d = 0) => x.toFixed(d).padStart(8);
-  console.log(`cold fetch: ${items.length} files, ${totalMiB.toFixed(0)} MiB, loopback server in a child process, median of ${runs}`);
+  console.log(
+    `cold fetch: ${items.length} files, ${totalMiB.toFixed(0)} MiB, loopback server in a child process, median of ${runs}`,
+  );
   console.log("  conc  tspack ms  MiB/s   bare ms  MiB/s  ratio  peak RSS MiB");
   for (const r of results) {
     console.log(

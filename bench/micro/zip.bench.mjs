@@ -37,7 +37,8 @@ function pyText(size) {
     const indent = "    ".repeat(rnd() % 3);
     let line = indent;
     const words = 3 + (rnd() % 8);
-    for (let i = 0; i < words; i++) line += (i ? " " : "") + WORDS[rnd() % WORDS.length] + (rnd() % 5 === 0 ? `_${rnd() % 100}` : "");
+    for (let i = 0; i < words; i++)
+      line += (i ? " " : "") + WORDS[rnd() % WORDS.length] + (rnd() % 5 === 0 ? `_${rnd() % 100}` : "");
     line += rnd() % 4 === 0 ? ":\n" : "\n";
     parts.push(line);
     n += line.length;
@@ -68,7 +69,11 @@ function makeTree() {
     const sub = `mod${(i >> 4) % 50}`;
     if (i < nBin) {
       const size = Math.round((binBytes / nBin) * (0.5 + (rnd() % 1000) / 1000));
-      files.push({ path: `${pkg}/_lib/${sub}/ext${i}.cpython-313-x86_64-linux-gnu.so`, mode: 0o755, data: binData(size) });
+      files.push({
+        path: `${pkg}/_lib/${sub}/ext${i}.cpython-313-x86_64-linux-gnu.so`,
+        mode: 0o755,
+        data: binData(size),
+      });
     } else {
       const size = Math.round((textBytes / (FILES - nBin)) * (0.2 + (rnd() % 1600) / 1000));
       files.push({ path: `${pkg}/${sub}/file${i}.py`, data: pyText(size) });
@@ -106,7 +111,9 @@ function row(name, r, inputBytes, note = "") {
 let t0 = performance.now();
 const tree = makeTree();
 const inputBytes = tree.reduce((s, f) => s + f.data.length, 0);
-console.log(`tree: ${tree.length} files, ${(inputBytes / MB).toFixed(1)} MB (generated in ${(performance.now() - t0).toFixed(0)} ms)`);
+console.log(
+  `tree: ${tree.length} files, ${(inputBytes / MB).toFixed(1)} MB (generated in ${(performance.now() - t0).toFixed(0)} ms)`,
+);
 
 t0 = performance.now();
 const rawEntries = tree.map((f) => {
@@ -124,24 +131,41 @@ const rawEntries = tree.map((f) => {
   };
 });
 const compressedBytes = rawEntries.reduce((s, e) => s + e.raw.compressed.length, 0);
-console.log(`pre-deflated with node:zlib L6 (as in cached wheels): ${(compressedBytes / MB).toFixed(1)} MB in ${(performance.now() - t0).toFixed(0)} ms`);
+console.log(
+  `pre-deflated with node:zlib L6 (as in cached wheels): ${(compressedBytes / MB).toFixed(1)} MB in ${(performance.now() - t0).toFixed(0)} ms`,
+);
 
 const a = time(RUNS, () => writeZip(rawEntries));
 const hashes = new Set();
 for (let i = 0; i < 2; i++) hashes.add(sha(writeZip([...rawEntries].reverse())));
 hashes.add(sha(a.out));
-row("(a) writeZip raw copy of pre-deflated entries", a, inputBytes, `${(a.out.length / MB).toFixed(1)} MB zip; ${(compressedBytes / MB / (a.ms / 1000)).toFixed(0)} MB/s of zip; deterministic: ${hashes.size === 1}`);
+row(
+  "(a) writeZip raw copy of pre-deflated entries",
+  a,
+  inputBytes,
+  `${(a.out.length / MB).toFixed(1)} MB zip; ${(compressedBytes / MB / (a.ms / 1000)).toFixed(0)} MB/s of zip; deterministic: ${hashes.size === 1}`,
+);
 
 const slowRuns = Math.min(RUNS, 2);
 const b = time(slowRuns, () => writeZip(tree));
-row("(b) writeZip deflate L6, fflate + pure crc32 (default)", b, inputBytes, `${(b.out.length / MB).toFixed(1)} MB zip`);
+row(
+  "(b) writeZip deflate L6, fflate + pure crc32 (default)",
+  b,
+  inputBytes,
+  `${(b.out.length / MB).toFixed(1)} MB zip`,
+);
 const b2 = time(slowRuns, () =>
   writeZip(tree, {
     compress: (d, level) => zlib.deflateRawSync(d, { level }),
     crc32: (d) => zlib.crc32(d),
   }),
 );
-row("(b') writeZip deflate L6, injected node:zlib + zlib.crc32", b2, inputBytes, `${(b2.out.length / MB).toFixed(1)} MB zip`);
+row(
+  "(b') writeZip deflate L6, injected node:zlib + zlib.crc32",
+  b2,
+  inputBytes,
+  `${(b2.out.length / MB).toFixed(1)} MB zip`,
+);
 
 const parse = time(RUNS, () => readZipEntries(a.out, { name: "bench.zip" }));
 row("readZipEntries (parse + local header checks)", parse, inputBytes, `${parse.out.length} entries`);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { type FileHandle, open, rm, writeFile } from "node:fs/promises";
 import { cachePathFor, createTempPath, publishFile } from "@tspack/cache";
 import { integrityMismatchError, sizeMismatchError } from "./fetch-errors.js";
-import { HttpStatusFailure, type HttpClient, headerValue, retryAfterOf } from "./http-client.js";
+import { type HttpClient, HttpStatusFailure, headerValue, retryAfterOf } from "./http-client.js";
 
 /** Bytes buffered before one write to the temp file (fewer, larger writes are 10–30 % faster). */
 const FLUSH_BYTES = 1024 * 1024;

@@ -1,8 +1,8 @@
 import { stat } from "node:fs/promises";
-import { redactUrl, TspackError } from "@tspack/errors";
 import { cachePathFor, hasEntry, initCache, isSha256Hex } from "@tspack/cache";
+import { redactUrl, TspackError } from "@tspack/errors";
 import pLimit from "p-limit";
-import { type Published, downloadAttempt } from "./download-file.js";
+import { downloadAttempt, type Published } from "./download-file.js";
 import {
   aggregateFetchError,
   cacheWriteError,
@@ -14,7 +14,7 @@ import {
 import { abortedError, describeError, HttpClient, HttpStatusFailure, RetriesExhausted } from "./http-client.js";
 import { rewriteUrl } from "./rewrite-url.js";
 import { fetchSimpleIndexWith, normalizeProjectName, type SimpleProjectPage } from "./simple-index.js";
-import type { FetchedFile, FetchEvent, FetchItem, FetchOptions, FetchResult } from "./types.js";
+import type { FetchEvent, FetchedFile, FetchItem, FetchOptions, FetchResult } from "./types.js";
 
 /** Default number of parallel downloads (chosen by bench/fetch.bench.mjs; see the package README). */
 export const DEFAULT_CONCURRENCY = 16;
@@ -101,7 +101,8 @@ export async function fetchFiles(items: readonly FetchItem[], options: FetchOpti
     bytesToDownload: knownBytes(missing.map((i) => items[i]!)),
   });
   for (const r of results) {
-    if (r !== undefined) emit({ type: "fetch:file-done", key: r.item.key, name: r.item.filename, from: "cache", bytes: r.size, ms: 0 });
+    if (r !== undefined)
+      emit({ type: "fetch:file-done", key: r.item.key, name: r.item.filename, from: "cache", bytes: r.size, ms: 0 });
   }
 
   let bytesDownloaded = 0;
@@ -162,7 +163,11 @@ export async function fetchFiles(items: readonly FetchItem[], options: FetchOpti
         if (cause instanceof HttpStatusFailure) throw httpStatusError(subject, cause.status, cause.message, attempts);
         if (error instanceof RetriesExhausted) throw networkError(subject, describeError(cause), attempts, cause);
         const code = (error as { code?: unknown }).code;
-        if (typeof code === "string" && /^E[A-Z]+$/.test(code) && (error as { syscall?: unknown }).syscall !== undefined) {
+        if (
+          typeof code === "string" &&
+          /^E[A-Z]+$/.test(code) &&
+          (error as { syscall?: unknown }).syscall !== undefined
+        ) {
           throw cacheWriteError(subject, describeError(error), error);
         }
         throw networkError(subject, describeError(error), attempts, error);
@@ -211,7 +216,9 @@ export async function fetchFiles(items: readonly FetchItem[], options: FetchOpti
       } catch (error) {
         errors.set(
           i,
-          error instanceof TspackError ? error : networkError({ key: item.key, url: item.url }, describeError(error), 1, error),
+          error instanceof TspackError
+            ? error
+            : networkError({ key: item.key, url: item.url }, describeError(error), 1, error),
         );
       }
     };

@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TspackError } from "@tspack/errors";
 import type { Dispatcher } from "undici";
-import { basicAuthorization, type Credentials, type IndexConfig, resolveCredentials, stripUserinfo } from "./credentials.js";
+import {
+  basicAuthorization,
+  type Credentials,
+  type IndexConfig,
+  resolveCredentials,
+  stripUserinfo,
+} from "./credentials.js";
 import { type NetrcEntry, parseNetrc } from "./netrc.js";
 import {
   isRetryableError,

@@ -1,8 +1,8 @@
 // @tspack/fetch: parallel verified downloads into the cache (internal, unstable). See README.md.
 export {
   basicAuthorization,
-  type Credentials,
   type CredentialSources,
+  type Credentials,
   type IndexConfig,
   indexEnvName,
   resolveCredentials,
@@ -37,4 +37,4 @@ export {
   type SimpleProjectPage,
   simpleProjectUrl,
 } from "./simple-index.js";
-export type { FetchedFile, FetchEvent, FetchFailure, FetchItem, FetchOptions, FetchResult } from "./types.js";
+export type { FetchEvent, FetchedFile, FetchFailure, FetchItem, FetchOptions, FetchResult } from "./types.js";

@@ -70,10 +70,12 @@ function logicalLines(text: string): Array<{ line: number; text: string; raw: st
       continue;
     }
     buffer += line;
-    if (buffer.trim() !== "") out.push({ line: start, text: buffer.trim().replace(/\s+/g, " "), raw: physical[start - 1]! });
+    if (buffer.trim() !== "")
+      out.push({ line: start, text: buffer.trim().replace(/\s+/g, " "), raw: physical[start - 1]! });
     buffer = "";
   }
-  if (buffer.trim() !== "") out.push({ line: start, text: buffer.trim().replace(/\s+/g, " "), raw: physical[start - 1]! });
+  if (buffer.trim() !== "")
+    out.push({ line: start, text: buffer.trim().replace(/\s+/g, " "), raw: physical[start - 1]! });
   return out;
 }
 
@@ -117,7 +119,8 @@ export function parseRequirementsTxt(text: string): RequirementsTxt {
       }
       if (option === "-i" || option === "--index-url") result.indexUrl = value;
       else if (option === "--extra-index-url") result.extraIndexUrls.push(value);
-      else if (option === "-e" || option === "--editable") unsupported(line, logical, "editable installs are not supported");
+      else if (option === "-e" || option === "--editable")
+        unsupported(line, logical, "editable installs are not supported");
       else if (["-r", "--requirement", "-c", "--constraint"].includes(option)) {
         unsupported(line, logical, "nested requirement or constraint files are not supported");
       } else if (IGNORED_OPTIONS.has(option)) {
@@ -129,12 +132,12 @@ export function parseRequirementsTxt(text: string): RequirementsTxt {
     const optAt = logical.search(/(^|\s)--?[A-Za-z]/);
     const reqText = (optAt < 0 ? logical : logical.slice(0, optAt)).trim();
     const optText = optAt < 0 ? "" : logical.slice(optAt).trim();
-    if (/^(\.|\/|~|file:)/.test(reqText) || /\.(whl|zip|tar\.gz|tgz)$/.test(reqText.split(";")[0]!.trim())) {
-      unsupported(line, logical, "local paths and archives are not supported");
-      continue;
-    }
     if (/^[^;]*\s@\s|^[a-z+]+:\/\//i.test(reqText)) {
       unsupported(line, logical, "direct URL requirements are not supported");
+      continue;
+    }
+    if (/^(\.|\/|~|file:)/.test(reqText) || /\.(whl|zip|tar\.gz|tgz)$/.test(reqText.split(";")[0]!.trim())) {
+      unsupported(line, logical, "local paths and archives are not supported");
       continue;
     }
     const m = REQUIREMENT_RE.exec(reqText);

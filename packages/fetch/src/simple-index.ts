@@ -66,7 +66,10 @@ export function parseSimpleJson(text: string, pageUrl: string): SimpleFile[] {
   }
   const files = (data as { files?: unknown }).files;
   if (!Array.isArray(files)) {
-    throw new TspackError("TSPACK_NETWORK", `The index page "${pageUrl}" is not a PEP 691 project page: no "files" list`);
+    throw new TspackError(
+      "TSPACK_NETWORK",
+      `The index page "${pageUrl}" is not a PEP 691 project page: no "files" list`,
+    );
   }
   const out: SimpleFile[] = [];
   for (const f of files as Array<Record<string, unknown>>) {
@@ -148,7 +151,11 @@ export function simpleProjectUrl(indexUrl: string, name: string): string {
 }
 
 /** Fetches and parses a project page with an existing client (shared by fetchFiles). Internal. */
-export async function fetchSimpleIndexWith(client: HttpClient, indexUrl: string, name: string): Promise<SimpleProjectPage> {
+export async function fetchSimpleIndexWith(
+  client: HttpClient,
+  indexUrl: string,
+  name: string,
+): Promise<SimpleProjectPage> {
   const pageUrl = simpleProjectUrl(indexUrl, name);
   const subject = { key: name, url: pageUrl };
   try {

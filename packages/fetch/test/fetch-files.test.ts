@@ -11,7 +11,7 @@ import {
   sha256Hex,
   startIndexServer,
 } from "../../../test/helpers/index-server.js";
-import { type FetchEvent, type FetchItem, type FetchOptions, fetchFiles } from "../src/index.js";
+import { type FetchEvent, type FetchItem, fetchFiles } from "../src/index.js";
 
 const FAST_RETRY = { minDelayMs: 1, maxDelayMs: 20, random: () => 0.5 };
 const roots: string[] = [];
@@ -44,7 +44,13 @@ function corpus(n: number, size = 100_000, base = "") {
     const filename = `pkg${i}-1.0-py3-none-any.whl`;
     const bytes = makeBytes(size + i, i + 7);
     files[`/files/${filename}`] = bytes;
-    items.push({ key: `pkg${i}==1.0`, url: `${base}/files/${filename}`, filename, sha256: sha256Hex(bytes), size: bytes.length });
+    items.push({
+      key: `pkg${i}==1.0`,
+      url: `${base}/files/${filename}`,
+      filename,
+      sha256: sha256Hex(bytes),
+      size: bytes.length,
+    });
   }
   return { files, items };
 }
@@ -90,7 +96,9 @@ describe("fetchFiles: cold and warm", () => {
       expect(f.path).toMatch(/wheels-v1\/sha256\/[0-9a-f]{2}\/[0-9a-f]{62}$/);
       expect(sha256Hex(readFileSync(f.path))).toBe(items[i]!.sha256);
     }
-    expect(readFileSync(join(cacheDir, "CACHEDIR.TAG"), "utf8")).toMatch(/^Signature: 8a477f597d28d172789f06886806bc55/);
+    expect(readFileSync(join(cacheDir, "CACHEDIR.TAG"), "utf8")).toMatch(
+      /^Signature: 8a477f597d28d172789f06886806bc55/,
+    );
     expect(readFileSync(join(cacheDir, ".gitignore"), "utf8")).toBe("*\n");
     expect(tmpEntries(cacheDir)).toEqual([]);
     expect(events[0]).toMatchObject({ type: "fetch:start", files: 5, toDownload: 5 });
@@ -143,7 +151,9 @@ describe("fetchFiles: cold and warm", () => {
     expect(await hasEntry(cacheDir, sha256!)).toBe(true);
     const e = await caught(fetchFiles([noHash], { cacheDir, requireHashes: true }));
     expect(e.code).toBe("TSPACK_HASH_REQUIRED");
-    expect(e.message).toBe(`The file "pkg1-1.0-py3-none-any.whl" of "pkg1==1.0" has no sha256, but hashes are required`);
+    expect(e.message).toBe(
+      `The file "pkg1-1.0-py3-none-any.whl" of "pkg1==1.0" has no sha256, but hashes are required`,
+    );
   });
 });
 
@@ -160,7 +170,14 @@ describe("fetchFiles: faults", () => {
 
   const recovering: Array<[string, Fault[], number]> = [
     ["500 then OK", [{ type: "status", status: 500 }], 2],
-    ["503, 502 then OK", [{ type: "status", status: 503 }, { type: "status", status: 502 }], 3],
+    [
+      "503, 502 then OK",
+      [
+        { type: "status", status: 503 },
+        { type: "status", status: 502 },
+      ],
+      3,
+    ],
     ["408 then OK", [{ type: "status", status: 408 }], 2],
     ["429 with Retry-After seconds", [{ type: "retry-after", retryAfter: "0" }], 2],
     ["429 with Retry-After HTTP-date", [{ type: "retry-after", retryAfter: new Date(0).toUTCString() }], 2],
@@ -189,7 +206,10 @@ describe("fetchFiles: faults", () => {
   });
 
   it("honours Retry-After, capped at maxDelayMs", async () => {
-    const s = await server({ files: { [FILE]: bytes }, faults: { [FILE]: [{ type: "retry-after", retryAfter: "3600" }] } });
+    const s = await server({
+      files: { [FILE]: bytes },
+      faults: { [FILE]: [{ type: "retry-after", retryAfter: "3600" }] },
+    });
     const events: FetchEvent[] = [];
     await fetchFiles([item(s.url)], { cacheDir: freshCache(), retry: FAST_RETRY, onEvent: (e) => events.push(e) });
     expect(events.find((e) => e.type === "fetch:retry")).toEqual({
@@ -219,7 +239,9 @@ describe("fetchFiles: faults", () => {
     const s = await server({ files: { [FILE]: bytes }, faults: { [FILE]: faults } });
     const e = await caught(fetchFiles([item(s.url)], { cacheDir: freshCache(), retry: { ...FAST_RETRY, retries: 2 } }));
     expect(s.count(FILE)).toBe(3);
-    expect(e.message).toBe(`The download of "a==1.0" from "${s.url}${FILE}" failed after 3 attempts: HTTP 503 Service Unavailable`);
+    expect(e.message).toBe(
+      `The download of "a==1.0" from "${s.url}${FILE}" failed after 3 attempts: HTTP 503 Service Unavailable`,
+    );
   });
 
   it("fails a persistent connection reset with TSPACK_NETWORK", async () => {
@@ -231,7 +253,10 @@ describe("fetchFiles: faults", () => {
   });
 
   it("fails a persistent hash mismatch, and wrong bytes never reach the cache", async () => {
-    const s = await server({ files: { [FILE]: bytes }, faults: { [FILE]: [{ type: "wrong-bytes" }, { type: "wrong-bytes" }] } });
+    const s = await server({
+      files: { [FILE]: bytes },
+      faults: { [FILE]: [{ type: "wrong-bytes" }, { type: "wrong-bytes" }] },
+    });
     const cacheDir = freshCache();
     const e = await caught(fetchFiles([item(s.url)], { cacheDir, retry: FAST_RETRY }));
     const wrong = sha256Hex(bytes.map((b) => b ^ 0xff));
@@ -260,7 +285,10 @@ describe("fetchFiles: faults", () => {
 
   it("reports every failure of a run in one error, after finishing the rest", async () => {
     const { files, items } = corpus(4);
-    const s = await server({ files, faults: { "/files/pkg3-1.0-py3-none-any.whl": [{ type: "wrong-bytes" }, { type: "wrong-bytes" }] } });
+    const s = await server({
+      files,
+      faults: { "/files/pkg3-1.0-py3-none-any.whl": [{ type: "wrong-bytes" }, { type: "wrong-bytes" }] },
+    });
     const list = withBase(items, s.url);
     list[1] = { ...list[1]!, url: `${s.url}/files/missing.whl` };
     const cacheDir = freshCache();
@@ -272,7 +300,7 @@ describe("fetchFiles: faults", () => {
       `  - The download of "pkg1==1.0" from "${s.url}/files/missing.whl" failed: HTTP 404 Not Found`,
       expect.stringMatching(/^ {2}- The download of "pkg3==1.0" from ".*" does not match its hash: expected sha256:/),
     ]);
-    expect((e.details?.failures as Array<{ key: string; code: string }>).map((f) => [f.key, f.code])).toEqual([
+    expect((e.details!.failures as Array<{ key: string; code: string }>).map((f) => [f.key, f.code])).toEqual([
       ["pkg1==1.0", "TSPACK_HTTP_STATUS"],
       ["pkg3==1.0", "TSPACK_INTEGRITY_MISMATCH"],
     ]);
@@ -362,7 +390,9 @@ describe("fetchFiles: sources and credentials", () => {
         onEvent: (ev) => events2.push(ev),
       }),
     );
-    expect(e.message).toBe(`The download of "b==2.0" from "http://****@127.0.0.1:${s.port}${FILE}" failed: HTTP 401 Unauthorized`);
+    expect(e.message).toBe(
+      `The download of "b==2.0" from "http://****@127.0.0.1:${s.port}${FILE}" failed: HTTP 401 Unauthorized`,
+    );
     expect(e.message).not.toContain("wrong-pw");
   });
 

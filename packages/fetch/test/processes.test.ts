@@ -37,8 +37,13 @@ interface ChildOutcome {
   error?: { code: string; message: string };
 }
 
-function runChild(payload: unknown, nodeArgs: string[] = []): { proc: ReturnType<typeof spawn>; done: Promise<ChildOutcome> } {
-  const proc = spawn(process.execPath, [...nodeArgs, child, JSON.stringify(payload)], { stdio: ["ignore", "pipe", "pipe"] });
+function runChild(
+  payload: unknown,
+  nodeArgs: string[] = [],
+): { proc: ReturnType<typeof spawn>; done: Promise<ChildOutcome> } {
+  const proc = spawn(process.execPath, [...nodeArgs, child, JSON.stringify(payload)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   proc.stdout!.on("data", (d) => (out += d));
@@ -99,7 +104,8 @@ describe("fetchFiles across processes", () => {
     const server = await startIndexServer();
     try {
       const items = corpus(server, 12, 400_000);
-      for (const it of items) server.addFaults(new URL(it.url).pathname, { type: "slow", chunkBytes: 100_000, delayMs: 5 });
+      for (const it of items)
+        server.addFaults(new URL(it.url).pathname, { type: "slow", chunkBytes: 100_000, delayMs: 5 });
       const cacheDir = freshCache();
       const a = runChild({ items, options: { cacheDir, concurrency: 4 } });
       const b = runChild({ items, options: { cacheDir, concurrency: 4 } });

@@ -1,2 +1,33 @@
-// @tspack/installer: Applies wheel install plans to disk (--target/--prefix), link modes
-export {};
+// @tspack/installer: applies wheel install plans to disk (--target/--prefix), link modes, unpacked cache.
+export { inflateWheelEntry, openWheelArchive, type WheelArchive } from "./archive.js";
+export {
+  type CompileBytecodeOptions,
+  type CompileBytecodeResult,
+  checkInterpreter,
+  compileBytecode,
+} from "./compile-bytecode.js";
+export {
+  type InstalledPackage,
+  type InstallEvent,
+  type InstallOptions,
+  type InstallResult,
+  type InstallWheelInput,
+  installWheels,
+} from "./install-wheels.js";
+export { type LinkFallback, Linker, type LinkMode } from "./link-mode.js";
+export {
+  type PublishMode,
+  publishTree,
+  type RemovedDistribution,
+  siblingPath,
+  uninstallDistributions,
+} from "./publish-tree.js";
+export { TreeWriter } from "./tree-writer.js";
+export {
+  readUnpacked,
+  readUnpackedFile,
+  type StoredEntry,
+  type UnpackedWheel,
+  unpackedPath,
+  unpackToCache,
+} from "./unpacked-cache.js";

@@ -117,7 +117,8 @@ function admitsPrereleases(s: Specifier): boolean {
 
 function clauseContains(s: Specifier, v: Pep440Version, raw: string): boolean {
   const spec = s.parsed;
-  if (s.operator === "===") return raw.trim().toLowerCase() === s.version.toLowerCase() || formatVersion(v) === s.version.toLowerCase();
+  if (s.operator === "===")
+    return raw.trim().toLowerCase() === s.version.toLowerCase() || formatVersion(v) === s.version.toLowerCase();
   if (spec === undefined) return false;
   switch (s.operator) {
     case "==":

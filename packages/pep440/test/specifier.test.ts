@@ -96,10 +96,19 @@ describe("specifier syntax", () => {
 
   it.each([
     ["~=1", `[TspackError: The version specifier "~=1" is invalid: "~=1" needs at least two release segments]`],
-    ["1.0", `[TspackError: The version specifier "1.0" is invalid: "1.0" does not start with an operator (==, !=, <=, >=, <, >, ~=, ===)]`],
+    [
+      "1.0",
+      `[TspackError: The version specifier "1.0" is invalid: "1.0" does not start with an operator (==, !=, <=, >=, <, >, ~=, ===)]`,
+    ],
     [">=", `[TspackError: The version specifier ">=" is invalid: ">=" has no version after ">="]`],
-    [">=1.0+l", `[TspackError: The version specifier ">=1.0+l" is invalid: ">=1.0+l": a local version label is only allowed with == and !=]`],
-    ["==1.0a1.*", `[TspackError: The version specifier "==1.0a1.*" is invalid: "==1.0a1.*": ".*" needs a release-only version before it]`],
+    [
+      ">=1.0+l",
+      `[TspackError: The version specifier ">=1.0+l" is invalid: ">=1.0+l": a local version label is only allowed with == and !=]`,
+    ],
+    [
+      "==1.0a1.*",
+      `[TspackError: The version specifier "==1.0a1.*" is invalid: "==1.0a1.*": ".*" needs a release-only version before it]`,
+    ],
     [">=x", `[TspackError: The version specifier ">=x" is invalid: "x" is not a PEP 440 version]`],
   ])("error for %j", (spec, message) => {
     expect(() => parseSpecifiers(spec)).toThrow(message.slice("[TspackError: ".length, -1));

@@ -16,8 +16,8 @@ import {
   isDisjoint,
   type Ranges,
   rangesKey,
-  union,
   unbounded,
+  union,
 } from "./ranges.js";
 
 /** A trimmed release-only version (`[3, 12]`). */
@@ -261,8 +261,16 @@ function conjunction(x: NodeId, y: NodeId, cache: Map<string, NodeId>, checkConf
   const c = compareVariables(xn.v, yn.v);
   const rec = (a: NodeId, b: NodeId) => conjunction(a, b, cache, checkConflicts);
   let node: NodeId;
-  if (c < 0) node = createNode(xn.v, mapEdges(xn.e, x, (n) => rec(n, y)));
-  else if (c > 0) node = createNode(yn.v, mapEdges(yn.e, y, (n) => rec(n, x)));
+  if (c < 0)
+    node = createNode(
+      xn.v,
+      mapEdges(xn.e, x, (n) => rec(n, y)),
+    );
+  else if (c > 0)
+    node = createNode(
+      yn.v,
+      mapEdges(yn.e, y, (n) => rec(n, x)),
+    );
   else node = createNode(xn.v, applyEdges(xn.e, x, yn.e, y, rec));
   if (conflicts && disjointness(node, not(exclusions()))) node = FALSE;
   cache.set(key, node);
@@ -305,9 +313,7 @@ export function disjointness(x: NodeId, y: NodeId): boolean {
   if (a.type === "version" && b.type === "version") return disjointRanges(VERSIONS, a.edges, x, b.edges, y);
   if (a.type === "string" && b.type === "string") return disjointRanges(STRINGS, a.edges, x, b.edges, y);
   if (a.type === "bool" && b.type === "bool") {
-    return (
-      disjointness(negate(a.high, x), negate(b.high, y)) && disjointness(negate(a.low, x), negate(b.low, y))
-    );
+    return disjointness(negate(a.high, x), negate(b.high, y)) && disjointness(negate(a.low, x), negate(b.low, y));
   }
   return false;
 }

@@ -30,7 +30,12 @@ export type DnfTerm =
   | { readonly t: "version"; readonly key: VersionKey; readonly op: VersionTermOp; readonly release: Release }
   | { readonly t: "string"; readonly key: StringKey; readonly op: StringTermOp; readonly value: string }
   | { readonly t: "extra"; readonly name: string; readonly op: "==" | "!=" }
-  | { readonly t: "list"; readonly list: "extras" | "dependency_groups"; readonly value: string; readonly op: "in" | "not in" };
+  | {
+      readonly t: "list";
+      readonly list: "extras" | "dependency_groups";
+      readonly value: string;
+      readonly op: "in" | "not in";
+    };
 
 const LIST_NAMES = ["extras", "dependency_groups", "extras", "dependency_groups"] as const;
 
@@ -122,7 +127,8 @@ function isNegation(a: DnfTerm, b: DnfTerm): boolean {
   if (a.t === "version" && b.t === "version") {
     return a.key === b.key && VERSIONS.cmp(a.release, b.release) === 0 && VERSION_NEGATION[a.op] === b.op;
   }
-  if (a.t === "string" && b.t === "string") return a.key === b.key && a.value === b.value && STRING_NEGATION[a.op] === b.op;
+  if (a.t === "string" && b.t === "string")
+    return a.key === b.key && a.value === b.value && STRING_NEGATION[a.op] === b.op;
   if (a.t === "extra" && b.t === "extra") return a.name === b.name && a.op !== b.op;
   if (a.t === "list" && b.t === "list") return a.list === b.list && a.value === b.value && a.op !== b.op;
   return false;
@@ -133,7 +139,11 @@ function sameRelease(a: Release, b: Release): boolean {
 }
 
 /** Groups edges by (negated) child in first-occurrence order (uv's `collect_edges`). */
-function collectEdges<T>(d: Domain<T>, edges: readonly (readonly [Ranges<T>, NodeId])[], parent: NodeId): [NodeId, Ranges<T>][] {
+function collectEdges<T>(
+  d: Domain<T>,
+  edges: readonly (readonly [Ranges<T>, NodeId])[],
+  parent: NodeId,
+): [NodeId, Ranges<T>][] {
   const out: [NodeId, Ranges<T>][] = [];
   for (const [r, c] of edges) {
     const child = negate(c, parent);
@@ -374,11 +384,26 @@ function termToExpression(t: DnfTerm): MarkerExpression {
           right: { type: "variable", name: t.key },
         };
       }
-      return { kind: "expr", left: { type: "variable", name: t.key }, op: t.op, right: { type: "string", value: t.value } };
+      return {
+        kind: "expr",
+        left: { type: "variable", name: t.key },
+        op: t.op,
+        right: { type: "string", value: t.value },
+      };
     case "extra":
-      return { kind: "expr", left: { type: "variable", name: "extra" }, op: t.op, right: { type: "string", value: t.name } };
+      return {
+        kind: "expr",
+        left: { type: "variable", name: "extra" },
+        op: t.op,
+        right: { type: "string", value: t.name },
+      };
     case "list":
-      return { kind: "expr", left: { type: "string", value: t.value }, op: t.op, right: { type: "variable", name: t.list } };
+      return {
+        kind: "expr",
+        left: { type: "string", value: t.value },
+        op: t.op,
+        right: { type: "variable", name: t.list },
+      };
   }
 }
 

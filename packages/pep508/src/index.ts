@@ -1,5 +1,19 @@
 // @tspack/pep508: PEP 508 markers and requirements: tokenizer, parser, evaluator, canonical form
 export { evaluateMarker } from "./evaluate-marker.js";
+export type { SimplifyMarkerOptions } from "./marker-algebra.js";
+export {
+  canonicalizeMarker,
+  formatMarker,
+  isMarkerFalse,
+  isMarkerTrue,
+  markerAnd,
+  markerNot,
+  markerOr,
+  markersDisjoint,
+  markersEqual,
+  resolveExtras,
+  simplifyMarker,
+} from "./marker-algebra.js";
 export type { MarkerEnvironment } from "./marker-environment.js";
 export { parseMarker } from "./marker-parser.js";
 export type {
@@ -18,17 +32,3 @@ export { isVersionVariable, MARKER_FALSE, MARKER_TRUE, MARKER_VARIABLE_ALIASES }
 export { isValidName, normalizeName } from "./names.js";
 export type { Requirement } from "./requirement.js";
 export { parseRequirement } from "./requirement.js";
-export type { SimplifyMarkerOptions } from "./marker-algebra.js";
-export {
-  canonicalizeMarker,
-  formatMarker,
-  isMarkerFalse,
-  isMarkerTrue,
-  markerAnd,
-  markerNot,
-  markerOr,
-  markersDisjoint,
-  markersEqual,
-  resolveExtras,
-  simplifyMarker,
-} from "./marker-algebra.js";

@@ -19,7 +19,7 @@ import {
 } from "./algebra-core.js";
 import type { MarkerExpression, MarkerOperator, MarkerTree, MarkerVariable } from "./marker-tree.js";
 import { isValidName, normalizeName } from "./names.js";
-import { complement, excl, fromBounds, incl, type Ranges, singleton, union, unbounded } from "./ranges.js";
+import { complement, excl, fromBounds, incl, type Ranges, singleton, unbounded, union } from "./ranges.js";
 
 /** A version operator of the algebra (`==*`/`!=*` are the `.*` forms). */
 export type VersionOp = "==" | "===" | "!=" | "<" | "<=" | ">" | ">=" | "~=" | "==*" | "!=*";
@@ -106,11 +106,7 @@ export function pythonVersionToFullVersion(s: ReleaseSpecifier): ReleaseSpecifie
   }
   const trimmed = trimRelease(rel);
   const majorMinor: [number, number] | undefined =
-    trimmed.length === 1
-      ? [trimmed[0] ?? 0, 0]
-      : trimmed.length === 2
-        ? [trimmed[0] ?? 0, trimmed[1] ?? 0]
-        : undefined;
+    trimmed.length === 1 ? [trimmed[0] ?? 0, 0] : trimmed.length === 2 ? [trimmed[0] ?? 0, trimmed[1] ?? 0] : undefined;
   if (majorMinor !== undefined) {
     const [major, minor] = majorMinor;
     switch (s.op) {
@@ -215,7 +211,11 @@ const PLATFORM_SYSTEM_TO_SYS_PLATFORM: Readonly<Record<string, string>> = {
   Android: "android",
 };
 
-function lowerString(key: StringKey, op: MarkerOperator | "contains" | "not contains", value: string): NodeId | undefined {
+function lowerString(
+  key: StringKey,
+  op: MarkerOperator | "contains" | "not contains",
+  value: string,
+): NodeId | undefined {
   const keyIndex = CANONICAL_STRING_KEYS.indexOf(key);
   switch (op) {
     case "~=":

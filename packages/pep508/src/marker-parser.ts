@@ -150,9 +150,7 @@ export function parseMarker(text: string): MarkerTree {
   const tree = parseOr(s);
   s.ws();
   if (!s.atEnd()) {
-    s.fail(
-      s.peekChar() === ")" ? "Unmatched closing parenthesis" : 'Expected "and", "or" or the end of the marker',
-    );
+    s.fail(s.peekChar() === ")" ? "Unmatched closing parenthesis" : 'Expected "and", "or" or the end of the marker');
   }
   return tree;
 }

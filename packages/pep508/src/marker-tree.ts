@@ -78,7 +78,11 @@ export const MARKER_VARIABLE_ALIASES: Readonly<Record<string, MarkerVariable>> =
   dependency_groups: "dependency_groups",
 });
 
-const VERSION_VARIABLES: ReadonlySet<string> = new Set(["implementation_version", "python_full_version", "python_version"]);
+const VERSION_VARIABLES: ReadonlySet<string> = new Set([
+  "implementation_version",
+  "python_full_version",
+  "python_version",
+]);
 
 /** True for the version-valued variables (`python_version`, `python_full_version`, `implementation_version`). */
 export function isVersionVariable(name: MarkerVariable): name is MarkerVersionVariable {

@@ -120,7 +120,8 @@ export function parseRequirement(text: string): Requirement {
     s.ws();
     if (s.atEnd()) return { name, extras, specifier: "", url: url[0] };
     if (s.pos === afterUrl) s.fail("Expected whitespace after the URL");
-    if (s.peekChar() !== ";") s.fail("Expected the end of the requirement or a semicolon (after the URL and whitespace)");
+    if (s.peekChar() !== ";")
+      s.fail("Expected the end of the requirement or a semicolon (after the URL and whitespace)");
     const marker = parseMarkerPart(s);
     expectEnd(s, "the marker");
     return { name, extras, specifier: "", url: url[0], marker };

@@ -1,5 +1,7 @@
 import { markerSyntaxError, type SyntaxSubject } from "./syntax-error.js";
 
+const STICKY = new WeakMap<RegExp, RegExp>();
+
 /** A cursor over one source string; all positions are offsets into `source` (used for carets). */
 export class Scanner {
   pos: number;
@@ -29,7 +31,11 @@ export class Scanner {
 
   /** Matches the sticky regex at the cursor without consuming; returns the match. */
   peek(re: RegExp): RegExpExecArray | null {
-    const sticky = new RegExp(re.source, `${re.flags.replace("y", "")}y`);
+    let sticky = STICKY.get(re);
+    if (sticky === undefined) {
+      sticky = new RegExp(re.source, `${re.flags.replace("y", "")}y`);
+      STICKY.set(re, sticky);
+    }
     sticky.lastIndex = this.pos;
     return sticky.exec(this.source);
   }

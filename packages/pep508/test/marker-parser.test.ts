@@ -11,18 +11,30 @@ describe("parseMarker", () => {
     ["'linux' in sys_platform", { kind: "expr", left: s("linux"), op: "in", right: v("sys_platform") }],
     ["sys_platform not   in 'linux'", { kind: "expr", left: v("sys_platform"), op: "not in", right: s("linux") }],
     ["python_version~='3.9'", { kind: "expr", left: v("python_version"), op: "~=", right: s("3.9") }],
-    ["implementation_version === '3.13.1'", { kind: "expr", left: v("implementation_version"), op: "===", right: s("3.13.1") }],
+    [
+      "implementation_version === '3.13.1'",
+      { kind: "expr", left: v("implementation_version"), op: "===", right: s("3.13.1") },
+    ],
     ["'3.9' <= python_full_version", { kind: "expr", left: s("3.9"), op: "<=", right: v("python_full_version") }],
     ["os.name == 'nt'", { kind: "expr", left: v("os_name"), op: "==", right: s("nt") }],
     ["sys.platform == 'x'", { kind: "expr", left: v("sys_platform"), op: "==", right: s("x") }],
     ["platform.machine == 'x'", { kind: "expr", left: v("platform_machine"), op: "==", right: s("x") }],
     ["platform.version == 'x'", { kind: "expr", left: v("platform_version"), op: "==", right: s("x") }],
-    ["python_implementation == 'x'", { kind: "expr", left: v("platform_python_implementation"), op: "==", right: s("x") }],
-    ["platform.python_implementation == 'x'", { kind: "expr", left: v("platform_python_implementation"), op: "==", right: s("x") }],
+    [
+      "python_implementation == 'x'",
+      { kind: "expr", left: v("platform_python_implementation"), op: "==", right: s("x") },
+    ],
+    [
+      "platform.python_implementation == 'x'",
+      { kind: "expr", left: v("platform_python_implementation"), op: "==", right: s("x") },
+    ],
     ["platform_release >= ''", { kind: "expr", left: v("platform_release"), op: ">=", right: s("") }],
     ["platform_system < 'L'", { kind: "expr", left: v("platform_system"), op: "<", right: s("L") }],
     ["implementation_name > 'a'", { kind: "expr", left: v("implementation_name"), op: ">", right: s("a") }],
-    ["platform_python_implementation == 'CPython'", { kind: "expr", left: v("platform_python_implementation"), op: "==", right: s("CPython") }],
+    [
+      "platform_python_implementation == 'CPython'",
+      { kind: "expr", left: v("platform_python_implementation"), op: "==", right: s("CPython") },
+    ],
     ["extra == 'Foo'", { kind: "expr", left: v("extra"), op: "==", right: s("Foo") }],
     ["'x' in extras", { kind: "expr", left: s("x"), op: "in", right: v("extras") }],
     ["'dev' not in dependency_groups", { kind: "expr", left: s("dev"), op: "not in", right: v("dependency_groups") }],
@@ -77,8 +89,14 @@ describe("parseMarker", () => {
         "os_name = 'x'",
         `The marker "os_name = 'x'" is invalid: Expected a marker operator, one of <=, <, !=, ==, >=, >, ~=, ===, in, not in\n    os_name = 'x'\n            ^`,
       ],
-      ["os_name not 'x'", `The marker "os_name not 'x'" is invalid: Expected "in" after "not"\n    os_name not 'x'\n                ^`],
-      ["os_name == 'x", `The marker "os_name == 'x" is invalid: Missing the closing quote (') of this string\n    os_name == 'x\n               ^`],
+      [
+        "os_name not 'x'",
+        `The marker "os_name not 'x'" is invalid: Expected "in" after "not"\n    os_name not 'x'\n                ^`,
+      ],
+      [
+        "os_name == 'x",
+        `The marker "os_name == 'x" is invalid: Missing the closing quote (') of this string\n    os_name == 'x\n               ^`,
+      ],
       [
         "(os_name == 'x'",
         `The marker "(os_name == 'x'" is invalid: Expected a closing parenthesis for this opening parenthesis\n    (os_name == 'x'\n    ^`,
@@ -87,7 +105,10 @@ describe("parseMarker", () => {
         "(os_name == 'x' os_name",
         `The marker "(os_name == 'x' os_name" is invalid: Expected "and", "or" or a closing parenthesis\n    (os_name == 'x' os_name\n                    ^`,
       ],
-      ["os_name == 'x')", `The marker "os_name == 'x')" is invalid: Unmatched closing parenthesis\n    os_name == 'x')\n                  ^`],
+      [
+        "os_name == 'x')",
+        `The marker "os_name == 'x')" is invalid: Unmatched closing parenthesis\n    os_name == 'x')\n                  ^`,
+      ],
       [
         "os_name == 'x' nor",
         `The marker "os_name == 'x' nor" is invalid: Expected "and", "or" or the end of the marker\n    os_name == 'x' nor\n                   ^`,
@@ -96,7 +117,10 @@ describe("parseMarker", () => {
         "os_name == 'x' and",
         `The marker "os_name == 'x' and" is invalid: Expected a marker variable or quoted string, found the end of the input\n    os_name == 'x' and\n                      ^`,
       ],
-      ["", `The marker "" is invalid: Expected a marker variable or quoted string, found the end of the input\n    \n    ^`],
+      [
+        "",
+        `The marker "" is invalid: Expected a marker variable or quoted string, found the end of the input\n    \n    ^`,
+      ],
       [
         "os_name == sys_platform",
         `The marker "os_name == sys_platform" is invalid: Comparing two marker variables ("os_name" and "sys_platform") is not supported\n    os_name == sys_platform\n    ^^^^^^^^^^^^^^^^^^^^^^^`,

@@ -5,12 +5,18 @@ describe("parseRequirement", () => {
   it.each([
     ["fastapi", { name: "fastapi", extras: [], specifier: "" }],
     ["  Zope.Interface  ", { name: "zope-interface", extras: [], specifier: "" }],
-    ["requests[Socks, security]>=2.8.1,==2.8.*", { name: "requests", extras: ["security", "socks"], specifier: ">=2.8.1,==2.8.*" }],
+    [
+      "requests[Socks, security]>=2.8.1,==2.8.*",
+      { name: "requests", extras: ["security", "socks"], specifier: ">=2.8.1,==2.8.*" },
+    ],
     ["name[]", { name: "name", extras: [], specifier: "" }],
     ["a [x,x] ( >= 1.0 , < 2 )", { name: "a", extras: ["x"], specifier: ">=1.0,<2" }],
     ["a>=1.0-POST1", { name: "a", extras: [], specifier: ">=1.0.post1" }],
     ["a===foo", { name: "a", extras: [], specifier: "===foo" }],
-    ["pip @ https://example.com/pip-23.0.1-py3-none-any.whl", { name: "pip", extras: [], specifier: "", url: "https://example.com/pip-23.0.1-py3-none-any.whl" }],
+    [
+      "pip @ https://example.com/pip-23.0.1-py3-none-any.whl",
+      { name: "pip", extras: [], specifier: "", url: "https://example.com/pip-23.0.1-py3-none-any.whl" },
+    ],
   ])("%j", (text, expected) => {
     expect(parseRequirement(text)).toEqual(expected);
   });
@@ -49,11 +55,20 @@ describe("parseRequirement", () => {
     ],
     ["a[x", `The requirement "a[x" is invalid: Expected "," or "]" after the extra name\n    a[x\n       ^`],
     ["a[,]", `The requirement "a[,]" is invalid: Expected an extra name\n    a[,]\n      ^`],
-    ["a (>=1.0", `The requirement "a (>=1.0" is invalid: Expected a closing parenthesis for the version specifier\n    a (>=1.0\n      ^`],
-    ["a>=1.0,", `The requirement "a>=1.0," is invalid: Expected a version operator, one of ==, !=, <=, >=, <, >, ~=, ===\n    a>=1.0,\n           ^`],
+    [
+      "a (>=1.0",
+      `The requirement "a (>=1.0" is invalid: Expected a closing parenthesis for the version specifier\n    a (>=1.0\n      ^`,
+    ],
+    [
+      "a>=1.0,",
+      `The requirement "a>=1.0," is invalid: Expected a version operator, one of ==, !=, <=, >=, <, >, ~=, ===\n    a>=1.0,\n           ^`,
+    ],
     ["a>=", `The requirement "a>=" is invalid: Expected a version after ">="\n    a>=\n       ^`],
     ["a @ ", `The requirement "a @ " is invalid: Expected a URL after @\n    a @ \n        ^`],
-    ["a @ http://x ; ", `The requirement "a @ http://x ; " is invalid: Expected a marker after the semicolon\n    a @ http://x ; \n                   ^`],
+    [
+      "a @ http://x ; ",
+      `The requirement "a @ http://x ; " is invalid: Expected a marker after the semicolon\n    a @ http://x ; \n                   ^`,
+    ],
     [
       "a @ http://x foo",
       `The requirement "a @ http://x foo" is invalid: Expected the end of the requirement or a semicolon (after the URL and whitespace)\n    a @ http://x foo\n                 ^`,

@@ -118,18 +118,22 @@ export function isFalse(m: Marker): boolean {
   return m === MARKER_FALSE || isMarkerFalse(m);
 }
 
-/** Conjunction with true/false fast paths. */
+/** Conjunction with true/false/equal fast paths (each algebra result costs a canonical DNF). */
 export function and(a: Marker, b: Marker): Marker {
-  if (a === MARKER_TRUE || a === b) return b;
-  if (b === MARKER_TRUE) return a;
-  if (a === MARKER_FALSE || b === MARKER_FALSE) return MARKER_FALSE;
+  if (a === b || isTrue(a)) return b;
+  if (isTrue(b)) return a;
+  if (isFalse(a)) return a;
+  if (isFalse(b)) return b;
+  if (markersEqual(a, b)) return a;
   return markerAnd(a, b) as Marker;
 }
 
-/** Disjunction with true/false fast paths. */
+/** Disjunction with true/false/equal fast paths. */
 export function or(a: Marker, b: Marker): Marker {
-  if (a === MARKER_FALSE || a === b) return b;
-  if (b === MARKER_FALSE) return a;
-  if (a === MARKER_TRUE || b === MARKER_TRUE) return MARKER_TRUE;
+  if (a === b || isFalse(a)) return b;
+  if (isFalse(b)) return a;
+  if (isTrue(a)) return a;
+  if (isTrue(b)) return b;
+  if (markersEqual(a, b)) return a;
   return markerOr(a, b) as Marker;
 }

@@ -349,7 +349,7 @@ export function selectPackages(
     }
   }
 
-  const reach = reachability(nodePkg, out, incoming, pkgs, activated, cache);
+  const reach = reachability(nodePkg, out, incoming, pkgs, activated, cache, lock.conflicts.length > 0);
 
   // ---- collect, filter, order
   const noEmit = new Set((options.noEmitPackages ?? []).map(norm));
@@ -424,6 +424,7 @@ function reachability(
   pkgs: readonly LockPackage[],
   known: ReadonlyMap<string, Marker>,
   cache: MarkerCache,
+  conflicts: boolean,
 ): Array<Marker | undefined> {
   const reach: Array<Marker | undefined> = new Array(nodePkg.length);
   const maps: Array<Map<string, Marker> | undefined> = new Array(nodePkg.length);
@@ -438,12 +439,12 @@ function reachability(
       reach[n] = MARKER_TRUE;
     }
   }
-  const resolve = (m: Marker, scope: string | undefined, map: ReadonlyMap<string, Marker>): Marker => {
+  const resolve = (m: Marker, scope: string | undefined, lookup: (key: string) => Marker | undefined): Marker => {
     if (isTrue(m) || isFalse(m)) return m;
     return cache.substituteExtras(m, (name) => {
-      const direct = map.get(name);
+      const direct = lookup(name);
       if (direct !== undefined) return direct;
-      return scope === undefined ? undefined : map.get(encodeExtra(scope, name));
+      return scope === undefined ? undefined : lookup(encodeExtra(scope, name));
     });
   };
 
@@ -451,34 +452,53 @@ function reachability(
     const parent = stack.pop() as number;
     const scope = nameOf(parent);
     const parentKnown = maps[parent] ?? known;
-    reach[parent] = resolve(reach[parent] ?? MARKER_TRUE, scope, parentKnown);
+    reach[parent] = resolve(reach[parent] ?? MARKER_TRUE, scope, (k) => parentKnown.get(k));
     const edges = out[parent] as Edge[];
     for (let e = edges.length - 1; e >= 0; e--) {
       const edge = edges[e] as Edge;
       let parentMarker = reach[parent] as Marker;
-      const parentMap = new Map(parentKnown);
       const childName = nameOf(edge.to);
+      // The edge's additions to the parent's map (uv clones the map; only the additions differ).
+      const local = new Map<string, Marker>();
       if (childName !== undefined) {
-        for (const x of edge.depExtras) parentMap.set(encodeExtra(childName, x), parentMarker);
+        for (const x of edge.depExtras) local.set(encodeExtra(childName, x), parentMarker);
       }
+      const lookup = (k: string): Marker | undefined => local.get(k) ?? parentKnown.get(k);
       let marker: Marker;
       if (edge.kind === "optional") {
         let active = parentMarker;
         if (scope !== undefined && edge.item !== undefined) {
           const key = encodeExtra(scope, edge.item);
-          const existing = parentMap.get(key);
-          if (existing === undefined) parentMap.set(key, parentMarker);
+          const existing = lookup(key);
+          if (existing === undefined) local.set(key, parentMarker);
           else active = existing;
         }
-        marker = and(resolve(edge.marker, scope, parentMap), active);
+        marker = and(resolve(edge.marker, scope, lookup), active);
       } else {
         if (edge.kind === "dev" && scope !== undefined && edge.item !== undefined) {
-          parentMap.set(encodeGroup(scope, edge.item), parentMarker);
+          local.set(encodeGroup(scope, edge.item), parentMarker);
         }
-        marker = resolve(edge.marker, scope, parentMap);
+        marker = resolve(edge.marker, scope, lookup);
       }
-      if (!isTrue(marker)) for (const [k, v] of parentMap) parentMap.set(k, and(v, marker));
       parentMarker = and(parentMarker, marker);
+
+      // The map that flows into the child. Without declared conflicts no marker names an encoded
+      // conflict item, so the only entries ever read are a node's own extras (scope lookups and
+      // optional edges): keeping just those gives the same result as uv's full bookkeeping.
+      let flow: Map<string, Marker>;
+      if (conflicts) {
+        flow = new Map(parentKnown);
+        for (const [k, v] of local) flow.set(k, v);
+      } else {
+        flow = new Map();
+        const prefix = childName === undefined ? undefined : `extra-${childName.length}-${childName}-`;
+        if (prefix !== undefined) {
+          if (parent === 0 || parent === edge.to) for (const [k, v] of parentKnown) if (k.startsWith(prefix)) flow.set(k, v);
+          for (const [k, v] of local) if (k.startsWith(prefix)) flow.set(k, v);
+        }
+      }
+      if (!isTrue(marker)) for (const [k, v] of flow) flow.set(k, and(v, marker));
+      const parentMap = flow;
 
       const childMap = maps[edge.to];
       if (childMap === undefined) maps[edge.to] = parentMap;

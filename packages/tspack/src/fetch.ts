@@ -49,7 +49,11 @@ export interface FetchStageResult extends PlanResult {
 }
 
 /** Resolves the cache directory the way the CLI does. */
-export function cacheDirFor(options: { cacheDir?: string; env?: Readonly<Record<string, string | undefined>>; homedir?: string }): string {
+export function cacheDirFor(options: {
+  cacheDir?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  homedir?: string;
+}): string {
   return resolveCacheDir({
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     env: options.env ?? {},
@@ -157,14 +161,22 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
     }
     const expected = sha256Of(pkg.wheel?.hash);
     if (expected !== undefined && expected !== digest.sha256) {
-      throw new TspackError(ERROR_CODES.INTEGRITY_MISMATCH, `The local wheel "${path}" of "${pkg.name}" does not match the lock`, {
-        hint: `Expected sha256:${expected}, computed sha256:${digest.sha256}. Rebuild the file or run \`uv lock\`.`,
-      });
+      throw new TspackError(
+        ERROR_CODES.INTEGRITY_MISMATCH,
+        `The local wheel "${path}" of "${pkg.name}" does not match the lock`,
+        {
+          hint: `Expected sha256:${expected}, computed sha256:${digest.sha256}. Rebuild the file or run \`uv lock\`.`,
+        },
+      );
     }
     if (expected === undefined && options.requireHashes) {
-      throw new TspackError(ERROR_CODES.HASH_REQUIRED, `The local wheel "${path}" of "${pkg.name}" has no hash in the lock`, {
-        hint: "Drop --require-hashes, or re-lock so the file has a hash",
-      });
+      throw new TspackError(
+        ERROR_CODES.HASH_REQUIRED,
+        `The local wheel "${path}" of "${pkg.name}" has no hash in the lock`,
+        {
+          hint: "Drop --require-hashes, or re-lock so the file has a hash",
+        },
+      );
     }
     wheels.push({
       name: pkg.name,
@@ -176,6 +188,8 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
       from: "local",
     });
   }
-  wheels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
+  wheels.sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0,
+  );
   return { ...planned, cacheDir, wheels, localSources, requests, bytesDownloaded };
 }

@@ -1,5 +1,5 @@
+import { type InstallPlan, planInstall, type Selection, type SelectOptions, selectPackages } from "@tspack/plan";
 import type { Target } from "@tspack/platform-tags";
-import { type InstallPlan, planInstall, type SelectOptions, type Selection, selectPackages } from "@tspack/plan";
 import type { TspackEvent } from "./events.js";
 import { type ProjectContext, type ProjectOptions, readProject } from "./read-project.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
@@ -41,7 +41,8 @@ export function targetFor(project: ProjectContext, target: TargetOptions | Targe
         ...explicit,
       };
   if (merged.arch === undefined && cfg.arch !== undefined && merged.platform === undefined) merged.arch = cfg.arch;
-  if (merged.python === undefined && cfg.python !== undefined && merged.runtime === undefined) merged.python = cfg.python;
+  if (merged.python === undefined && cfg.python !== undefined && merged.runtime === undefined)
+    merged.python = cfg.python;
   return resolveTarget(merged) as Target;
 }
 

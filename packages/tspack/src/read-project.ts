@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
 import type { ProjectInfo } from "@tspack/plan";
-import { projectInfoForPlan, type PyprojectInfo, readPyproject } from "@tspack/project";
+import { type PyprojectInfo, projectInfoForPlan, readPyproject } from "@tspack/project";
 import { type Lock, type LockWarning, parseUvLock } from "@tspack/uv-lock";
 
 /** Where the project and its lock are. */
@@ -76,7 +76,9 @@ export async function readProject(options: ProjectOptions = {}): Promise<Project
 /** Without pyproject.toml: the root is the lock's package whose source is the workspace root ("."). */
 function projectInfoFromLock(lock: Lock): ProjectInfo {
   const root = lock.packages.find(
-    (p) => (p.source.kind === "editable" || p.source.kind === "virtual" || p.source.kind === "directory") && p.source.path === ".",
+    (p) =>
+      (p.source.kind === "editable" || p.source.kind === "virtual" || p.source.kind === "directory") &&
+      p.source.path === ".",
   );
   const groups = new Set<string>();
   if (root) for (const g of Object.keys(root.devDependencies)) groups.add(g);

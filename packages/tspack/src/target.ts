@@ -32,26 +32,38 @@ export function resolveTarget(options: TargetOptions = {}): Target | Readonly<Ta
   const { runtime, arch, platform, python } = options;
   if (runtime !== undefined) {
     if (platform !== undefined) {
-      throw new TspackError(ERROR_CODES.TARGET_INVALID, `The options --runtime "${runtime}" and --platform "${platform}" both name a target`, {
-        hint: "Use --runtime (Lambda's glibc) or --platform (a uv triple), not both",
-      });
+      throw new TspackError(
+        ERROR_CODES.TARGET_INVALID,
+        `The options --runtime "${runtime}" and --platform "${platform}" both name a target`,
+        {
+          hint: "Use --runtime (Lambda's glibc) or --platform (a uv triple), not both",
+        },
+      );
     }
     const target = targetFromRuntime(runtime, (arch ?? "x86_64") as "x86_64");
     if (python === undefined) return target;
     const req = parsePythonRequest(python);
     if (req.python[0] !== target.python[0] || req.python[1] !== target.python[1]) {
-      throw new TspackError(ERROR_CODES.TARGET_INVALID, `The Python "${python}" does not match the runtime "${runtime}"`, {
-        hint: `Drop --python, or give a ${target.python.join(".")}.x version (e.g. --python ${target.python.join(".")}.5)`,
-      });
+      throw new TspackError(
+        ERROR_CODES.TARGET_INVALID,
+        `The Python "${python}" does not match the runtime "${runtime}"`,
+        {
+          hint: `Drop --python, or give a ${target.python.join(".")}.x version (e.g. --python ${target.python.join(".")}.5)`,
+        },
+      );
     }
     return { ...target, pythonFullVersion: req.pythonFullVersion, freeThreaded: req.freeThreaded };
   }
   if (platform !== undefined) {
     const target = targetFromPlatform(platform, python ?? "3.13");
     if (arch !== undefined && normalizeArch(arch) !== target.arch) {
-      throw new TspackError(ERROR_CODES.TARGET_INVALID, `The architecture "${arch}" contradicts --platform "${platform}"`, {
-        hint: "Drop --arch: the platform triple already names the architecture",
-      });
+      throw new TspackError(
+        ERROR_CODES.TARGET_INVALID,
+        `The architecture "${arch}" contradicts --platform "${platform}"`,
+        {
+          hint: "Drop --arch: the platform triple already names the architecture",
+        },
+      );
     }
     return target;
   }

@@ -48,7 +48,8 @@ export function inflateEntry(bytes: Uint8Array, entry: ZipEntry, options: Inflat
 
 function inflateRaw(raw: Uint8Array, entry: ZipEntry, archive: string | undefined): Uint8Array {
   const limit = entry.uncompressedSize;
-  if (raw.length <= STEP) {
+  // Deflate expands at most ~1032:1, so a larger declared size is a lie: skip the pre-sized buffer.
+  if (raw.length <= STEP && limit <= raw.length * 1032 + 64) {
     // Fast path: one pre-sized output buffer with a spare byte. fflate truncates (or throws) when the
     // output does not fit, and the work is bounded like one streaming step. Any failure is
     // re-diagnosed by the streaming path below.

@@ -75,6 +75,14 @@ describe("inflateEntry", () => {
     );
   });
 
+  it("does not pre-allocate an impossible declared size", () => {
+    const compressed = new Uint8Array(zlib.deflateRawSync(utf8("abc")));
+    const z = syntheticZip([{ name: "liar", method: 8, compressed, uncompressedSize: 2 ** 40, crc32: 0, zip64: true }]);
+    expect(zipMessage(() => inflateEntry(z, readZipEntries(z)[0]!))).toBe(
+      'The zip archive: entry "liar": uncompressed size is 3 bytes, expected 1099511627776 (from the central directory)',
+    );
+  });
+
   it("refuses entries declaring more than maxSize before inflating", () => {
     const z = syntheticZip([{ name: "a", method: 8, data: utf8("x".repeat(5000)) }]);
     const [e] = readZipEntries(z);

@@ -9,8 +9,8 @@ const PLATFORMS = [
 
 /**
  * A deterministic lock of `n` registry packages plus a virtual root: every package depends on 3
- * later packages (some under markers, some with an extra), half of them are native (4 platform
- * wheels), and a dev group pulls in the last tenth.
+ * later packages (1 in 16 edges under a marker, 1 in 16 with an extra), half of them are native
+ * (4 platform wheels), and a dev group pulls in the last tenth.
  */
 export function bigLockText(n: number): string {
   const name = (i: number) => `pkg-${String(i).padStart(4, "0")}`;
@@ -21,12 +21,13 @@ export function bigLockText(n: number): string {
       const j = i + step;
       if (j >= n) continue;
       const h = fakeHash(`${i}:${j}`);
+      // About 1 edge in 16 has a marker, like real locks (platform and python conditions).
       const marker =
-        h.startsWith("0") || h.startsWith("1")
-          ? ", marker = \"sys_platform == 'win32'\""
-          : h.startsWith("2")
-            ? ", marker = \"platform_machine == 'x86_64' and sys_platform == 'linux'\""
-            : "";
+        h.startsWith("0")
+          ? i % 2 === 0
+            ? ", marker = \"sys_platform == 'win32'\""
+            : ", marker = \"python_full_version < '3.13'\""
+          : "";
       const extra = h.startsWith("3") ? ', extra = ["fast"]' : "";
       deps.push(`{ name = "${name(j)}"${extra}${marker} }`);
     }

@@ -12,7 +12,9 @@ export type ParsedArgs =
   | { kind: "command"; command: CommandSpec; positionals: string[]; flags: FlagValues };
 
 function usageError(message: string, hint?: string): TspackError {
-  return new TspackError(ERROR_CODES.USAGE, message, { hint: hint ?? "Run `tspack --help` to see the commands and their options." });
+  return new TspackError(ERROR_CODES.USAGE, message, {
+    hint: hint ?? "Run `tspack --help` to see the commands and their options.",
+  });
 }
 
 /** Levenshtein distance, for "did you mean" hints. */
@@ -93,18 +95,25 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         const guess = closest(name, [...byName.keys()]);
         throw usageError(
           `Unknown option "--${name}" for \`tspack ${command.name}\``,
-          guess ? `Did you mean \`--${guess}\`? Run \`tspack ${command.name} --help\` for all options.` : `Run \`tspack ${command.name} --help\` for all options.`,
+          guess
+            ? `Did you mean \`--${guess}\`? Run \`tspack ${command.name} --help\` for all options.`
+            : `Run \`tspack ${command.name} --help\` for all options.`,
         );
       }
     } else {
       const short = arg.slice(1, 2);
       spec = byShort.get(short);
-      if (!spec) throw usageError(`Unknown option "${arg}" for \`tspack ${command.name}\``, `Run \`tspack ${command.name} --help\` for all options.`);
+      if (!spec)
+        throw usageError(
+          `Unknown option "${arg}" for \`tspack ${command.name}\``,
+          `Run \`tspack ${command.name} --help\` for all options.`,
+        );
       if (arg.length > 2) inline = arg.slice(2);
     }
     if (spec.kind === "boolean") {
       if (inline !== undefined) {
-        if (inline !== "true" && inline !== "false") throw usageError(`Option "--${spec.name}" takes no value, got "${inline}"`);
+        if (inline !== "true" && inline !== "false")
+          throw usageError(`Option "--${spec.name}" takes no value, got "${inline}"`);
         flags[spec.name] = inline === "true";
       } else flags[spec.name] = true;
       continue;
@@ -143,7 +152,9 @@ function unknownCommand(name: string): TspackError {
   );
   return usageError(
     `Unknown command "${name}"`,
-    guess ? `Did you mean \`tspack ${guess}\`? Run \`tspack --help\` for the list.` : "Run `tspack --help` for the list of commands.",
+    guess
+      ? `Did you mean \`tspack ${guess}\`? Run \`tspack --help\` for the list.`
+      : "Run `tspack --help` for the list of commands.",
   );
 }
 

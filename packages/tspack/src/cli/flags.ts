@@ -50,7 +50,10 @@ export function positiveInt(value: string | undefined, flag: string): number | u
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1024) {
-    throw new TspackError(ERROR_CODES.USAGE, `The value "${value}" of ${flag} is not a whole number between 1 and 1024`);
+    throw new TspackError(
+      ERROR_CODES.USAGE,
+      `The value "${value}" of ${flag} is not a whole number between 1 and 1024`,
+    );
   }
   return n;
 }

@@ -32,7 +32,9 @@ export function formatCommandHelp(command: CommandSpec): string {
   }
   const groups = new Map<string, string[]>();
   const width = Math.max(
-    ...command.flags.map((f) => `${f.short ? `-${f.short}, ` : "    "}--${f.name}${f.value ? ` ${f.value}` : ""}`.length),
+    ...command.flags.map(
+      (f) => `${f.short ? `-${f.short}, ` : "    "}--${f.name}${f.value ? ` ${f.value}` : ""}`.length,
+    ),
   );
   for (const f of command.flags) {
     const left = `${f.short ? `-${f.short}, ` : "    "}--${f.name}${f.value ? ` ${f.value}` : ""}`;

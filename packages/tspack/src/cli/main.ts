@@ -26,7 +26,11 @@ const RUNNERS: Record<string, () => Promise<Runner>> = {
 /** Runs the CLI and returns the process exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
   const jsonRequested = argv.includes("--json");
-  let output = createOutput({ json: jsonRequested, quiet: false, verbose: argv.includes("--verbose") || argv.includes("-v") });
+  let output = createOutput({
+    json: jsonRequested,
+    quiet: false,
+    verbose: argv.includes("--verbose") || argv.includes("-v"),
+  });
   try {
     const parsed = parseArgs(argv);
     if (parsed.kind === "version") {
@@ -38,7 +42,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const { command, flags, positionals } = parsed;
-    output = createOutput({ json: flagBool(flags, "json"), quiet: flagBool(flags, "quiet"), verbose: flagBool(flags, "verbose") });
+    output = createOutput({
+      json: flagBool(flags, "json"),
+      quiet: flagBool(flags, "quiet"),
+      verbose: flagBool(flags, "verbose"),
+    });
     const load = RUNNERS[command.name];
     if (!load) throw new Error(`no runner for ${command.name}`);
     const run = await load();
@@ -47,7 +55,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     try {
-      return await run({ argv, flags, positionals, output, signal: controller.signal, env: process.env, cwd: process.cwd() });
+      return await run({
+        argv,
+        flags,
+        positionals,
+        output,
+        signal: controller.signal,
+        env: process.env,
+        cwd: process.cwd(),
+      });
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

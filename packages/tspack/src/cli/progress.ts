@@ -40,7 +40,9 @@ export function eventPrinter(output: Output): (e: TspackEvent) => void {
         if (e.from === "network") done++;
         if (output.verbose) {
           line.clear();
-          output.err(`${e.from === "network" ? "Downloaded" : "Cached"} ${e.name} (${formatBytes(e.bytes)}, ${e.ms}ms)\n`);
+          output.err(
+            `${e.from === "network" ? "Downloaded" : "Cached"} ${e.name} (${formatBytes(e.bytes)}, ${e.ms}ms)\n`,
+          );
         }
         return;
       case "fetch:retry":

@@ -36,7 +36,13 @@ const G_INSTALL = "Install";
 const G_BUILD = "Build";
 
 const PROJECT: FlagSpec[] = [
-  { name: "lock", kind: "string", value: "PATH", help: "Path to uv.lock (default: PROJECT_DIR/uv.lock)", group: G_PROJECT },
+  {
+    name: "lock",
+    kind: "string",
+    value: "PATH",
+    help: "Path to uv.lock (default: PROJECT_DIR/uv.lock)",
+    group: G_PROJECT,
+  },
 ];
 
 const TARGET: FlagSpec[] = [
@@ -65,21 +71,62 @@ const TARGET: FlagSpec[] = [
 ];
 
 const SELECTION: FlagSpec[] = [
-  { name: "package", kind: "multiple", value: "NAME", help: "Export/install only this workspace member (repeatable)", group: G_SELECT },
+  {
+    name: "package",
+    kind: "multiple",
+    value: "NAME",
+    help: "Export/install only this workspace member (repeatable)",
+    group: G_SELECT,
+  },
   { name: "all-packages", kind: "boolean", help: "Use every workspace member as a root", group: G_SELECT },
   { name: "no-dev", kind: "boolean", help: "Leave out the `dev` group", group: G_SELECT },
   { name: "only-dev", kind: "boolean", help: "Only the `dev` group (no project dependencies)", group: G_SELECT },
   { name: "group", kind: "multiple", value: "GROUP", help: "Include a dependency group (repeatable)", group: G_SELECT },
-  { name: "no-group", kind: "multiple", value: "GROUP", help: "Exclude a dependency group (repeatable)", group: G_SELECT },
-  { name: "only-group", kind: "multiple", value: "GROUP", help: "Only these groups, no project dependencies", group: G_SELECT },
+  {
+    name: "no-group",
+    kind: "multiple",
+    value: "GROUP",
+    help: "Exclude a dependency group (repeatable)",
+    group: G_SELECT,
+  },
+  {
+    name: "only-group",
+    kind: "multiple",
+    value: "GROUP",
+    help: "Only these groups, no project dependencies",
+    group: G_SELECT,
+  },
   { name: "all-groups", kind: "boolean", help: "Include every dependency group", group: G_SELECT },
   { name: "no-default-groups", kind: "boolean", help: "Ignore tool.uv.default-groups", group: G_SELECT },
-  { name: "extra", kind: "multiple", value: "EXTRA", help: "Include an optional-dependency extra (repeatable)", group: G_SELECT },
+  {
+    name: "extra",
+    kind: "multiple",
+    value: "EXTRA",
+    help: "Include an optional-dependency extra (repeatable)",
+    group: G_SELECT,
+  },
   { name: "all-extras", kind: "boolean", help: "Include every extra", group: G_SELECT },
   { name: "no-emit-project", kind: "boolean", help: "Leave out the root project itself", group: G_SELECT },
-  { name: "no-emit-workspace", kind: "boolean", help: "Leave out the root project and all workspace members", group: G_SELECT },
-  { name: "no-emit-package", kind: "multiple", value: "NAME", help: "Leave out this package (its deps stay)", group: G_SELECT },
-  { name: "prune", kind: "multiple", value: "NAME", help: "Leave out this package and what only it needs", group: G_SELECT },
+  {
+    name: "no-emit-workspace",
+    kind: "boolean",
+    help: "Leave out the root project and all workspace members",
+    group: G_SELECT,
+  },
+  {
+    name: "no-emit-package",
+    kind: "multiple",
+    value: "NAME",
+    help: "Leave out this package (its deps stay)",
+    group: G_SELECT,
+  },
+  {
+    name: "prune",
+    kind: "multiple",
+    value: "NAME",
+    help: "Leave out this package and what only it needs",
+    group: G_SELECT,
+  },
   { name: "frozen", kind: "boolean", help: "Accepted for uv compatibility (tspack never re-locks)", group: G_SELECT },
 ];
 
@@ -90,18 +137,53 @@ const OUTPUT: FlagSpec[] = [
 ];
 
 const NET: FlagSpec[] = [
-  { name: "cache-dir", kind: "string", value: "DIR", help: "Cache directory (env TSPACK_CACHE_DIR; default ~/.cache/tspack)", group: G_NET },
-  { name: "offline", kind: "boolean", help: "Never use the network; fail naming every file not in the cache", group: G_NET },
-  { name: "concurrency", kind: "string", value: "N", help: "Parallel downloads (env TSPACK_CONCURRENCY)", group: G_NET },
-  { name: "index-url", kind: "string", value: "URL", help: "Fetch registry files from this index instead of the lock's", group: G_NET },
-  { name: "mirror", kind: "multiple", value: "FROM=TO", help: "Rewrite URLs starting with FROM to TO (repeatable)", group: G_NET },
+  {
+    name: "cache-dir",
+    kind: "string",
+    value: "DIR",
+    help: "Cache directory (env TSPACK_CACHE_DIR; default ~/.cache/tspack)",
+    group: G_NET,
+  },
+  {
+    name: "offline",
+    kind: "boolean",
+    help: "Never use the network; fail naming every file not in the cache",
+    group: G_NET,
+  },
+  {
+    name: "concurrency",
+    kind: "string",
+    value: "N",
+    help: "Parallel downloads (env TSPACK_CONCURRENCY)",
+    group: G_NET,
+  },
+  {
+    name: "index-url",
+    kind: "string",
+    value: "URL",
+    help: "Fetch registry files from this index instead of the lock's",
+    group: G_NET,
+  },
+  {
+    name: "mirror",
+    kind: "multiple",
+    value: "FROM=TO",
+    help: "Rewrite URLs starting with FROM to TO (repeatable)",
+    group: G_NET,
+  },
   { name: "require-hashes", kind: "boolean", help: "Fail for files that have no hash in the lock", group: G_NET },
 ];
 
 const INSTALL: FlagSpec[] = [
   { name: "link-mode", kind: "string", value: "MODE", help: "clone | hardlink (default) | copy", group: G_INSTALL },
   { name: "no-installer-metadata", kind: "boolean", help: "Do not write INSTALLER and REQUESTED", group: G_INSTALL },
-  { name: "shebang", kind: "string", value: "PATH", help: "Interpreter for bin/ scripts (default /var/lang/bin/python3.X)", group: G_INSTALL },
+  {
+    name: "shebang",
+    kind: "string",
+    value: "PATH",
+    help: "Interpreter for bin/ scripts (default /var/lang/bin/python3.X)",
+    group: G_INSTALL,
+  },
   {
     name: "compile-bytecode",
     kind: "boolean",
@@ -128,7 +210,14 @@ export const COMMANDS: CommandSpec[] = [
       "and writes deterministic artifacts into --out. Nothing is built from source; no Python, uv or Docker.",
     flags: [
       { name: "layout", kind: "string", value: "LAYOUT", help: "zip (default) | layer | dir", group: G_BUILD },
-      { name: "out", short: "o", kind: "string", value: "DIR", help: "Output folder (default dist/lambda)", group: G_BUILD },
+      {
+        name: "out",
+        short: "o",
+        kind: "string",
+        value: "DIR",
+        help: "Output folder (default dist/lambda)",
+        group: G_BUILD,
+      },
       ...PROJECT,
       ...TARGET,
       ...SELECTION,
@@ -179,12 +268,32 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "install",
     summary: "Install the planned wheels into a --target or --prefix directory",
-    usage: "tspack install [PROJECT_DIR] (--target DIR | --prefix DIR) [options]\n       tspack install -r requirements.txt (--target DIR | --prefix DIR) [options]",
+    usage:
+      "tspack install [PROJECT_DIR] (--target DIR | --prefix DIR) [options]\n       tspack install -r requirements.txt (--target DIR | --prefix DIR) [options]",
     positionals: ["PROJECT_DIR"],
     flags: [
-      { name: "target", kind: "string", value: "DIR", help: "Install into DIR (function zip / task root layout)", group: G_INSTALL },
-      { name: "prefix", kind: "string", value: "DIR", help: "Install under DIR/lib/python3.X/site-packages (layer layout)", group: G_INSTALL },
-      { name: "requirement", short: "r", kind: "string", value: "FILE", help: "Install from a requirements.txt with pinned versions and hashes", group: G_INSTALL },
+      {
+        name: "target",
+        kind: "string",
+        value: "DIR",
+        help: "Install into DIR (function zip / task root layout)",
+        group: G_INSTALL,
+      },
+      {
+        name: "prefix",
+        kind: "string",
+        value: "DIR",
+        help: "Install under DIR/lib/python3.X/site-packages (layer layout)",
+        group: G_INSTALL,
+      },
+      {
+        name: "requirement",
+        short: "r",
+        kind: "string",
+        value: "FILE",
+        help: "Install from a requirements.txt with pinned versions and hashes",
+        group: G_INSTALL,
+      },
       { name: "clean", kind: "boolean", help: "Empty the target directory first", group: G_INSTALL },
       ...INSTALL,
       ...PROJECT,

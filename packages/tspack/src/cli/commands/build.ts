@@ -1,6 +1,71 @@
 import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { formatTarget } from "@tspack/platform-tags";
+import { type BuildLayout, build } from "../../build.js";
+import { flagBool, flagString } from "../args.js";
 import type { CommandContext } from "../context.js";
+import { formatBytes, formatMs, formatTable } from "../output.js";
+import { fetchOptionsFrom } from "./common.js";
 
-export async function runBuild(_ctx: CommandContext): Promise<number> {
-  throw new TspackError(ERROR_CODES.INTERNAL, "not implemented yet");
+function sourceDateEpoch(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 315532800) {
+    throw new TspackError(
+      ERROR_CODES.USAGE,
+      `SOURCE_DATE_EPOCH "${value}" is not a whole number of seconds from 1980 on`,
+      {
+        hint: "Zip timestamps start in 1980: unset it, or give e.g. SOURCE_DATE_EPOCH=315532800",
+      },
+    );
+  }
+  return n;
+}
+
+/** `tspack build`: the artifacts, with sizes and hashes. */
+export async function runBuild(ctx: CommandContext): Promise<number> {
+  const started = performance.now();
+  const layout = flagString(ctx.flags, "layout") as BuildLayout | undefined;
+  const out = flagString(ctx.flags, "out");
+  const shebang = flagString(ctx.flags, "shebang");
+  const epoch = sourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH);
+  if (flagBool(ctx.flags, "compile-bytecode")) {
+    throw new TspackError(ERROR_CODES.USAGE, "`tspack build --compile-bytecode` is not supported yet", {
+      hint: "Use `tspack install --target DIR --compile-bytecode --python-interpreter PATH`, then zip the folder",
+    });
+  }
+  const result = await build({
+    ...fetchOptionsFrom(ctx),
+    ...(layout === undefined ? {} : { layout }),
+    ...(out === undefined ? {} : { outDir: out }),
+    ...(shebang === undefined ? {} : { shebang }),
+    ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
+  });
+  const ms = performance.now() - started;
+  if (ctx.output.json) {
+    ctx.output.out(`${JSON.stringify({ ...result, ms: Math.round(ms) }, null, 2)}\n`);
+    return 0;
+  }
+  if (ctx.output.quiet) return 0;
+  const rows = result.artifacts.map((a) => [
+    a.path,
+    a.kind === "task-root" ? "(dir)" : formatBytes(a.bytes),
+    formatBytes(a.unzippedBytes),
+    String(a.files),
+    a.sha256,
+    a.codeSha256 ?? "",
+  ]);
+  ctx.output.out(
+    `Built ${result.layout} for ${formatTarget(result.target)}: ${result.packages.length} packages${result.projectFiles ? ` + ${result.projectFiles} project files` : ""} in ${formatMs(ms)}\n\n`,
+  );
+  ctx.output.out(formatTable(["artifact", "size", "unzipped", "files", "sha256", "CodeSha256"], rows));
+  if (ctx.output.verbose) {
+    ctx.output.out("\nLargest packages (unzipped):\n");
+    ctx.output.out(
+      formatTable(
+        ["package", "version", "files", "unzipped"],
+        result.packages.slice(0, 10).map((p) => [p.name, p.version, String(p.files), formatBytes(p.unzippedBytes)]),
+      ),
+    );
+  }
+  return 0;
 }

@@ -38,8 +38,12 @@ export async function runCache(ctx: CommandContext): Promise<number> {
       return bad.length ? 1 : 0;
     }
     default:
-      throw new TspackError(ERROR_CODES.USAGE, sub === undefined ? "The cache command needs a subcommand" : `Unknown cache subcommand "${sub}"`, {
-        hint: "Use one of: tspack cache dir | clean | prune | verify",
-      });
+      throw new TspackError(
+        ERROR_CODES.USAGE,
+        sub === undefined ? "The cache command needs a subcommand" : `Unknown cache subcommand "${sub}"`,
+        {
+          hint: "Use one of: tspack cache dir | clean | prune | verify",
+        },
+      );
   }
 }

@@ -1,5 +1,5 @@
-import { formatTarget } from "@tspack/platform-tags";
 import { planToJSON } from "@tspack/plan";
+import { formatTarget } from "@tspack/platform-tags";
 import { plan } from "../../plan.js";
 import { flagString } from "../args.js";
 import type { CommandContext } from "../context.js";

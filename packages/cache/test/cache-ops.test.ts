@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isTspackError } from "@tspack/errors";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  CACHEDIR_TAG,
+  cachePathFor,
+  cleanCache,
+  createTempPath,
+  hasEntry,
+  hashFile,
+  initCache,
+  pruneCache,
+  publishDirectory,
+  publishFile,
+  unpackedDirFor,
+  verifyCache,
+} from "../src/index.js";
+
+const roots: string[] = [];
+function fresh(): string {
+  const d = mkdtempSync(join(tmpdir(), "tspack-cache-"));
+  roots.push(d);
+  return join(d, "cache");
+}
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+const sha = (s: string): string => createHash("sha256").update(s).digest("hex");
+
+async function put(root: string, content: string): Promise<string> {
+  const tmp = await createTempPath(root);
+  writeFileSync(tmp, content, { flag: "wx" });
+  const path = cachePathFor(root, sha(content));
+  await publishFile(tmp, path);
+  return path;
+}
+
+describe("cache operations", () => {
+  it("initCache writes CACHEDIR.TAG and .gitignore, idempotently", async () => {
+    const root = fresh();
+    await Promise.all([initCache(root), initCache(root)]);
+    expect(readFileSync(join(root, "CACHEDIR.TAG"), "utf8")).toBe(CACHEDIR_TAG);
+    expect(readFileSync(join(root, ".gitignore"), "utf8")).toBe("*\n");
+  });
+
+  it("publishFile + hasEntry + hashFile", async () => {
+    const root = fresh();
+    const path = await put(root, "hello");
+    expect(await hasEntry(root, sha("hello"))).toBe(true);
+    expect(await hasEntry(root, sha("hello"), 5)).toBe(true);
+    expect(await hasEntry(root, sha("hello"), 6)).toBe(false);
+    expect(await hasEntry(root, sha("other"))).toBe(false);
+    expect(await hashFile(path)).toEqual({ sha256: sha("hello"), size: 5 });
+    expect(readdirSync(join(root, "tmp"))).toEqual([]);
+  });
+
+  it("temp paths are unique and carry the pid", async () => {
+    const root = fresh();
+    const paths = await Promise.all(Array.from({ length: 50 }, () => createTempPath(root)));
+    expect(new Set(paths).size).toBe(50);
+    expect(paths[0]).toMatch(new RegExp(`/tmp/${process.pid}-[0-9a-f]{16}\\.part$`));
+  });
+
+  it("publishDirectory: the first writer wins, the loser's temp dir is removed", async () => {
+    const root = fresh();
+    const final = unpackedDirFor(root, sha("w"));
+    const a = await createTempPath(root, "");
+    const b = await createTempPath(root, "");
+    for (const [d, v] of [
+      [a, "a"],
+      [b, "b"],
+    ] as const) {
+      mkdirSync(d);
+      writeFileSync(join(d, "f"), v);
+    }
+    expect(await publishDirectory(a, final)).toBe("published");
+    expect(await publishDirectory(b, final)).toBe("existing");
+    expect(readFileSync(join(final, "f"), "utf8")).toBe("a");
+    expect(existsSync(b)).toBe(false);
+  });
+
+  it("verifyCache re-hashes, removes and reports bad entries", async () => {
+    const root = fresh();
+    await put(root, "good");
+    const badPath = await put(root, "bad");
+    writeFileSync(badPath, "tampered");
+    const r = await verifyCache(root);
+    expect(r.checked).toBe(2);
+    expect(r.bytes).toBe(4 + 8);
+    expect(r.bad).toEqual([
+      {
+        path: `wheels-v1/sha256/${sha("bad").slice(0, 2)}/${sha("bad").slice(2)}`,
+        expected: sha("bad"),
+        actual: sha("tampered"),
+      },
+    ]);
+    expect(existsSync(badPath)).toBe(false);
+    expect(await hasEntry(root, sha("good"))).toBe(true);
+    expect(await verifyCache(join(root, "nonexistent"))).toEqual({ checked: 0, bytes: 0, bad: [] });
+  });
+
+  it("pruneCache removes old temp files, unknown buckets and misnamed files only", async () => {
+    const root = fresh();
+    await initCache(root);
+    await put(root, "keep");
+    const old = await createTempPath(root);
+    writeFileSync(old, "partial");
+    utimesSync(old, new Date(0), new Date(0));
+    const recent = await createTempPath(root);
+    writeFileSync(recent, "in progress");
+    mkdirSync(join(root, "wheels-v0"));
+    mkdirSync(join(root, "wheels-v1", "sha256", "zz"), { recursive: true });
+    mkdirSync(join(root, "wheels-v1", "sha256", "ab"), { recursive: true });
+    writeFileSync(join(root, "wheels-v1", "sha256", "ab", "short"), "x");
+    const r = await pruneCache(root, { tempOlderThanMinutes: 60 });
+    expect(r.removed).toEqual([
+      `tmp/${old.split("/").pop()}`,
+      "wheels-v0",
+      "wheels-v1/sha256/ab/short",
+      "wheels-v1/sha256/zz",
+    ]);
+    expect(existsSync(recent)).toBe(true);
+    expect(await hasEntry(root, sha("keep"))).toBe(true);
+  });
+
+  it("cleanCache removes a cache and refuses a directory that is not one", async () => {
+    const root = fresh();
+    await put(root, "x");
+    await initCache(root);
+    expect(await cleanCache(root)).toEqual({ removed: true });
+    expect(existsSync(root)).toBe(false);
+    expect(readdirSync(join(root, ".."))).toEqual([]);
+    expect(await cleanCache(root)).toEqual({ removed: false });
+    // After a clean, the cache is usable again.
+    await initCache(root);
+    await put(root, "y");
+    expect(await hasEntry(root, sha("y"))).toBe(true);
+
+    const project = fresh();
+    mkdirSync(project);
+    writeFileSync(join(project, "pyproject.toml"), "");
+    const e = await cleanCache(project).catch((err: unknown) => err);
+    expect(isTspackError(e, "TSPACK_CACHE_CORRUPT")).toBe(true);
+    expect((e as Error).message).toBe(`The directory "${project}" is not a tspack cache: it has no CACHEDIR.TAG`);
+    expect(existsSync(join(project, "pyproject.toml"))).toBe(true);
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { resolveCacheDir } from "../src/index.js";
+
+describe("resolveCacheDir", () => {
+  const cases: Array<[string, Parameters<typeof resolveCacheDir>[0], string]> = [
+    [
+      "--cache-dir wins",
+      { cacheDir: "/x", env: { TSPACK_CACHE_DIR: "/y", XDG_CACHE_HOME: "/z" }, homedir: "/h" },
+      "/x",
+    ],
+    ["relative --cache-dir against cwd", { cacheDir: "c", env: {}, homedir: "/h", cwd: "/w" }, "/w/c"],
+    ["TSPACK_CACHE_DIR", { env: { TSPACK_CACHE_DIR: "/y", XDG_CACHE_HOME: "/z" }, homedir: "/h" }, "/y"],
+    ["XDG_CACHE_HOME", { env: { XDG_CACHE_HOME: "/z" }, homedir: "/h" }, "/z/tspack"],
+    ["relative XDG_CACHE_HOME is ignored", { env: { XDG_CACHE_HOME: "rel" }, homedir: "/h" }, "/h/.cache/tspack"],
+    ["empty values are ignored", { cacheDir: "", env: { TSPACK_CACHE_DIR: "" }, homedir: "/h" }, "/h/.cache/tspack"],
+    ["~/.cache/tspack", { env: {}, homedir: "/h" }, "/h/.cache/tspack"],
+  ];
+  it.each(cases)("%s", (_name, options, expected) => {
+    expect(resolveCacheDir(options)).toBe(expected);
+  });
+});

@@ -1,0 +1,309 @@
+import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
+import {
+  defaultInterpreterPath,
+  entryFileMode,
+  type InstallConflict,
+  type InstallLayout,
+  mergeInstallPlans,
+  normalizeEntryName,
+  normalizeName,
+  planOwner,
+  planWheelInstall,
+  schemePaths,
+  validateWheelEntries,
+  type WheelInstallPlan,
+} from "@tspack/wheel";
+import type { ZipEntry } from "@tspack/zip";
+import { inflateWheelEntry, openWheelArchive, type WheelArchive } from "./archive.js";
+import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "./compile-bytecode.js";
+import { type LinkFallback, type LinkMode, Linker } from "./link-mode.js";
+import { type PublishMode, publishTree, type RemovedDistribution, siblingPath, uninstallDistributions } from "./publish-tree.js";
+import { TreeWriter } from "./tree-writer.js";
+import {
+  readUnpacked,
+  readUnpackedFile,
+  type StoredEntry,
+  type UnpackedWheel,
+  unpackedPath,
+  unpackToCache,
+} from "./unpacked-cache.js";
+
+/** One wheel to install: a verified file in the download cache. */
+export interface InstallWheelInput {
+  /** Path of the `.whl` file. */
+  path: string;
+  /** Lowercase hex sha256 of the file (checked when the file is read; keys the unpacked cache). */
+  sha256: string;
+  /** The wheel's filename (`name-version-py-abi-plat.whl`). */
+  filename: string;
+  /** Expected distribution name (checked against METADATA when given). */
+  name?: string;
+  /** Expected version (informational). */
+  version?: string;
+}
+
+/** Progress and warnings, in order. `warning` events are also collected in {@link InstallResult.warnings}. */
+export type InstallEvent =
+  | { type: "wheel"; name: string; version: string; filename: string; cached: boolean }
+  | { type: "link-fallback"; from: LinkMode; to: LinkMode; reason: string }
+  | { type: "uninstall"; distInfo: string; files: number }
+  | { type: "warning"; message: string }
+  | { type: "bytecode"; roots: number; status: number };
+
+/** Options of {@link installWheels}. */
+export interface InstallOptions {
+  /** The `--target` or `--prefix` directory (created if missing). */
+  dest: string;
+  layout: "target" | "prefix";
+  /** The target interpreter's [major, minor] (e.g. `[3, 13]`). */
+  python: readonly [number, number];
+  /** clone (default, like uv on Linux) → hardlink → copy fallback; only used with `cacheDir`. */
+  linkMode?: LinkMode;
+  /** Replace the whole target (default: merge into it like uv). */
+  clean?: boolean;
+  /** Write INSTALLER and REQUESTED (default true, like uv). */
+  installerMetadata?: boolean;
+  /** Interpreter for launchers and `#!python` scripts (default `/var/lang/bin/pythonX.Y`), or a full `#!` line. */
+  shebang?: string;
+  /** Content of INSTALLER (default `tspack`). */
+  installer?: string;
+  /** Cache root: wheels are unpacked once into `<cacheDir>/unpacked-v1/<sha256>/` and linked from there. */
+  cacheDir?: string;
+  /** Compile `.pyc` (unchecked-hash) with this interpreter, which must be the target's X.Y. */
+  compileBytecode?: CompileBytecodeOptions;
+  signal?: AbortSignal;
+  onEvent?: (event: InstallEvent) => void;
+}
+
+/** Per-package numbers of an install. */
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  filename: string;
+  /** Files the package's plan writes (before conflicts are resolved). */
+  files: number;
+  /** Uncompressed bytes of those files. */
+  unzippedBytes: number;
+  /** True when the wheel came from the unpacked cache (no inflating). */
+  cached: boolean;
+}
+
+/** What {@link installWheels} did. */
+export interface InstallResult {
+  dest: string;
+  layout: "target" | "prefix";
+  /** How files got there: a link mode (from the unpacked cache) or `extract` (inflated from the wheels). */
+  linkMode: LinkMode | "extract";
+  /** How the staged tree was put in place. */
+  publish: PublishMode;
+  /** Files written (after conflicts) and their total size. */
+  files: number;
+  bytes: number;
+  packages: InstalledPackage[];
+  conflicts: InstallConflict[];
+  /** Older installs of the same packages removed from the target (merge mode). */
+  removed: RemovedDistribution[];
+  warnings: string[];
+  bytecode?: { roots: number; status: number };
+}
+
+type Source = { kind: "archive"; archive: WheelArchive } | { kind: "unpacked"; unpacked: UnpackedWheel };
+
+function abortError(signal: AbortSignal): TspackError {
+  return new TspackError(ERROR_CODES.ABORTED, "The install was aborted", { cause: signal.reason });
+}
+
+/**
+ * Installs wheels into a `--target`/`--prefix` directory like `uv pip install --no-deps`, with
+ * tspack's stricter validation and deterministic results. Everything is written into a staging
+ * directory next to `dest` and moved into place only when complete: a failed install leaves `dest`
+ * as it was. With `cacheDir`, each wheel is unpacked once into the cache and linked from there.
+ */
+export async function installWheels(
+  wheels: ReadonlyArray<InstallWheelInput>,
+  options: InstallOptions,
+): Promise<InstallResult> {
+  const { signal } = options;
+  const warnings: string[] = [];
+  const emit = (e: InstallEvent) => {
+    if (e.type === "warning") warnings.push(e.message);
+    options.onEvent?.(e);
+  };
+  const python = options.python;
+  if (
+    python.length !== 2 ||
+    !python.every((n) => Number.isInteger(n) && n >= 0) ||
+    (options.layout !== "target" && options.layout !== "prefix")
+  ) {
+    throw new TspackError(ERROR_CODES.USAGE, `The install options are invalid: layout "${options.layout}", python ${JSON.stringify(python)}`);
+  }
+  const layout: InstallLayout = {
+    kind: options.layout,
+    python: [python[0]!, python[1]!],
+    installerMetadata: options.installerMetadata ?? true,
+    shebang: options.shebang ?? defaultInterpreterPath(python),
+    ...(options.installer === undefined ? {} : { installer: options.installer }),
+  };
+  if (options.compileBytecode) checkInterpreter(options.compileBytecode.python, layout.python);
+
+  let dest = resolve(options.dest);
+  mkdirSync(dirname(dest), { recursive: true });
+  try {
+    dest = realpathSync(dest);
+  } catch {
+    // does not exist yet
+  }
+  const staging = siblingPath(dest, "staging");
+  try {
+    // 1. Plans (and the unpacked cache).
+    const plans: WheelInstallPlan<StoredEntry>[] = [];
+    const sources = new Map<string, Source>();
+    const packages: InstalledPackage[] = [];
+    const seen = new Map<string, string>();
+    for (const wheel of wheels) {
+      if (signal?.aborted) throw abortError(signal);
+      let plan: WheelInstallPlan<StoredEntry>;
+      let source: Source;
+      const cached = options.cacheDir === undefined ? undefined : readUnpacked(options.cacheDir, wheel.sha256);
+      if (cached) {
+        const read = (e: StoredEntry) => {
+          const n = normalizeEntryName(e.name);
+          return readUnpackedFile(cached, "path" in n ? n.path : e.name);
+        };
+        plan = planWheelInstall({ filename: wheel.filename, entries: cached.entries, read }, layout);
+        source = { kind: "unpacked", unpacked: cached };
+      } else {
+        const archive = openWheelArchive(wheel.path, wheel.filename, wheel.sha256);
+        const read = (e: ZipEntry) => inflateWheelEntry(archive, e);
+        plan = planWheelInstall({ filename: wheel.filename, entries: archive.entries, read }, layout);
+        source = { kind: "archive", archive };
+        if (options.cacheDir !== undefined) {
+          const files = validateWheelEntries(wheel.filename, archive.entries);
+          const unpacked = await unpackToCache(options.cacheDir, wheel.sha256, archive, files, signal);
+          source = { kind: "unpacked", unpacked };
+        }
+      }
+      if (wheel.name !== undefined && normalizeName(wheel.name) !== plan.normalizedName) {
+        throw new TspackError(
+          ERROR_CODES.WHEEL_INVALID,
+          `The wheel "${wheel.filename}" is invalid: it contains "${plan.name}", expected "${wheel.name}"`,
+        );
+      }
+      const other = seen.get(plan.normalizedName);
+      if (other !== undefined) {
+        throw new TspackError(
+          ERROR_CODES.INSTALL_FAILED,
+          `The wheels "${other}" and "${wheel.filename}" are both "${plan.normalizedName}": one install holds one version of a package`,
+          { hint: "Pass one wheel per package." },
+        );
+      }
+      seen.set(plan.normalizedName, wheel.filename);
+      for (const w of plan.warnings) emit({ type: "warning", message: `${wheel.filename}: ${w}` });
+      sources.set(planOwner(plan), source);
+      plans.push(plan);
+      let unzipped = 0;
+      for (const op of plan.ops) unzipped += op.kind === "entry" ? op.entry.uncompressedSize : op.data.length;
+      packages.push({
+        name: plan.name,
+        version: plan.version,
+        filename: wheel.filename,
+        files: plan.ops.length,
+        unzippedBytes: unzipped,
+        cached: cached !== undefined,
+      });
+      emit({ type: "wheel", name: plan.name, version: plan.version, filename: wheel.filename, cached: cached !== undefined });
+    }
+
+    // 2. Merge; warn about real conflicts.
+    const merged = mergeInstallPlans(plans);
+    for (const c of merged.conflicts) {
+      if (!c.identical) {
+        emit({
+          type: "warning",
+          message: `"${c.path}" is installed by both ${c.loser} and ${c.winner} with different content; ${c.winner} wins (the package that sorts last)`,
+        });
+      }
+    }
+
+    // 3. Write the staged tree.
+    mkdirSync(staging);
+    const writer = new TreeWriter(staging);
+    const linker = new Linker(options.linkMode ?? "clone", (f: LinkFallback) => {
+      emit({ type: "link-fallback", ...f });
+      if (f.to === "copy") {
+        emit({
+          type: "warning",
+          message: `Failed to ${f.from === "clone" ? "clone" : "hardlink"} files (${f.reason}); falling back to full copy. This may lead to degraded performance. Set the link mode to "copy" to suppress this warning.`,
+        });
+      }
+    });
+    let usedLinks = false;
+    for (const op of merged.ops) {
+      if (signal?.aborted) throw abortError(signal);
+      if (op.kind === "generated") {
+        writer.writeFile(op.dest, op.data, op.mode);
+        continue;
+      }
+      const src = sources.get(op.owner)!;
+      if (src.kind === "unpacked") {
+        usedLinks = true;
+        const cachedMode = entryFileMode(op.entry);
+        writer.linkFile(op.dest, unpackedPath(src.unpacked, op.source), cachedMode, op.mode, op.entry.uncompressedSize, linker);
+      } else {
+        writer.writeFile(op.dest, inflateWheelEntry(src.archive, op.entry as ZipEntry), op.mode);
+      }
+    }
+    if (signal?.aborted) throw abortError(signal);
+
+    // 4. Bytecode, in the staging tree, recorded as if compiled in place.
+    let bytecode: InstallResult["bytecode"];
+    if (options.compileBytecode) {
+      const lib = schemePaths(layout).purelib;
+      const libAbs = lib === "" ? staging : join(staging, lib);
+      let roots: string[] = [];
+      try {
+        roots = readdirSync(libAbs)
+          .filter((name) => !(lib === "" && (name === "bin" || name === "include")))
+          .sort()
+          .map((name) => join(libAbs, name));
+      } catch {
+        roots = [];
+      }
+      const r = compileBytecode(options.compileBytecode.python, roots, staging, dest);
+      bytecode = { roots: r.roots, status: r.status };
+      if (r.status !== 0) emit({ type: "warning", message: `Some files could not be byte-compiled (skipped):\n${r.output}` });
+      emit({ type: "bytecode", roots: r.roots, status: r.status });
+    }
+
+    // 5. Publish.
+    let removed: RemovedDistribution[] = [];
+    const libDir = join(dest, schemePaths(layout).purelib);
+    const publish = publishTree(staging, dest, options.clean === true, () => {
+      removed = uninstallDistributions(dest, libDir, new Set(plans.map((p) => p.normalizedName)));
+      for (const r of removed) emit({ type: "uninstall", ...r });
+    });
+    return {
+      dest,
+      layout: options.layout,
+      linkMode: usedLinks ? linker.mode : "extract",
+      publish,
+      files: writer.files,
+      bytes: writer.bytes,
+      packages,
+      conflicts: merged.conflicts,
+      removed,
+      warnings,
+      ...(bytecode === undefined ? {} : { bytecode }),
+    };
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    if (signal?.aborted && !isTspackError(e, ERROR_CODES.ABORTED)) throw abortError(signal);
+    if (isTspackError(e)) throw e;
+    throw new TspackError(ERROR_CODES.INSTALL_FAILED, `The install into "${dest}" failed: ${(e as Error).message}`, {
+      cause: e,
+      hint: "The target directory was left as it was.",
+    });
+  }
+}

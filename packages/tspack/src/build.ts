@@ -1,0 +1,479 @@
+/**
+ * `build`: the whole recipe in one call — read the project, plan, fetch, install, write artifacts.
+ * Artifacts are written into a fresh temporary folder next to `outDir` and renamed into place, so a failed
+ * build leaves the previous artifacts intact and no partial files.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
+import {
+  buildMemberWheel,
+  collectProjectFiles,
+  detectHandler,
+  dockerfileFor,
+  isPackagedProject,
+} from "@tspack/project";
+import { defaultInterpreterPath, type InstallLayout, type OwnedInstallOp } from "@tspack/wheel";
+import { getEntryData, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
+import type { TspackEvent } from "./events.js";
+import { type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
+import { type LoadedWheel, loadWheel, planWheels, readEntry, verifyWheelOnce, wheelFromBytes } from "./wheels.js";
+import { writeZipFile, type ZipFileInfo } from "./zip-file.js";
+
+/** Lambda's limit on the unzipped size of a function and all its layers. */
+export const LAMBDA_UNZIPPED_LIMIT = 262_144_000;
+/** Lambda's limit on a zip uploaded directly (larger ones go through S3). */
+export const LAMBDA_DIRECT_UPLOAD_LIMIT = 52_428_800;
+
+/** The artifact layouts. */
+export type BuildLayout = "zip" | "layer" | "dir";
+
+export interface BuildOptions extends FetchStageOptions {
+  /** `zip` (default): function.zip; `layer`: layer.zip + function.zip; `dir`: a task root + Dockerfile. */
+  layout?: BuildLayout;
+  /** Output folder (default `<projectDir>/dist/lambda`, or `[tool.tspack] out`). Replaced as a whole. */
+  outDir?: string;
+  /** Write INSTALLER/REQUESTED (default false, like the uv Lambda guide). */
+  installerMetadata?: boolean;
+  /** Interpreter for bin/ launchers (default the runtime's `/var/lang/bin/python3.X`). */
+  shebang?: string;
+  /** Seconds since the epoch for every zip entry (the CLI passes SOURCE_DATE_EPOCH); default 1980-01-01. */
+  sourceDateEpoch?: number;
+}
+
+/** One written artifact. */
+export interface BuildArtifact {
+  kind: "function" | "layer" | "task-root" | "dockerfile";
+  /** Absolute path. */
+  path: string;
+  /** File size (zip) or total file bytes (directory). */
+  bytes: number;
+  unzippedBytes: number;
+  files: number;
+  /** Hex sha256 (zips and the Dockerfile; for the directory a digest of its sorted listing and contents). */
+  sha256: string;
+  /** Base64 sha256, what Lambda reports as CodeSha256 (zips only). */
+  codeSha256?: string;
+}
+
+/** Per-package share of the unzipped size, largest first. */
+export interface PackageSize {
+  name: string;
+  version: string;
+  files: number;
+  unzippedBytes: number;
+  /** The compressed wheel size from the lock (or the built wheel). */
+  wheelBytes: number;
+}
+
+export interface BuildResult {
+  target: Target;
+  layout: BuildLayout;
+  outDir: string;
+  artifacts: BuildArtifact[];
+  packages: PackageSize[];
+  /** The project's own files (for virtual roots). */
+  projectFiles: number;
+  warnings: string[];
+  /** Path of build.json. */
+  manifestPath: string;
+  timings: Record<string, number>;
+  fetch: Pick<FetchStageResult, "cacheDir" | "requests" | "bytesDownloaded">;
+}
+
+interface FileEntry {
+  path: string;
+  mode: number;
+  data?: Uint8Array;
+  raw?: { wheel: LoadedWheel; entry: ZipEntry };
+  owner: string;
+}
+
+function layoutOf(options: BuildOptions, configured: string | undefined): BuildLayout {
+  const l = options.layout ?? configured ?? "zip";
+  if (l !== "zip" && l !== "layer" && l !== "dir") {
+    throw new TspackError(ERROR_CODES.USAGE, `The layout "${l}" is not supported`, { hint: "Use zip, layer or dir" });
+  }
+  return l;
+}
+
+function toZipEntry(f: FileEntry): ZipInputEntry {
+  if (f.raw) {
+    const { wheel, entry } = f.raw;
+    return {
+      path: f.path,
+      mode: f.mode,
+      raw: {
+        method: entry.method as 0 | 8,
+        compressed: getEntryData(wheel.bytes, entry, { name: wheel.filename }),
+        crc32: entry.crc32,
+        uncompressedSize: entry.uncompressedSize,
+      },
+    };
+  }
+  return { path: f.path, mode: f.mode, data: f.data! };
+}
+
+function sizeOf(f: FileEntry): number {
+  return f.raw ? f.raw.entry.uncompressedSize : f.data!.length;
+}
+
+function opsToFiles(
+  ops: OwnedInstallOp<ZipEntry>[],
+  byOwner: Map<string, LoadedWheel>,
+  mapPath: (p: string) => string | undefined,
+): FileEntry[] {
+  const out: FileEntry[] = [];
+  for (const op of ops) {
+    const path = mapPath(op.dest);
+    if (path === undefined) continue;
+    if (op.kind === "entry")
+      out.push({ path, mode: op.mode, raw: { wheel: byOwner.get(op.owner)!, entry: op.entry }, owner: op.owner });
+    else out.push({ path, mode: op.mode, data: op.data, owner: op.owner });
+  }
+  return out;
+}
+
+/**
+ * Builds Lambda artifacts for a uv project. Everything the CLI's `tspack build` does, as a function.
+ * @throws TspackError with codes TSPACK_NO_COMPATIBLE_WHEEL, TSPACK_SIZE_LIMIT, TSPACK_BUILD_UNSUPPORTED,
+ *   TSPACK_INTEGRITY_MISMATCH, TSPACK_NETWORK, TSPACK_OFFLINE, TSPACK_WHEEL_INVALID, … (docs/errors.md)
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  const stage = (name: string): void => {
+    const now = performance.now();
+    timings[name] = Math.round((now - t0) * 10) / 10;
+    options.onEvent?.({ type: "stage", stage: name, ms: now - t0 });
+    t0 = now;
+  };
+  const warnings: string[] = [];
+  const onEvent = (e: TspackEvent): void => {
+    if (e.type === "warning") warnings.push(e.message);
+    options.onEvent?.(e);
+  };
+  const warn = (message: string): void => onEvent({ type: "warning", message });
+
+  // Lambda builds leave the dev group out unless asked for, like the guide's `uv export --no-dev`.
+  const selection = { ...(options.selection ?? {}) };
+  const wantsDev =
+    selection.dev ||
+    selection.onlyDev ||
+    selection.allGroups ||
+    selection.groups?.includes("dev") ||
+    (selection.onlyGroups?.length ?? 0) > 0;
+  if (!wantsDev) selection.noDev = true;
+
+  const fetched = await fetchWheels({ ...options, selection, onEvent });
+  stage("plan+fetch");
+  const { project, target } = fetched;
+  const cfg = project.pyproject?.tspack ?? {};
+  const layout = layoutOf(options, cfg.layout);
+  const outDir = resolve(project.projectDir, options.outDir ?? cfg.out ?? join("dist", "lambda"));
+
+  // Size estimate from the lock before doing any work: compressed sizes are a lower bound.
+  const wheelBytes = fetched.plan.packages.reduce((n, p) => n + (p.wheel?.size ?? 0), 0);
+  if (wheelBytes > LAMBDA_UNZIPPED_LIMIT) {
+    throw sizeError(
+      `The wheels alone are ${wheelBytes} bytes compressed, over Lambda's ${LAMBDA_UNZIPPED_LIMIT}-byte unzipped limit`,
+      fetched.plan.packages.map((p) => ({
+        name: p.name,
+        version: p.version ?? "",
+        files: 0,
+        unzippedBytes: 0,
+        wheelBytes: p.wheel?.size ?? 0,
+      })),
+    );
+  }
+
+  // Local sources (workspace members, packaged roots): built natively, never with a backend.
+  const wheels: LoadedWheel[] = [];
+  for (const pkg of fetched.localSources) {
+    if (pkg.source.kind === "virtual") continue;
+    if (pkg.source.kind !== "editable" && pkg.source.kind !== "directory") {
+      throw new TspackError(
+        ERROR_CODES.BUILD_UNSUPPORTED,
+        `The package "${pkg.name}" has no wheel, only a ${pkg.source.kind} source`,
+        {
+          hint: "tspack never builds source archives: build a wheel and point the lock at it, or depend on a source tree",
+        },
+      );
+    }
+    const dir = resolve(project.projectDir, pkg.source.path);
+    const built = await buildMemberWheel(dir, { name: pkg.name, ...(pkg.version ? { version: pkg.version } : {}) });
+    onEvent({ type: "build:member", name: pkg.name, filename: built.filename });
+    wheels.push(
+      wheelFromBytes({
+        name: pkg.name,
+        version: built.version,
+        filename: built.filename,
+        sha256: built.sha256,
+        bytes: built.bytes,
+      }),
+    );
+  }
+  const loaded = await Promise.all(fetched.wheels.map((w) => loadWheel(w)));
+  for (const w of loaded) wheels.push(w);
+  // Full CRC/size check once per wheel (remembered in the cache); warm builds skip it.
+  for (const w of loaded) await verifyWheelOnce(w, fetched.cacheDir);
+  stage("read-wheels");
+
+  // The project's own code, for roots that are not installed as a package (virtual projects).
+  const root = project.projectInfo.name
+    ? fetched.plan.packages.find((p) => p.name === project.projectInfo.name)
+    : undefined;
+  const rootInstalled = root !== undefined && root.source.kind !== "virtual";
+  const packaged = project.pyproject ? isPackagedProject(project.pyproject) : false;
+  const projectFiles =
+    rootInstalled && packaged
+      ? []
+      : await collectProjectFiles(project.projectDir, {
+          ...(cfg.include ? { include: cfg.include } : {}),
+          ...(cfg.exclude ? { exclude: cfg.exclude } : {}),
+          out: relative(project.projectDir, outDir).split("\\").join("/"),
+        });
+  const codeEntries: FileEntry[] = await Promise.all(
+    projectFiles.map(async (f) => ({ path: f.path, mode: f.mode, data: await readFile(f.abs), owner: "project" })),
+  );
+  stage("project-files");
+
+  const python = target.python;
+  const runtimeInfo = LAMBDA_RUNTIMES.find((r) => r.python === `${python[0]}.${python[1]}`);
+  const installLayout = (kind: "target" | "prefix"): InstallLayout => ({
+    kind,
+    python,
+    installerMetadata: options.installerMetadata ?? false,
+    shebang: options.shebang ?? runtimeInfo?.interpreter ?? defaultInterpreterPath(python),
+  });
+
+  const stagingRoot = join(
+    dirname(outDir),
+    `.${basename(outDir)}.tspack-${process.pid}-${randomBytes(4).toString("hex")}`,
+  );
+  await mkdir(stagingRoot, { recursive: true });
+  const artifacts: BuildArtifact[] = [];
+  let packages: PackageSize[] = [];
+  try {
+    const mtime = options.sourceDateEpoch;
+    const { merged, byOwner, plans } = planWheels(wheels, installLayout(layout === "layer" ? "prefix" : "target"));
+    for (const c of merged.conflicts) {
+      if (!c.identical)
+        warn(`"${c.path}" is in both ${c.loser} and ${c.winner}; ${c.winner} wins (the package that sorts last)`);
+      onEvent({ type: "install:conflict", ...c });
+    }
+    stage("plan-install");
+
+    let depFiles: FileEntry[];
+    if (layout === "layer") {
+      const sitePrefix = `lib/python${python[0]}.${python[1]}/site-packages/`;
+      const dropped = new Set<string>();
+      depFiles = opsToFiles(merged.ops, byOwner, (p) => {
+        if (p.startsWith("lib/")) return `python/${p}`;
+        dropped.add(p.split("/")[0]!);
+        return undefined;
+      });
+      if (dropped.size)
+        warn(
+          `The layer keeps only python/${sitePrefix}: left out ${[...dropped].sort().join(", ")} (scripts, headers, data files), as the uv guide's \`cp -r packages/lib python/\` does`,
+        );
+    } else {
+      depFiles = opsToFiles(merged.ops, byOwner, (p) => p);
+    }
+    packages = packageSizes(depFiles, plans, wheels);
+
+    if (layout === "zip" || layout === "dir") {
+      const depPaths = new Set(depFiles.map((f) => f.path));
+      for (const f of codeEntries)
+        if (depPaths.has(f.path)) warn(`The project file "${f.path}" replaces the same path from a dependency`);
+      const codePaths = new Set(codeEntries.map((f) => f.path));
+      const all = [...depFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
+      checkLimit(all, packages, codeEntries);
+      if (layout === "zip") {
+        const info = await writeZipFile(join(stagingRoot, "function.zip"), all.map(toZipEntry), mtime);
+        artifacts.push(zipArtifact("function", info, join(outDir, "function.zip")));
+      } else {
+        const taskDir = join(stagingRoot, "task");
+        const dirInfo = await writeTree(taskDir, all);
+        artifacts.push({ kind: "task-root", path: join(outDir, "task"), ...dirInfo });
+        const handler = cfg.handler ?? detectHandler(codeEntries.map((f) => f.path));
+        const dockerfile = dockerfileFor({
+          python: `${python[0]}.${python[1]}`,
+          arch: target.arch === "aarch64" ? "arm64" : "x86_64",
+          source: "task",
+          ...(handler ? { handler } : {}),
+        });
+        await writeFile(join(stagingRoot, "Dockerfile"), dockerfile);
+        const { createHash } = await import("node:crypto");
+        artifacts.push({
+          kind: "dockerfile",
+          path: join(outDir, "Dockerfile"),
+          bytes: Buffer.byteLength(dockerfile),
+          unzippedBytes: Buffer.byteLength(dockerfile),
+          files: 1,
+          sha256: createHash("sha256").update(dockerfile).digest("hex"),
+        });
+      }
+    } else {
+      checkLimit([...depFiles, ...codeEntries], packages, codeEntries);
+      const layerInfo = await writeZipFile(join(stagingRoot, "layer.zip"), depFiles.map(toZipEntry), mtime);
+      const fnInfo = await writeZipFile(join(stagingRoot, "function.zip"), codeEntries.map(toZipEntry), mtime);
+      artifacts.push(zipArtifact("layer", layerInfo, join(outDir, "layer.zip")));
+      artifacts.push(zipArtifact("function", fnInfo, join(outDir, "function.zip")));
+      if (codeEntries.length === 0)
+        warn("function.zip is empty: the project has no code of its own to ship (see [tool.tspack] include)");
+    }
+    for (const a of artifacts) {
+      if (a.codeSha256 !== undefined && a.bytes > LAMBDA_DIRECT_UPLOAD_LIMIT) {
+        warn(
+          `${basename(a.path)} is ${a.bytes} bytes, over the ${LAMBDA_DIRECT_UPLOAD_LIMIT}-byte direct upload limit: upload it to S3 and deploy from there`,
+        );
+      }
+    }
+    stage("write");
+
+    const manifest = {
+      tspack: 1,
+      target: targetToJSON(target),
+      targetDescription: formatTarget(target),
+      layout,
+      artifacts: artifacts.map((a) => ({ ...a, path: relative(outDir, a.path).split("\\").join("/") })),
+      packages,
+      projectFiles: codeEntries.length,
+      warnings,
+    };
+    await writeFile(join(stagingRoot, "build.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    await replaceDir(stagingRoot, outDir);
+  } catch (e) {
+    await rm(stagingRoot, { recursive: true, force: true });
+    throw e;
+  }
+  stage("publish");
+  for (const a of artifacts) onEvent({ type: "artifact", kind: a.kind, path: a.path, bytes: a.bytes });
+  return {
+    target,
+    layout,
+    outDir,
+    artifacts,
+    packages,
+    projectFiles: codeEntries.length,
+    warnings,
+    manifestPath: join(outDir, "build.json"),
+    timings,
+    fetch: { cacheDir: fetched.cacheDir, requests: fetched.requests, bytesDownloaded: fetched.bytesDownloaded },
+  };
+}
+
+function zipArtifact(kind: "function" | "layer", info: ZipFileInfo, finalPath: string): BuildArtifact {
+  return {
+    kind,
+    path: finalPath,
+    bytes: info.bytes,
+    unzippedBytes: info.unzippedBytes,
+    files: info.files,
+    sha256: info.sha256,
+    codeSha256: info.codeSha256,
+  };
+}
+
+function packageSizes(
+  files: FileEntry[],
+  plans: ReturnType<typeof planWheels>["plans"],
+  wheels: LoadedWheel[],
+): PackageSize[] {
+  const byOwner = new Map<string, PackageSize>();
+  for (const p of plans) {
+    const w = wheels.find((x) => x.filename === p.filename);
+    byOwner.set(`${p.name}==${p.version}`, {
+      name: p.normalizedName,
+      version: p.version,
+      files: 0,
+      unzippedBytes: 0,
+      wheelBytes: w?.bytes.length ?? 0,
+    });
+  }
+  for (const f of files) {
+    const s = byOwner.get(f.owner);
+    if (!s) continue;
+    s.files++;
+    s.unzippedBytes += sizeOf(f);
+  }
+  return [...byOwner.values()].sort((a, b) => b.unzippedBytes - a.unzippedBytes || (a.name < b.name ? -1 : 1));
+}
+
+function checkLimit(all: FileEntry[], packages: PackageSize[], code: FileEntry[]): void {
+  const total = all.reduce((n, f) => n + sizeOf(f), 0);
+  if (total <= LAMBDA_UNZIPPED_LIMIT) return;
+  const codeBytes = code.reduce((n, f) => n + sizeOf(f), 0);
+  throw sizeError(
+    `The function unzips to ${total} bytes, over Lambda's ${LAMBDA_UNZIPPED_LIMIT}-byte limit (function + layers)`,
+    [
+      ...packages,
+      ...(code.length
+        ? [{ name: "(project code)", version: "", files: code.length, unzippedBytes: codeBytes, wheelBytes: 0 }]
+        : []),
+    ],
+  );
+}
+
+function sizeError(message: string, sizes: PackageSize[]): TspackError {
+  const sorted = [...sizes].sort((a, b) => b.unzippedBytes - a.unzippedBytes || b.wheelBytes - a.wheelBytes);
+  const table = sorted
+    .slice(0, 15)
+    .map(
+      (s) =>
+        `  ${`${s.name} ${s.version}`.padEnd(40)} ${String(s.unzippedBytes || "-").padStart(12)} unzipped ${String(s.wheelBytes).padStart(12)} wheel`,
+    )
+    .join("\n");
+  return new TspackError(ERROR_CODES.SIZE_LIMIT, `${message}. Largest packages:\n${table}`, {
+    hint: "Move large dependencies to a layer or a container image (--layout dir), drop unused extras/groups, or prune packages with --prune",
+    details: { packages: sorted },
+  });
+}
+
+/** Writes files into a fresh directory (inflating wheel entries); returns size and a content digest. */
+async function writeTree(dir: string, files: FileEntry[]): Promise<Omit<BuildArtifact, "kind" | "path">> {
+  const { createHash } = await import("node:crypto");
+  const { chmod } = await import("node:fs/promises");
+  const digest = createHash("sha256");
+  const made = new Set<string>();
+  let bytes = 0;
+  const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  for (const f of sorted) {
+    const target = join(dir, ...f.path.split("/"));
+    const parent = dirname(target);
+    if (!made.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      made.add(parent);
+    }
+    const data = f.raw ? readEntry(f.raw.wheel, f.raw.entry) : f.data!;
+    await writeFile(target, data, { mode: f.mode });
+    await chmod(target, f.mode);
+    bytes += data.length;
+    digest.update(`${f.path}\0${f.mode.toString(8)}\0${data.length}\0`);
+    digest.update(data);
+  }
+  return { bytes, unzippedBytes: bytes, files: sorted.length, sha256: digest.digest("hex") };
+}
+
+/** Moves `staging` to `outDir`, replacing what was there; the old tree is removed last. */
+async function replaceDir(staging: string, outDir: string): Promise<void> {
+  await mkdir(dirname(outDir), { recursive: true });
+  const old = `${staging}.old`;
+  let moved = false;
+  try {
+    await rename(outDir, old);
+    moved = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  try {
+    await rename(staging, outDir);
+  } catch (e) {
+    if (moved) await rename(old, outDir);
+    throw e;
+  }
+  if (moved) await rm(old, { recursive: true, force: true });
+}
