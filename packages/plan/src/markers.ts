@@ -118,6 +118,17 @@ export function isFalse(m: Marker): boolean {
   return m === MARKER_FALSE || isMarkerFalse(m);
 }
 
+const andMemo = new WeakMap<object, WeakMap<object, Marker>>();
+const orMemo = new WeakMap<object, WeakMap<object, Marker>>();
+
+function memo(table: WeakMap<object, WeakMap<object, Marker>>, a: Marker, b: Marker, f: () => Marker): Marker {
+  let row = table.get(a);
+  if (row === undefined) table.set(a, (row = new WeakMap()));
+  let r = row.get(b);
+  if (r === undefined) row.set(b, (r = f()));
+  return r;
+}
+
 /** Conjunction with true/false/equal fast paths (each algebra result costs a canonical DNF). */
 export function and(a: Marker, b: Marker): Marker {
   if (a === b || isTrue(a)) return b;
@@ -125,7 +136,7 @@ export function and(a: Marker, b: Marker): Marker {
   if (isFalse(a)) return a;
   if (isFalse(b)) return b;
   if (markersEqual(a, b)) return a;
-  return markerAnd(a, b) as Marker;
+  return memo(andMemo, a, b, () => markerAnd(a, b) as Marker);
 }
 
 /** Disjunction with true/false/equal fast paths. */
@@ -135,5 +146,5 @@ export function or(a: Marker, b: Marker): Marker {
   if (isTrue(a)) return a;
   if (isTrue(b)) return b;
   if (markersEqual(a, b)) return a;
-  return markerOr(a, b) as Marker;
+  return memo(orMemo, a, b, () => markerOr(a, b) as Marker);
 }

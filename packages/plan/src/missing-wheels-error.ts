@@ -15,7 +15,7 @@ export function missingWheelsError(plan: InstallPlan): TspackError | undefined {
   if (missing.length === 0) return undefined;
   const target = formatTarget(plan.target);
   const count = missing.length === 1 ? "1 package" : `${missing.length} packages`;
-  const lines = missing.map((p) => `  - ${label(p)} ${p.reason ?? ""}`);
+  const lines = missing.map((p) => `  - ${label(p)}: ${p.reason ?? ""}`);
   const reasons = missing.map((p) => p.reason ?? "");
   const hints: string[] = [];
   if (reasons.some((r) => r.includes("platform tag"))) {

@@ -131,7 +131,15 @@ export function planInstall(selection: Selection, target: Target, _options: Plan
       continue;
     }
     const local = s.kind === "path" || s.kind === "directory" || s.kind === "editable";
-    const planned: PlannedPackage = { name: pkg.name, version, source: s, wheel: null, local, reason: null, marker: entry.markerText };
+    const planned: PlannedPackage = {
+      name: pkg.name,
+      version,
+      source: s,
+      wheel: null,
+      local,
+      reason: null,
+      marker: entry.markerText,
+    };
     if (s.kind !== "directory" && s.kind !== "editable") {
       const choice = chooseWheel(pkg, index);
       if (choice.kind === "wheel") planned.wheel = plannedWheel(pkg, choice.wheel);

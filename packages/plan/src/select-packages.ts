@@ -131,7 +131,8 @@ export function selectPackages(
     return only;
   };
   const lockRoot = pkgs.find(
-    (p) => (p.source.kind === "editable" || p.source.kind === "virtual") && (p.source.path === "." || p.source.path === ""),
+    (p) =>
+      (p.source.kind === "editable" || p.source.kind === "virtual") && (p.source.path === "." || p.source.path === ""),
   );
   const members = new Set(lock.manifest.members.map(norm));
 
@@ -256,11 +257,18 @@ export function selectPackages(
   };
 
   const queue: Array<[pkg: number, extra: string | null]> = [];
-  const seen = new Set<string>();
+  const seenBase = new Uint8Array(pkgs.length);
+  const seenExtras = new Map<number, Set<string>>();
   const enqueue = (pkg: number, extra: string | null): void => {
-    const key = `${pkg}\u0000${extra ?? ""}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+    if (extra === null) {
+      if (seenBase[pkg] === 1) return;
+      seenBase[pkg] = 1;
+    } else {
+      let set = seenExtras.get(pkg);
+      if (set === undefined) seenExtras.set(pkg, (set = new Set()));
+      if (set.has(extra)) return;
+      set.add(extra);
+    }
     queue.push([pkg, extra]);
   };
 
@@ -294,7 +302,13 @@ export function selectPackages(
       for (const dep of dist.devDependencies[group] ?? []) {
         if (prune.has(dep.name)) continue;
         const depIdx = findDep(dep);
-        addEdge(0, { to: nodeFor(depIdx), kind: "dev", marker: edgeMarker(dep.marker), item: group, depExtras: dep.extra });
+        addEdge(0, {
+          to: nodeFor(depIdx),
+          kind: "dev",
+          marker: edgeMarker(dep.marker),
+          item: group,
+          depExtras: dep.extra,
+        });
         enqueue(depIdx, null);
         for (const e of dep.extra) enqueue(depIdx, e);
       }
@@ -386,6 +400,8 @@ export function selectPackages(
   return { lock, packages: selected, roots, projectName };
 }
 
+const EMPTY: ReadonlyMap<string, Marker> = new Map();
+
 function isLocalSource(s: LockSource): boolean {
   return s.kind === "path" || s.kind === "directory" || s.kind === "editable" || s.kind === "virtual";
 }
@@ -448,15 +464,38 @@ function reachability(
     });
   };
 
+  /** Adds a path marker to a node's reachability; re-queues the node when it grew. */
+  const update = (node: number, marker: Marker): void => {
+    const existing = reach[node];
+    if (existing === undefined) {
+      reach[node] = marker;
+      stack.push(node);
+      return;
+    }
+    const combined = or(marker, existing);
+    if (!cache.equals(combined, existing)) {
+      reach[node] = combined;
+      stack.push(node);
+    }
+  };
+
   while (stack.length > 0) {
     const parent = stack.pop() as number;
     const scope = nameOf(parent);
-    const parentKnown = maps[parent] ?? known;
+    // Root falls back to the activated items (uv's `unwrap_or(known_conflicts)`); without conflicts a
+    // package node without a map has no own extras.
+    const parentKnown: ReadonlyMap<string, Marker> = maps[parent] ?? (parent === 0 || conflicts ? known : EMPTY);
     reach[parent] = resolve(reach[parent] ?? MARKER_TRUE, scope, (k) => parentKnown.get(k));
     const edges = out[parent] as Edge[];
     for (let e = edges.length - 1; e >= 0; e--) {
       const edge = edges[e] as Edge;
       let parentMarker = reach[parent] as Marker;
+      if (!conflicts && edge.kind === "prod" && edge.depExtras.length === 0 && parent !== 0 && parent !== edge.to) {
+        // The common edge: nothing flows into the child's map, only the marker propagates.
+        const marker = resolve(edge.marker, scope, (k) => parentKnown.get(k));
+        update(edge.to, and(parentMarker, marker));
+        continue;
+      }
       const childName = nameOf(edge.to);
       // The edge's additions to the parent's map (uv clones the map; only the additions differ).
       const local = new Map<string, Marker>();
@@ -493,7 +532,8 @@ function reachability(
         flow = new Map();
         const prefix = childName === undefined ? undefined : `extra-${childName.length}-${childName}-`;
         if (prefix !== undefined) {
-          if (parent === 0 || parent === edge.to) for (const [k, v] of parentKnown) if (k.startsWith(prefix)) flow.set(k, v);
+          if (parent === 0 || parent === edge.to)
+            for (const [k, v] of parentKnown) if (k.startsWith(prefix)) flow.set(k, v);
           for (const [k, v] of local) if (k.startsWith(prefix)) flow.set(k, v);
         }
       }
@@ -501,20 +541,10 @@ function reachability(
       const parentMap = flow;
 
       const childMap = maps[edge.to];
-      if (childMap === undefined) maps[edge.to] = parentMap;
-      else for (const [k, v] of parentMap) childMap.set(k, or(childMap.get(k) ?? MARKER_FALSE, v));
-
-      const existing = reach[edge.to];
-      if (existing === undefined) {
-        reach[edge.to] = parentMarker;
-        stack.push(edge.to);
-      } else {
-        const combined = or(parentMarker, existing);
-        if (!cache.equals(combined, existing)) {
-          reach[edge.to] = combined;
-          stack.push(edge.to);
-        }
-      }
+      if (childMap === undefined) {
+        if (conflicts || parentMap.size > 0) maps[edge.to] = parentMap;
+      } else for (const [k, v] of parentMap) childMap.set(k, or(childMap.get(k) ?? MARKER_FALSE, v));
+      update(edge.to, parentMarker);
     }
   }
   return reach;

@@ -1,5 +1,6 @@
 import { ERROR_CODES, formatSourceExcerpt, TspackError } from "@tspack/errors";
 import { parse, TomlError } from "smol-toml";
+import { parseCanonicalToml } from "./_canonical.js";
 import { lockFromWire } from "./_lock-from-wire.js";
 import { describe, Issues, isTable } from "./_reader.js";
 import type { ParseUvLockResult } from "./types.js";
@@ -71,13 +72,24 @@ function tomlSyntaxError(text: string, file: string, e: TomlError): TspackError 
  * lock.packages.find((p) => p.name === "fastapi")?.version; // "0.115.6"
  */
 export function parseUvLock(text: string, options: ParseUvLockOptions = {}): ParseUvLockResult {
+  return parseUvLockWith(text, options, true);
+}
+
+/**
+ * {@link parseUvLock} with the canonical-layout fast path switched on or off (internal: tests compare
+ * both paths; the result must not depend on it).
+ */
+export function parseUvLockWith(text: string, options: ParseUvLockOptions, fastPath: boolean): ParseUvLockResult {
   const file = options.path ?? "uv.lock";
-  let doc: Record<string, unknown>;
-  try {
-    doc = parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    if (e instanceof TomlError) throw tomlSyntaxError(text, file, e);
-    throw e;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let doc = fastPath ? parseCanonicalToml(body) : undefined;
+  if (doc === undefined) {
+    try {
+      doc = parse(body);
+    } catch (e) {
+      if (e instanceof TomlError) throw tomlSyntaxError(text, file, e);
+      throw e;
+    }
   }
   const issues = new Issues();
   const invalid = (path: string, message: string) =>

@@ -22,19 +22,17 @@ export function bigLockText(n: number): string {
       if (j >= n) continue;
       const h = fakeHash(`${i}:${j}`);
       // About 1 edge in 16 has a marker, like real locks (platform and python conditions).
-      const marker =
-        h.startsWith("0")
-          ? i % 2 === 0
-            ? ", marker = \"sys_platform == 'win32'\""
-            : ", marker = \"python_full_version < '3.13'\""
-          : "";
+      const marker = h.startsWith("0")
+        ? i % 2 === 0
+          ? ", marker = \"sys_platform == 'win32'\""
+          : ", marker = \"python_full_version < '3.13'\""
+        : "";
       const extra = h.startsWith("3") ? ', extra = ["fast"]' : "";
       deps.push(`{ name = "${name(j)}"${extra}${marker} }`);
     }
     const v = `1.${i % 7}.${i % 3}`;
     const stem = `${name(i).replace(/-/g, "_")}-${v}`;
-    const wheels =
-      i % 2 === 0 ? [`${stem}-py3-none-any.whl`] : PLATFORMS.map((p) => `${stem}-cp313-cp313-${p}.whl`);
+    const wheels = i % 2 === 0 ? [`${stem}-py3-none-any.whl`] : PLATFORMS.map((p) => `${stem}-cp313-cp313-${p}.whl`);
     const spec: PackageSpec = { name: name(i), version: v, deps, wheels };
     if (i + 2 < n) spec.optional = { fast: [`{ name = "${name(i + 2)}" }`] };
     packages.push(spec);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { ProjectInfo, SelectOptions } from "@tspack/plan";
-import { parseUvLock } from "@tspack/uv-lock";
 import type { Lock } from "@tspack/uv-lock";
+import { parseUvLock } from "@tspack/uv-lock";
 
 const EXPORT_DIR = new URL("../fixtures/export/", import.meta.url);
 const EXAMPLE_DIR = new URL("../../../../test/fixtures/uv-aws-lambda-example/", import.meta.url);

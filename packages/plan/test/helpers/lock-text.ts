@@ -50,10 +50,18 @@ const multiline = (key: string, items: readonly string[]): string =>
 /** Renders a lock in uv's canonical layout. */
 export function lockText(spec: LockSpec): string {
   let out = `version = 1\nrevision = ${spec.revision ?? 3}\nrequires-python = "${spec.requiresPython ?? ">=3.12"}"\n`;
-  if (spec.resolutionMarkers) out += multiline("resolution-markers", spec.resolutionMarkers.map((m) => JSON.stringify(m)));
+  if (spec.resolutionMarkers)
+    out += multiline(
+      "resolution-markers",
+      spec.resolutionMarkers.map((m) => JSON.stringify(m)),
+    );
   if (spec.members || spec.manifestTail) {
     out += "\n[manifest]\n";
-    if (spec.members) out += multiline("members", spec.members.map((m) => JSON.stringify(m)));
+    if (spec.members)
+      out += multiline(
+        "members",
+        spec.members.map((m) => JSON.stringify(m)),
+      );
     if (spec.manifestTail) out += spec.manifestTail;
   }
   for (const p of spec.packages) {
@@ -62,7 +70,11 @@ export function lockText(spec: LockSpec): string {
     out += `\n[[package]]\nname = "${p.name}"\n`;
     if (p.version !== undefined) out += `version = "${p.version}"\n`;
     out += `source = ${source}\n`;
-    if (p.resolutionMarkers) out += multiline("resolution-markers", p.resolutionMarkers.map((m) => JSON.stringify(m)));
+    if (p.resolutionMarkers)
+      out += multiline(
+        "resolution-markers",
+        p.resolutionMarkers.map((m) => JSON.stringify(m)),
+      );
     if (p.deps && p.deps.length > 0) out += multiline("dependencies", p.deps);
     if (p.sdist ?? registry) {
       const file = `${p.name.replace(/-/g, "_")}-${p.version}.tar.gz`;

@@ -1,6 +1,58 @@
 import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { formatTarget } from "@tspack/platform-tags";
+import { install } from "../../install.js";
+import { flagBool, flagString } from "../args.js";
 import type { CommandContext } from "../context.js";
+import { formatBytes, formatMs } from "../output.js";
+import { fetchOptionsFrom } from "./common.js";
 
-export async function runInstall(_ctx: CommandContext): Promise<number> {
-  throw new TspackError(ERROR_CODES.INTERNAL, "not implemented yet");
+const LINK_MODES = new Set(["clone", "hardlink", "copy"]);
+
+/** `tspack install (--target DIR | --prefix DIR)`. */
+export async function runInstall(ctx: CommandContext): Promise<number> {
+  const started = performance.now();
+  const target = flagString(ctx.flags, "target");
+  const prefix = flagString(ctx.flags, "prefix");
+  if ((target === undefined) === (prefix === undefined)) {
+    throw new TspackError(ERROR_CODES.USAGE, "`tspack install` needs exactly one of --target DIR or --prefix DIR", {
+      hint: "--target DIR: everything at DIR's root (function zip); --prefix DIR: DIR/lib/python3.X/site-packages (layer)",
+    });
+  }
+  const linkMode = flagString(ctx.flags, "link-mode");
+  if (linkMode !== undefined && !LINK_MODES.has(linkMode)) {
+    throw new TspackError(ERROR_CODES.USAGE, `The link mode "${linkMode}" is not one of clone, hardlink, copy`);
+  }
+  const requirementsFile = flagString(ctx.flags, "requirement");
+  const shebang = flagString(ctx.flags, "shebang");
+  const python = flagString(ctx.flags, "python-interpreter");
+  if (flagBool(ctx.flags, "compile-bytecode") && python === undefined) {
+    throw new TspackError(ERROR_CODES.USAGE, "--compile-bytecode needs --python-interpreter PATH", {
+      hint: "Give a CPython of the target's version, e.g. --python-interpreter /usr/bin/python3.13",
+    });
+  }
+  const base = fetchOptionsFrom(ctx);
+  const result = await install({
+    ...base,
+    ...(requirementsFile === undefined ? {} : { requirementsFile, projectDir: ctx.cwd }),
+    dest: (target ?? prefix)!,
+    layout: target !== undefined ? "target" : "prefix",
+    ...(linkMode === undefined ? {} : { linkMode: linkMode as "clone" | "hardlink" | "copy" }),
+    clean: flagBool(ctx.flags, "clean"),
+    installerMetadata: !flagBool(ctx.flags, "no-installer-metadata"),
+    ...(shebang === undefined ? {} : { shebang }),
+    ...(flagBool(ctx.flags, "compile-bytecode") ? { compileBytecode: { python: python! } } : {}),
+  });
+  const ms = performance.now() - started;
+  if (ctx.output.json) {
+    ctx.output.out(`${JSON.stringify({ ...result, ms: Math.round(ms) }, null, 2)}\n`);
+    return 0;
+  }
+  if (!ctx.output.quiet) {
+    ctx.output.err(
+      `Installed ${result.packages.length} packages (${result.files} files, ${formatBytes(result.bytes)}) for ${formatTarget(result.target)} into ${result.dest} in ${formatMs(ms)} [${result.linkMode}]\n`,
+    );
+    for (const p of [...result.packages].sort((a, b) => (a.name < b.name ? -1 : 1)))
+      ctx.output.err(` + ${p.name}==${p.version}\n`);
+  }
+  return 0;
 }

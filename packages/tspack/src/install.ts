@@ -1,0 +1,255 @@
+/**
+ * `install`: the planned wheels into a `--target` or `--prefix` directory, file for file as uv/pip would
+ * (the tree the uv guide zips). Input is a uv project (planned like `uv export --no-dev`) or a
+ * requirements.txt with pinned versions and hashes (what `uv export` writes).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, resolve } from "node:path";
+import { cachePathFor } from "@tspack/cache";
+import { ERROR_CODES, redactUrl, TspackError } from "@tspack/errors";
+import type { FetchItem, PinnedRequirement } from "@tspack/fetch";
+import type { CompileBytecodeOptions, InstallEvent, InstallResult, LinkMode } from "@tspack/installer";
+import { isValidVersion, normalizeVersion } from "@tspack/pep440";
+import { evaluateMarker, normalizeName, parseMarker } from "@tspack/pep508";
+import { chooseWheel, markerEnvironmentFor } from "@tspack/plan";
+import { createTagIndex, explainNearestMiss, type Target } from "@tspack/platform-tags";
+import { buildMemberWheel } from "@tspack/project";
+import type { LockPackage } from "@tspack/uv-lock";
+import { cacheDirFor, type FetchStageOptions, fetchWheels, type LocalWheel } from "./fetch.js";
+import { resolveTarget } from "./target.js";
+
+export interface InstallStageOptions extends FetchStageOptions {
+  /** `--target DIR` (function zip / task root layout) or `--prefix DIR` (layer layout). */
+  dest: string;
+  layout: "target" | "prefix";
+  /** A requirements.txt to install instead of the project's lock. */
+  requirementsFile?: string;
+  linkMode?: LinkMode;
+  clean?: boolean;
+  /** INSTALLER and REQUESTED (default true, like uv; the Lambda build turns it off). */
+  installerMetadata?: boolean;
+  shebang?: string;
+  compileBytecode?: CompileBytecodeOptions;
+  onInstallEvent?: (e: InstallEvent) => void;
+}
+
+export interface InstallStageResult extends InstallResult {
+  target: Target;
+  wheels: LocalWheel[];
+}
+
+/** Puts a natively built member wheel into the cache so the installer reads it like any other. */
+async function storeBuilt(cacheDir: string, sha256: string, bytes: Uint8Array): Promise<string> {
+  const path = cachePathFor(cacheDir, sha256);
+  try {
+    await stat(path);
+    return path;
+  } catch {
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+    return path;
+  }
+}
+
+/**
+ * Installs the project's planned wheels (or a requirements.txt) into `dest`.
+ * @throws TSPACK_NO_COMPATIBLE_WHEEL, TSPACK_REQUIREMENTS_INVALID, TSPACK_INTEGRITY_MISMATCH, TSPACK_WHEEL_INVALID,
+ *   TSPACK_UNSAFE_PATH, TSPACK_INSTALL_FAILED, TSPACK_TOOL_FAILED (bytecode) …
+ */
+export async function install(options: InstallStageOptions): Promise<InstallStageResult> {
+  let target: Target;
+  let wheels: LocalWheel[];
+  const cacheDir = cacheDirFor(options);
+  if (options.requirementsFile !== undefined) {
+    target =
+      options.target && "implementation" in options.target
+        ? (options.target as Target)
+        : (resolveTarget(options.target ?? {}) as Target);
+    wheels = await fetchRequirements(options.requirementsFile, target, { ...options, cacheDir });
+  } else {
+    const selection = { ...(options.selection ?? {}) };
+    const wantsDev =
+      selection.dev ||
+      selection.onlyDev ||
+      selection.allGroups ||
+      selection.groups?.includes("dev") ||
+      (selection.onlyGroups?.length ?? 0) > 0;
+    if (!wantsDev) selection.noDev = true;
+    const fetched = await fetchWheels({ ...options, selection, cacheDir });
+    target = fetched.target;
+    wheels = [...fetched.wheels];
+    for (const pkg of fetched.localSources) {
+      if (pkg.source.kind !== "editable" && pkg.source.kind !== "directory") continue;
+      const built = await buildMemberWheel(resolve(fetched.project.projectDir, pkg.source.path), {
+        name: pkg.name,
+        ...(pkg.version ? { version: pkg.version } : {}),
+      });
+      const path = await storeBuilt(cacheDir, built.sha256, built.bytes);
+      wheels.push({
+        name: pkg.name,
+        version: built.version,
+        filename: built.filename,
+        path,
+        sha256: built.sha256,
+        size: built.bytes.length,
+        from: "local",
+      });
+    }
+  }
+  const { installWheels } = await import("@tspack/installer");
+  const result = await installWheels(
+    wheels.map((w) => ({ path: w.path, sha256: w.sha256, filename: w.filename, name: w.name, version: w.version })),
+    {
+      dest: resolve(options.projectDir ?? ".", options.dest),
+      layout: options.layout,
+      python: target.python,
+      cacheDir,
+      ...(options.linkMode ? { linkMode: options.linkMode } : {}),
+      ...(options.clean ? { clean: true } : {}),
+      installerMetadata: options.installerMetadata ?? true,
+      ...(options.shebang ? { shebang: options.shebang } : {}),
+      ...(options.compileBytecode ? { compileBytecode: options.compileBytecode } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEvent: (e) => {
+        if (e.type === "warning") options.onEvent?.({ type: "warning", message: e.message });
+        options.onInstallEvent?.(e);
+      },
+    },
+  );
+  return { ...result, target, wheels };
+}
+
+/** requirements.txt → wheels on disk: index look-ups, best wheel for the target, hash must be listed. */
+async function fetchRequirements(
+  file: string,
+  target: Target,
+  options: FetchStageOptions & { cacheDir: string },
+): Promise<LocalWheel[]> {
+  const { parseRequirementsTxt, fetchSimpleIndex, fetchFiles } = await import("@tspack/fetch");
+  const path = resolve(options.projectDir ?? ".", file);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new TspackError(ERROR_CODES.FILE_NOT_FOUND, `Cannot read the requirements file "${path}"`, { cause: e });
+  }
+  const parsed = parseRequirementsTxt(text);
+  if (parsed.unsupported.length) {
+    throw new TspackError(
+      ERROR_CODES.REQUIREMENTS_INVALID,
+      `"${path}" has lines tspack cannot install:\n${parsed.unsupported.map((u) => `  line ${u.line}: ${u.text} (${u.reason})`).join("\n")}`,
+      {
+        hint: "tspack installs pinned `name==version` lines with --hash values, as `uv export` writes them; install local projects with `tspack install PROJECT_DIR`",
+      },
+    );
+  }
+  const env = markerEnvironmentFor(target);
+  const reqs = parsed.requirements.filter(
+    (r: PinnedRequirement) => !r.marker || evaluateMarker(parseMarker(r.marker), env, r.extras),
+  );
+  const indexUrl = options.indexUrl ?? parsed.indexUrl ?? "https://pypi.org/simple";
+  const index = createTagIndex(target);
+  const items: FetchItem[] = [];
+  const chosen: Array<{ req: PinnedRequirement; filename: string }> = [];
+  const misses: string[] = [];
+  const pages = await Promise.all(
+    reqs.map((r) =>
+      fetchSimpleIndex(indexUrl, normalizeName(r.name), {
+        env: options.env ?? {},
+        homedir: options.homedir ?? homedir(),
+        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    ),
+  );
+  reqs.forEach((req, i) => {
+    const page = pages[i]!;
+    const files = page.files.filter(
+      (f) =>
+        f.filename.endsWith(".whl") &&
+        versionOf(f.filename) === (isValidVersion(req.version) ? normalizeVersion(req.version) : req.version),
+    );
+    const pkg = {
+      name: normalizeName(req.name),
+      version: req.version,
+      source: { kind: "registry", url: indexUrl },
+      wheels: files.map((f) => ({
+        filename: f.filename,
+        url: f.url,
+        ...(f.hashes.sha256 ? { hash: { algorithm: "sha256", digest: f.hashes.sha256 } } : {}),
+      })),
+      dependencies: [],
+      optionalDependencies: {},
+      devDependencies: {},
+      resolutionMarkers: [],
+    } as unknown as LockPackage;
+    const choice = chooseWheel(pkg, index);
+    if (choice.kind !== "wheel") {
+      const miss = explainNearestMiss(
+        { name: req.name, version: req.version },
+        files.map((f) => f.filename),
+        target,
+      );
+      misses.push(
+        `${req.name}==${req.version} (line ${req.line}): ${files.length ? "no compatible wheel" : "no wheels on the index"}${miss ? `; ${miss}` : ""}`,
+      );
+      return;
+    }
+    const sha = choice.wheel.hash?.digest;
+    const allowed = req.hashes.filter((h) => h.startsWith("sha256:")).map((h) => h.slice(7));
+    if (allowed.length > 0 && sha !== undefined && !allowed.includes(sha)) {
+      throw new TspackError(
+        ERROR_CODES.INTEGRITY_MISMATCH,
+        `The wheel "${choice.wheel.filename}" of ${req.name}==${req.version} on "${redactUrl(indexUrl)}" has sha256 ${sha}, which is not one of the ${allowed.length} hashes in "${path}" line ${req.line}`,
+        { hint: "Re-export the requirements from the lock, or check that --index-url serves the same files" },
+      );
+    }
+    items.push({
+      key: `${req.name}==${req.version}`,
+      url: choice.wheel.url!,
+      filename: choice.wheel.filename,
+      sha256: allowed.length === 1 ? allowed[0] : (sha ?? allowed[0]),
+      name: pkg.name,
+    });
+    chosen.push({ req, filename: choice.wheel.filename });
+  });
+  if (misses.length) {
+    throw new TspackError(
+      ERROR_CODES.NO_COMPATIBLE_WHEEL,
+      `No compatible wheel for ${misses.length} requirement(s):\n${misses.map((m) => `  ${m}`).join("\n")}`,
+      {
+        hint: "tspack never builds from source: try --runtime python3.13 (glibc 2.34) or another --platform",
+      },
+    );
+  }
+  const result = await fetchFiles(items, {
+    cacheDir: options.cacheDir,
+    env: options.env ?? {},
+    homedir: options.homedir ?? homedir(),
+    offline: options.offline,
+    concurrency: options.concurrency,
+    mirrors: options.mirrors,
+    requireHashes: options.requireHashes,
+    dispatcher: options.dispatcher,
+    signal: options.signal,
+    onEvent: (e) => options.onEvent?.(e),
+  });
+  return result.files.map((f, i) => ({
+    name: normalizeName(chosen[i]!.req.name),
+    version: chosen[i]!.req.version,
+    filename: f.item.filename,
+    path: f.path,
+    sha256: f.sha256,
+    size: f.size,
+    from: f.from,
+  }));
+}
+
+function versionOf(filename: string): string | undefined {
+  const v = filename.split("-")[1];
+  return v !== undefined && isValidVersion(v) ? normalizeVersion(v) : v;
+}
