@@ -92,6 +92,10 @@ async function bareUndici(undici, pLimit, items, dir, concurrency) {
   await agent.close();
 }
 
+function cpuMs(u) {
+  return (u.user + u.system) / 1000;
+}
+
 function rssSampler() {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
@@ -130,21 +134,26 @@ async function main() {
     await fetchFiles(items, { cacheDir: fresh(), concurrency: 16 });
     await bareUndici(undici, pLimit, items, fresh(), 16);
     for (const c of concurrencies) {
-      const row = { concurrency: c, tspackMs: [], bareMs: [], tspackPeakRssMiB: 0 };
+      // CPU ms of this (client) process too: wall time is noisy when the 2 vCPUs are shared.
+      const row = { concurrency: c, tspackMs: [], bareMs: [], tspackCpuMs: [], bareCpuMs: [], tspackPeakRssMiB: 0 };
       for (let r = 0; r < runs; r++) {
         // Alternate the two so that page-cache growth hits both alike.
         const stop = rssSampler();
         const d1 = fresh();
         let t = performance.now();
+        let cpu = process.cpuUsage();
         const res = await fetchFiles(items, { cacheDir: d1, concurrency: c });
         row.tspackMs.push(performance.now() - t);
+        row.tspackCpuMs.push(cpuMs(process.cpuUsage(cpu)));
         row.tspackPeakRssMiB = Math.max(row.tspackPeakRssMiB, stop() / 1024 / 1024);
         if (res.requests !== items.length) throw new Error(`expected ${items.length} requests, got ${res.requests}`);
         await done(d1);
         const d2 = fresh();
         t = performance.now();
+        cpu = process.cpuUsage();
         await bareUndici(undici, pLimit, items, d2, c);
         row.bareMs.push(performance.now() - t);
+        row.bareCpuMs.push(cpuMs(process.cpuUsage(cpu)));
         await done(d2);
       }
       const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -153,6 +162,8 @@ async function main() {
       row.tspackMiBps = totalMiB / (row.tspackMedianMs / 1000);
       row.bareMiBps = totalMiB / (row.bareMedianMs / 1000);
       row.ratio = row.tspackMedianMs / row.bareMedianMs;
+      row.tspackCpuMedianMs = median(row.tspackCpuMs);
+      row.bareCpuMedianMs = median(row.bareCpuMs);
       results.push(row);
     }
   } finally {
@@ -175,10 +186,10 @@ async function main() {
   console.log(
     `cold fetch: ${items.length} files, ${totalMiB.toFixed(0)} MiB, loopback server in a child process, median of ${runs}`,
   );
-  console.log("  conc  tspack ms  MiB/s   bare ms  MiB/s  ratio  peak RSS MiB");
+  console.log("  conc tspack ms   MiB/s  bare ms   MiB/s    ratio  cpu tspack  cpu bare  peak RSS MiB");
   for (const r of results) {
     console.log(
-      `${f(r.concurrency).slice(2)} ${f(r.tspackMedianMs)} ${f(r.tspackMiBps)} ${f(r.bareMedianMs)} ${f(r.bareMiBps)} ${f(r.ratio, 2)} ${f(r.tspackPeakRssMiB)}`,
+      `${f(r.concurrency).slice(2)} ${f(r.tspackMedianMs)} ${f(r.tspackMiBps)} ${f(r.bareMedianMs)} ${f(r.bareMiBps)} ${f(r.ratio, 2)} ${f(r.tspackCpuMedianMs)}   ${f(r.bareCpuMedianMs)} ${f(r.tspackPeakRssMiB)}`,
     );
   }
   console.log(`process peak RSS ${report.peakRssMiB.toFixed(0)} MiB`);

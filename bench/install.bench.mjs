@@ -42,7 +42,10 @@ function prng(seed) {
     return (s >>> 0) / 0x100000000;
   };
 }
-const WORDS = "def class return import from self value result data items config None True False if else for in while try except raise with as lambda yield async await".split(" ");
+const WORDS =
+  "def class return import from self value result data items config None True False if else for in while try except raise with as lambda yield async await".split(
+    " ",
+  );
 function pyText(rand, size) {
   let out = '"""Generated module."""\n';
   while (out.length < size) {
@@ -119,7 +122,11 @@ function makeDependencySet(dir, totalFiles) {
       if (i % 20 === 19) {
         // incompressible native-like blob: ~130 KiB average
         const size = Math.floor(20_000 + rand() * 220_000);
-        entries.push({ name: `${parts.join("/")}/_native${i}.cpython-313-x86_64-linux-gnu.so`, data: blob(rand, size), mode: 0o100755 });
+        entries.push({
+          name: `${parts.join("/")}/_native${i}.cpython-313-x86_64-linux-gnu.so`,
+          data: blob(rand, size),
+          mode: 0o100755,
+        });
       } else {
         // compressible source: log-uniform 200 B – 20 KiB
         const size = Math.floor(Math.exp(Math.log(200) + rand() * (Math.log(20_000) - Math.log(200))));
@@ -127,16 +134,34 @@ function makeDependencySet(dir, totalFiles) {
       }
     }
     const di = `${name}-${version}.dist-info`;
-    entries.push({ name: `${di}/METADATA`, data: Buffer.from(`Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`) });
-    entries.push({ name: `${di}/WHEEL`, data: Buffer.from("Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: false\nTag: cp313-cp313-manylinux_2_17_x86_64\n") });
-    entries.push({ name: `${di}/entry_points.txt`, data: Buffer.from(`[console_scripts]\n${name} = ${name}.sub0:main\n`) });
+    entries.push({
+      name: `${di}/METADATA`,
+      data: Buffer.from(`Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`),
+    });
+    entries.push({
+      name: `${di}/WHEEL`,
+      data: Buffer.from(
+        "Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: false\nTag: cp313-cp313-manylinux_2_17_x86_64\n",
+      ),
+    });
+    entries.push({
+      name: `${di}/entry_points.txt`,
+      data: Buffer.from(`[console_scripts]\n${name} = ${name}.sub0:main\n`),
+    });
     const record = `${entries.map((e) => `${e.name},sha256=${b64(e.data)},${e.data.length}`).join("\n")}\n${di}/RECORD,,\n`;
     entries.push({ name: `${di}/RECORD`, data: Buffer.from(record) });
     const filename = `${name}-${version}-cp313-cp313-manylinux_2_17_x86_64.whl`;
     const bytes = zip(entries);
     const path = join(dir, filename);
     writeFileSync(path, bytes);
-    out.push({ path, filename, sha256: createHash("sha256").update(bytes).digest("hex"), files: entries.length, unzipped: entries.reduce((n, e) => n + e.data.length, 0), zipped: bytes.length });
+    out.push({
+      path,
+      filename,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      files: entries.length,
+      unzipped: entries.reduce((n, e) => n + e.data.length, 0),
+      zipped: bytes.length,
+    });
   }
   return out;
 }
@@ -176,7 +201,9 @@ const totals = {
   unzippedMB: wheels.reduce((n, w) => n + w.unzipped, 0) / 1e6,
   zippedMB: wheels.reduce((n, w) => n + w.zipped, 0) / 1e6,
 };
-log(`dependency set: ${totals.wheels} wheels, ${totals.files} files, ${totals.unzippedMB.toFixed(1)} MB unzipped, ${totals.zippedMB.toFixed(1)} MB zipped`);
+log(
+  `dependency set: ${totals.wheels} wheels, ${totals.files} files, ${totals.unzippedMB.toFixed(1)} MB unzipped, ${totals.zippedMB.toFixed(1)} MB zipped`,
+);
 const inputs = wheels.map(({ path, filename, sha256 }) => ({ path, filename, sha256 }));
 const base = { layout: "target", python: [3, 13], installerMetadata: false };
 
@@ -215,7 +242,20 @@ for (let i = 0; i < RUNS; i++) {
       "pip install --no-deps --no-compile --target",
       wallOf(
         "python3",
-        ["-m", "pip", "install", "--no-deps", "--no-compile", "--no-index", "--isolated", "--disable-pip-version-check", "-q", "--target", freshDir("pip"), ...wheels.map((w) => w.path)],
+        [
+          "-m",
+          "pip",
+          "install",
+          "--no-deps",
+          "--no-compile",
+          "--no-index",
+          "--isolated",
+          "--disable-pip-version-check",
+          "-q",
+          "--target",
+          freshDir("pip"),
+          ...wheels.map((w) => w.path),
+        ],
         { env: { ...process.env, PIP_CONFIG_FILE: "/dev/null" } },
       ),
     );
@@ -223,7 +263,12 @@ for (let i = 0; i < RUNS; i++) {
 }
 
 const nodeStart = median([0, 1, 2].map(() => wallOf(process.execPath, ["-e", "0"])));
-const table = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { median: median(v), min: Math.min(...v), max: Math.max(...v), runs: v.length }]));
+const table = Object.fromEntries(
+  Object.entries(results).map(([k, v]) => [
+    k,
+    { median: median(v), min: Math.min(...v), max: Math.max(...v), runs: v.length },
+  ]),
+);
 const get = (prefix) => Object.entries(table).find(([k]) => k.startsWith(prefix))?.[1]?.median;
 const ratios = {
   "warm / cp -al (goal ≤ 1.2)": get("tspack warm") / get("cp -al"),
@@ -236,8 +281,12 @@ const ratios = {
 if (JSON_OUT) {
   process.stdout.write(`${JSON.stringify({ totals, nodeStartMs: nodeStart, results: table, ratios }, null, 2)}\n`);
 } else {
-  const rows = Object.entries(table).map(([k, v]) => `| ${k} | ${v.median.toFixed(0)} | ${v.min.toFixed(0)}–${v.max.toFixed(0)} | ${v.runs} |`);
-  console.log(`\n${totals.files} files, ${totals.unzippedMB.toFixed(1)} MB unzipped in ${totals.wheels} wheels (${totals.zippedMB.toFixed(1)} MB); tspack timed in-process (node start ≈ ${nodeStart.toFixed(0)} ms extra)\n`);
+  const rows = Object.entries(table).map(
+    ([k, v]) => `| ${k} | ${v.median.toFixed(0)} | ${v.min.toFixed(0)}–${v.max.toFixed(0)} | ${v.runs} |`,
+  );
+  console.log(
+    `\n${totals.files} files, ${totals.unzippedMB.toFixed(1)} MB unzipped in ${totals.wheels} wheels (${totals.zippedMB.toFixed(1)} MB); tspack timed in-process (node start ≈ ${nodeStart.toFixed(0)} ms extra)\n`,
+  );
   console.log("| scenario | median ms | min–max | runs |\n| --- | --- | --- | --- |");
   console.log(rows.join("\n"));
   console.log("\n| ratio | value |\n| --- | --- |");

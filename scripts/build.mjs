@@ -21,7 +21,8 @@ const dist = join(pkgDir, "dist");
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-const external = Object.keys(JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).dependencies ?? {});
+const pkgJson = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+const external = Object.keys(pkgJson.dependencies ?? {});
 const { build } = await import("esbuild");
 await build({
   entryPoints: { index: join(pkgDir, "src", "index.ts"), cli: join(pkgDir, "src", "cli", "main.ts") },
@@ -37,6 +38,7 @@ await build({
   logLevel: "warning",
   conditions: ["tspack-source"],
   chunkNames: "chunks/[name]-[hash]",
+  define: { __TSPACK_VERSION__: JSON.stringify(pkgJson.version) },
 });
 log("esbuild → packages/tspack/dist");
 

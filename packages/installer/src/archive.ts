@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { crc32 as zlibCrc32, inflateRawSync } from "node:zlib";
+import { inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { getEntryData, readZipEntries, type ZipEntry } from "@tspack/zip";
 
@@ -12,11 +12,15 @@ export interface WheelArchive {
 }
 
 const zipInvalid = (wheel: string, entry: string, reason: string, cause?: unknown) =>
-  new TspackError(ERROR_CODES.ZIP_INVALID, `The wheel "${wheel}" has an invalid entry ${JSON.stringify(entry)}: ${reason}`, {
-    hint: "The file is corrupt (or hostile). Delete it from the cache and download it again; if it persists, report it to the package's maintainers.",
-    details: { wheel, entry },
-    ...(cause === undefined ? {} : { cause }),
-  });
+  new TspackError(
+    ERROR_CODES.ZIP_INVALID,
+    `The wheel "${wheel}" has an invalid entry ${JSON.stringify(entry)}: ${reason}`,
+    {
+      hint: "The file is corrupt (or hostile). Delete it from the cache and download it again; if it persists, report it to the package's maintainers.",
+      details: { wheel, entry },
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
 
 /**
  * Reads a cached `.whl`, checks its sha256 (lowercase hex) and parses its central directory with
@@ -39,7 +43,10 @@ export function openWheelArchive(path: string, filename: string, sha256: string 
       throw new TspackError(
         ERROR_CODES.INTEGRITY_MISMATCH,
         `The wheel "${filename}" at "${path}" has sha256 ${got}, expected ${sha256}`,
-        { hint: "The cached file is corrupt: run `tspack cache verify` or delete it and download again.", details: { path, got, expected: sha256 } },
+        {
+          hint: "The cached file is corrupt: run `tspack cache verify` or delete it and download again.",
+          details: { path, got, expected: sha256 },
+        },
       );
     }
   }
@@ -61,13 +68,22 @@ export function inflateWheelEntry(archive: WheelArchive, entry: ZipEntry): Uint8
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
-        throw zipInvalid(archive.filename, entry.name, `it inflates to more than its declared ${entry.uncompressedSize} bytes (zip bomb?)`, e);
+        throw zipInvalid(
+          archive.filename,
+          entry.name,
+          `it inflates to more than its declared ${entry.uncompressedSize} bytes (zip bomb?)`,
+          e,
+        );
       }
       throw zipInvalid(archive.filename, entry.name, `its deflate data is invalid (${(e as Error).message})`, e);
     }
   }
   if (out.length !== entry.uncompressedSize) {
-    throw zipInvalid(archive.filename, entry.name, `it has ${out.length} bytes, the central directory says ${entry.uncompressedSize}`);
+    throw zipInvalid(
+      archive.filename,
+      entry.name,
+      `it has ${out.length} bytes, the central directory says ${entry.uncompressedSize}`,
+    );
   }
   const crc = zlibCrc32(out) >>> 0;
   if (crc !== entry.crc32 >>> 0) {

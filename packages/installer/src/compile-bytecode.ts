@@ -27,7 +27,10 @@ export function checkInterpreter(python: string, target: readonly [number, numbe
     throw new TspackError(
       ERROR_CODES.TOOL_FAILED,
       `The interpreter "${python}" for bytecode compilation cannot run: ${r.error?.message ?? r.stderr.trim() ?? `exit ${r.status}`}`,
-      { hint: `Install Python ${target[0]}.${target[1]} or pass its path, or turn off bytecode compilation.`, cause: r.error },
+      {
+        hint: `Install Python ${target[0]}.${target[1]} or pass its path, or turn off bytecode compilation.`,
+        cause: r.error,
+      },
     );
   }
   const m = /\((\d+), (\d+)\)/.exec(r.stdout);
@@ -56,7 +59,20 @@ export function compileBytecode(
   finalDir: string,
 ): CompileBytecodeResult {
   if (roots.length === 0) return { roots: 0, status: 0, output: "" };
-  const args = ["-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", "-s", stageDir, "-p", finalDir, ...roots];
+  const args = [
+    "-m",
+    "compileall",
+    "-q",
+    "-j",
+    "0",
+    "--invalidation-mode",
+    "unchecked-hash",
+    "-s",
+    stageDir,
+    "-p",
+    finalDir,
+    ...roots,
+  ];
   const r = spawnSync(python, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (r.error || (r.status !== 0 && r.status !== 1)) {
     throw new TspackError(

@@ -7,14 +7,14 @@ export {
   compileBytecode,
 } from "./compile-bytecode.js";
 export {
-  type InstalledPackage,
   type InstallEvent,
+  type InstalledPackage,
   type InstallOptions,
   type InstallResult,
   type InstallWheelInput,
   installWheels,
 } from "./install-wheels.js";
-export { type LinkFallback, Linker, type LinkMode } from "./link-mode.js";
+export { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
 export {
   type PublishMode,
   publishTree,

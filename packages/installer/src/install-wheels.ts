@@ -18,8 +18,14 @@ import {
 import type { ZipEntry } from "@tspack/zip";
 import { inflateWheelEntry, openWheelArchive, type WheelArchive } from "./archive.js";
 import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "./compile-bytecode.js";
-import { type LinkFallback, type LinkMode, Linker } from "./link-mode.js";
-import { type PublishMode, publishTree, type RemovedDistribution, siblingPath, uninstallDistributions } from "./publish-tree.js";
+import { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
+import {
+  type PublishMode,
+  publishTree,
+  type RemovedDistribution,
+  siblingPath,
+  uninstallDistributions,
+} from "./publish-tree.js";
 import { TreeWriter } from "./tree-writer.js";
 import {
   readUnpacked,
@@ -137,7 +143,10 @@ export async function installWheels(
     !python.every((n) => Number.isInteger(n) && n >= 0) ||
     (options.layout !== "target" && options.layout !== "prefix")
   ) {
-    throw new TspackError(ERROR_CODES.USAGE, `The install options are invalid: layout "${options.layout}", python ${JSON.stringify(python)}`);
+    throw new TspackError(
+      ERROR_CODES.USAGE,
+      `The install options are invalid: layout "${options.layout}", python ${JSON.stringify(python)}`,
+    );
   }
   const layout: InstallLayout = {
     kind: options.layout,
@@ -213,7 +222,13 @@ export async function installWheels(
         unzippedBytes: unzipped,
         cached: cached !== undefined,
       });
-      emit({ type: "wheel", name: plan.name, version: plan.version, filename: wheel.filename, cached: cached !== undefined });
+      emit({
+        type: "wheel",
+        name: plan.name,
+        version: plan.version,
+        filename: wheel.filename,
+        cached: cached !== undefined,
+      });
     }
 
     // 2. Merge; warn about real conflicts.
@@ -250,7 +265,14 @@ export async function installWheels(
       if (src.kind === "unpacked") {
         usedLinks = true;
         const cachedMode = entryFileMode(op.entry);
-        writer.linkFile(op.dest, unpackedPath(src.unpacked, op.source), cachedMode, op.mode, op.entry.uncompressedSize, linker);
+        writer.linkFile(
+          op.dest,
+          unpackedPath(src.unpacked, op.source),
+          cachedMode,
+          op.mode,
+          op.entry.uncompressedSize,
+          linker,
+        );
       } else {
         writer.writeFile(op.dest, inflateWheelEntry(src.archive, op.entry as ZipEntry), op.mode);
       }
@@ -273,7 +295,8 @@ export async function installWheels(
       }
       const r = compileBytecode(options.compileBytecode.python, roots, staging, dest);
       bytecode = { roots: r.roots, status: r.status };
-      if (r.status !== 0) emit({ type: "warning", message: `Some files could not be byte-compiled (skipped):\n${r.output}` });
+      if (r.status !== 0)
+        emit({ type: "warning", message: `Some files could not be byte-compiled (skipped):\n${r.output}` });
       emit({ type: "bytecode", roots: r.roots, status: r.status });
     }
 

@@ -61,7 +61,11 @@ export interface RemovedDistribution {
  * in `names`: RECORD-listed files inside `root` (plus their `__pycache__/*.pyc`), the dist-info
  * directory, then directories left empty. Paths escaping `root` are ignored.
  */
-export function uninstallDistributions(root: string, libDir: string, names: ReadonlySet<string>): RemovedDistribution[] {
+export function uninstallDistributions(
+  root: string,
+  libDir: string,
+  names: ReadonlySet<string>,
+): RemovedDistribution[] {
   let listing: string[];
   try {
     listing = readdirSync(libDir);
@@ -99,7 +103,8 @@ export function uninstallDistributions(root: string, libDir: string, names: Read
         const cache = join(dirname(abs), "__pycache__");
         const stem = `${basename(abs, ".py")}.`;
         try {
-          for (const pyc of readdirSync(cache)) if (pyc.startsWith(stem) && pyc.endsWith(".pyc")) unlinkSync(join(cache, pyc));
+          for (const pyc of readdirSync(cache))
+            if (pyc.startsWith(stem) && pyc.endsWith(".pyc")) unlinkSync(join(cache, pyc));
           dirs.add(cache);
         } catch {
           // no __pycache__
@@ -132,12 +137,7 @@ export type PublishMode = "rename" | "replace" | "merge";
  * (`beforeMerge` runs after the merge is checked and before anything moves — it uninstalls old
  * versions). The staging directory is gone afterwards.
  */
-export function publishTree(
-  staging: string,
-  dest: string,
-  clean: boolean,
-  beforeMerge: () => void,
-): PublishMode {
+export function publishTree(staging: string, dest: string, clean: boolean, beforeMerge: () => void): PublishMode {
   if (!existsSync(dest)) {
     renameSync(staging, dest);
     return "rename";

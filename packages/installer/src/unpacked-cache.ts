@@ -87,4 +87,3 @@ export function unpackedPath(u: UnpackedWheel, source: string): string {
 export function readUnpackedFile(u: UnpackedWheel, source: string): Uint8Array {
   return readFileSync(unpackedPath(u, source));
 }
-

@@ -8,7 +8,10 @@ import { errorOf, sandbox, wheelInputs } from "./fs-fixture.js";
 
 function hostPython(): [number, number] | undefined {
   try {
-    const out = execFileSync("python3", ["-c", "import sys;print(sys.version_info[0], sys.version_info[1])"]).toString();
+    const out = execFileSync("python3", [
+      "-c",
+      "import sys;print(sys.version_info[0], sys.version_info[1])",
+    ]).toString();
     const [a, b] = out.trim().split(" ").map(Number);
     return [a!, b!];
   } catch {
@@ -52,9 +55,16 @@ describe.skipIf(!host)("compileBytecode (python3 on PATH)", () => {
     const other: [number, number] = [host![0], host![1] + 1];
     const box = sandbox("pyc");
     const e = await errorOf(() =>
-      installWheels(wheelInputs(box, [wheel]), { dest: join(box, "t"), layout: "target", python: other, compileBytecode: { python: "python3" } }),
+      installWheels(wheelInputs(box, [wheel]), {
+        dest: join(box, "t"),
+        layout: "target",
+        python: other,
+        compileBytecode: { python: "python3" },
+      }),
     );
-    expect(e.replace(/\d+\.\d+/g, "X.Y")).toMatchInlineSnapshot(`"TSPACK_TOOL_FAILED: The interpreter "python3" is Python X.Y, but the target is X.Y"`);
+    expect(e.replace(/\d+\.\d+/g, "X.Y")).toMatchInlineSnapshot(
+      `"TSPACK_TOOL_FAILED: The interpreter "python3" is Python X.Y, but the target is X.Y"`,
+    );
     expect(readdirSync(box)).toEqual(["wheels"]);
     expect(() => checkInterpreter("/nonexistent/python", [3, 13])).toThrow(/cannot run/);
   });

@@ -106,7 +106,12 @@ describe("installWheels: golden trees", () => {
     expect(warm.packages[0]?.cached).toBe(true);
     expect(["clone", "hardlink"]).toContain(warm.linkMode);
     if (warm.linkMode === "hardlink") {
-      expect(events).toContainEqual({ type: "link-fallback", from: "clone", to: "hardlink", reason: expect.any(String) });
+      expect(events).toContainEqual({
+        type: "link-fallback",
+        from: "clone",
+        to: "hardlink",
+        reason: expect.any(String),
+      });
       expect(statSync(join(box, "warm/lib/python3.13/site-packages/rich_pkg/core.py")).nlink).toBe(3);
     }
     expect(cold.warnings).toEqual([]); // clone → hardlink is silent, like uv
@@ -158,7 +163,13 @@ describe("installWheels: golden trees", () => {
     const cacheDir = join(box, "cache");
     const inputs = wheelInputs(box, [rich]);
     await installWheels(inputs, { dest: join(box, "a"), layout: "target", python: [3, 13], cacheDir });
-    const r = await installWheels(inputs, { dest: join(box, "b"), layout: "target", python: [3, 13], cacheDir, linkMode: "copy" });
+    const r = await installWheels(inputs, {
+      dest: join(box, "b"),
+      layout: "target",
+      python: [3, 13],
+      cacheDir,
+      linkMode: "copy",
+    });
     expect(r.linkMode).toBe("copy");
     expect(statSync(join(box, "b/rich_pkg/core.py")).nlink).toBe(1);
     expect(statSync(join(box, "b/bin/helper.sh")).mode & 0o777).toBe(0o755);
@@ -181,7 +192,12 @@ describe("installWheels: golden trees", () => {
   it("installs zip64 archives with data descriptors", async () => {
     const box = sandbox();
     const w = makeWheel({ name: "z", version: "1", files: { "z.py": "Z = 1\n" }, zip64: true, dataDescriptors: true });
-    await installWheels(wheelInputs(box, [w]), { dest: join(box, "t"), layout: "target", python: [3, 13], installerMetadata: false });
+    await installWheels(wheelInputs(box, [w]), {
+      dest: join(box, "t"),
+      layout: "target",
+      python: [3, 13],
+      installerMetadata: false,
+    });
     expect(readFileSync(join(box, "t/z.py"), "utf8")).toBe("Z = 1\n");
   });
 });
@@ -189,11 +205,18 @@ describe("installWheels: golden trees", () => {
 describe("installWheels: conflicts, merge, clean, failures", () => {
   it("warns about different content, names both packages, the last package wins", async () => {
     const box = sandbox();
-    const r = await installWheels(wheelInputs(box, [beta, alpha]), { dest: join(box, "t"), layout: "target", python: [3, 13] });
+    const r = await installWheels(wheelInputs(box, [beta, alpha]), {
+      dest: join(box, "t"),
+      layout: "target",
+      python: [3, 13],
+    });
     expect(r.warnings).toEqual([
       '"shared/util.py" is installed by both alpha==1.0 and beta==2.0 with different content; beta==2.0 wins (the package that sorts last)',
     ]);
-    expect(r.conflicts.map((c) => `${c.path} ${c.identical}`)).toEqual(["shared/__init__.py true", "shared/util.py false"]);
+    expect(r.conflicts.map((c) => `${c.path} ${c.identical}`)).toEqual([
+      "shared/__init__.py true",
+      "shared/util.py false",
+    ]);
     expect(readFileSync(join(box, "t/shared/util.py"), "utf8")).toBe("B = 2\n");
   });
 
@@ -249,10 +272,20 @@ describe("installWheels: conflicts, merge, clean, failures", () => {
     const dest = join(box, "t");
     await installWheels(wheelInputs(box, [alpha]), { dest, layout: "target", python: [3, 13] });
     const before = treeListing(dest, { dirs: true });
-    const badCrc = makeWheel({ name: "bad", version: "1", files: { "bad.py": "x" }, rawEntries: [{ name: "bad/evil.py", data: "payload", crc32: 1 }] });
+    const badCrc = makeWheel({
+      name: "bad",
+      version: "1",
+      files: { "bad.py": "x" },
+      rawEntries: [{ name: "bad/evil.py", data: "payload", crc32: 1 }],
+    });
     for (const clean of [false, true]) {
-      const e = await errorOf(() => installWheels(wheelInputs(box, [beta, badCrc]), { dest, layout: "target", python: [3, 13], clean }), box);
-      expect(e).toMatchInlineSnapshot(`"TSPACK_ZIP_INVALID: The wheel "bad-1-py3-none-any.whl" has an invalid entry "bad/evil.py": its CRC-32 is 422c6a15, the central directory says 00000001"`);
+      const e = await errorOf(
+        () => installWheels(wheelInputs(box, [beta, badCrc]), { dest, layout: "target", python: [3, 13], clean }),
+        box,
+      );
+      expect(e).toMatchInlineSnapshot(
+        `"TSPACK_ZIP_INVALID: The wheel "bad-1-py3-none-any.whl" has an invalid entry "bad/evil.py": its CRC-32 is 422c6a15, the central directory says 00000001"`,
+      );
       expect(treeListing(dest, { dirs: true })).toBe(before);
       expect(names(box)).toEqual(["t", "wheels"]);
     }
@@ -262,8 +295,13 @@ describe("installWheels: conflicts, merge, clean, failures", () => {
     const box = sandbox();
     const dest = join(box, "t");
     mkdirSync(join(dest, "alpha.py"), { recursive: true });
-    const e = await errorOf(() => installWheels(wheelInputs(box, [alpha]), { dest, layout: "target", python: [3, 13] }), box);
-    expect(e).toMatchInlineSnapshot(`"TSPACK_INSTALL_FAILED: The install into "<box>/t" cannot merge "alpha.py": it is a directory in the target and a file in the new packages"`);
+    const e = await errorOf(
+      () => installWheels(wheelInputs(box, [alpha]), { dest, layout: "target", python: [3, 13] }),
+      box,
+    );
+    expect(e).toMatchInlineSnapshot(
+      `"TSPACK_INSTALL_FAILED: The install into "<box>/t" cannot merge "alpha.py": it is a directory in the target and a file in the new packages"`,
+    );
     expect(names(dest)).toEqual(["alpha.py"]);
     expect(names(box)).toEqual(["t", "wheels"]);
   });
@@ -273,7 +311,12 @@ describe("installWheels: conflicts, merge, clean, failures", () => {
     const ac = new AbortController();
     ac.abort();
     const e = await errorOf(() =>
-      installWheels(wheelInputs(box, [alpha]), { dest: join(box, "t"), layout: "target", python: [3, 13], signal: ac.signal }),
+      installWheels(wheelInputs(box, [alpha]), {
+        dest: join(box, "t"),
+        layout: "target",
+        python: [3, 13],
+        signal: ac.signal,
+      }),
     );
     expect(e).toBe("TSPACK_ABORTED: The install was aborted");
     expect(names(box)).toEqual(["wheels"]);
@@ -283,11 +326,15 @@ describe("installWheels: conflicts, merge, clean, failures", () => {
     const box = sandbox();
     const [input] = wheelInputs(box, [alpha]);
     const wrongSha = { ...input!, sha256: "0".repeat(64) };
-    expect(await errorOf(() => installWheels([wrongSha], { dest: join(box, "t"), layout: "target", python: [3, 13] }), box)).toMatch(
+    expect(
+      await errorOf(() => installWheels([wrongSha], { dest: join(box, "t"), layout: "target", python: [3, 13] }), box),
+    ).toMatch(
       /^TSPACK_INTEGRITY_MISMATCH: The wheel "alpha-1.0-py3-none-any.whl" at "<box>\/wheels\/alpha-1.0-py3-none-any.whl" has sha256 [0-9a-f]{64}, expected 0{64}$/,
     );
     const wrongName = { ...input!, name: "beta" };
-    expect(await errorOf(() => installWheels([wrongName], { dest: join(box, "t"), layout: "target", python: [3, 13] }))).toBe(
+    expect(
+      await errorOf(() => installWheels([wrongName], { dest: join(box, "t"), layout: "target", python: [3, 13] })),
+    ).toBe(
       'TSPACK_WHEEL_INVALID: The wheel "alpha-1.0-py3-none-any.whl" is invalid: it contains "alpha", expected "beta"',
     );
   });
@@ -302,7 +349,11 @@ describe("installWheels: hostile wheels write nothing", () => {
     symlink: raw({ name: "evil/link", data: "../../../etc/passwd", mode: 0o120777 }),
     "duplicate with different content": raw({ name: "evil/__init__.py", data: "other" }),
     "bad CRC": raw({ name: "evil/data.bin", data: "payload", crc32: 0xdeadbeef }),
-    "zip bomb (lying size)": raw({ name: "evil/bomb", compressedData: zeroBombPayload(50_000_000), uncompressedSize: 1000 }),
+    "zip bomb (lying size)": raw({
+      name: "evil/bomb",
+      compressedData: zeroBombPayload(50_000_000),
+      uncompressedSize: 1000,
+    }),
     "two dist-info": raw({ name: "other-1.0.dist-info/METADATA", data: "Name: other\n" }),
     "missing WHEEL": makeWheel({ ...base, wheelText: null }),
     "Wheel-Version 2.0": makeWheel({ ...base, wheelVersion: "2.0" }),

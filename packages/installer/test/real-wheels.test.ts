@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { installWheels } from "../src/index.js";
 import { sandbox } from "./fs-fixture.js";
 
-const WHEELS = ["pip-23.0.1-py3-none-any.whl", "setuptools-66.1.1-py3-none-any.whl"].map((n) => `/usr/share/python-wheels/${n}`);
+const WHEELS = ["pip-23.0.1-py3-none-any.whl", "setuptools-66.1.1-py3-none-any.whl"].map(
+  (n) => `/usr/share/python-wheels/${n}`,
+);
 
 function pipAvailable(): boolean {
   try {
@@ -45,7 +47,20 @@ describe.skipIf(skip)("real wheels vs pip install --target (oracle)", () => {
     const pipDir = join(box, "pip");
     execFileSync(
       "python3",
-      ["-m", "pip", "install", "--no-deps", "--no-compile", "--no-index", "--isolated", "--disable-pip-version-check", "-q", "--target", pipDir, wheel],
+      [
+        "-m",
+        "pip",
+        "install",
+        "--no-deps",
+        "--no-compile",
+        "--no-index",
+        "--isolated",
+        "--disable-pip-version-check",
+        "-q",
+        "--target",
+        pipDir,
+        wheel,
+      ],
       { stdio: "pipe", env: { ...process.env, PIP_CONFIG_FILE: "/dev/null" } },
     );
     const sha = createHash("sha256").update(readFileSync(wheel)).digest("hex");
@@ -63,7 +78,9 @@ describe.skipIf(skip)("real wheels vs pip install --target (oracle)", () => {
       const y = b.get(p);
       if (x && y && x.mode === y.mode && x.sha === y.sha) continue;
       if (DOCUMENTED.test(p)) continue;
-      diffs.push(`${p}: pip ${x ? `${x.mode.toString(8)} ${x.sha.slice(0, 12)}` : "-"} / tspack ${y ? `${y.mode.toString(8)} ${y.sha.slice(0, 12)}` : "-"}`);
+      diffs.push(
+        `${p}: pip ${x ? `${x.mode.toString(8)} ${x.sha.slice(0, 12)}` : "-"} / tspack ${y ? `${y.mode.toString(8)} ${y.sha.slice(0, 12)}` : "-"}`,
+      );
     }
     expect(diffs).toEqual([]);
     expect(a.size).toBeGreaterThan(200);

@@ -363,6 +363,16 @@ export function selectPackages(
     }
   }
 
+  // uv's `detect_conflicts`: refuse to select two items of one declared conflict set.
+  if (lock.conflicts.length > 0) {
+    const installed = new Set<string>(roots);
+    for (let n = 1; n < nodePkg.length; n++) {
+      const name = (pkgs[nodePkg[n] as number] as LockPackage).name;
+      if (workspaceNames.has(name)) installed.add(name);
+    }
+    checkConflicts(lock, installed, groups, extras.contains);
+  }
+
   const reach = reachability(nodePkg, out, incoming, pkgs, activated, cache, lock.conflicts.length > 0);
 
   // ---- collect, filter, order
@@ -401,6 +411,59 @@ export function selectPackages(
 }
 
 const EMPTY: ReadonlyMap<string, Marker> = new Map();
+
+/** "a", "a and b", "a, b, and c" (uv's `conjunction`). */
+function conjunction(names: readonly string[]): string {
+  if (names.length <= 1) return names.join("");
+  if (names.length === 2) return `${names[0]} and ${names[1]}`;
+  return `${names.slice(0, -1).join(", ")}, and ${names[names.length - 1]}`;
+}
+
+function checkConflicts(
+  lock: Lock,
+  installed: ReadonlySet<string>,
+  groups: GroupSpec,
+  extraSelected: (extra: string) => boolean,
+): void {
+  for (const set of lock.conflicts) {
+    const hits = set.filter((item) => {
+      if (!installed.has(item.package)) return false;
+      if (item.extra !== undefined) return extraSelected(item.extra);
+      if (item.group !== undefined) return groups.contains(item.group);
+      return groups.prod;
+    });
+    if (hits.length < 2) continue;
+    const shown = set
+      .map((i) =>
+        i.extra !== undefined
+          ? `\`${i.package}[${i.extra}]\``
+          : i.group !== undefined
+            ? `\`${i.package}:${i.group}\``
+            : i.package,
+      )
+      .join(", ");
+    const defaulted = (g: string) => (groups.containsBecauseDefault(g) ? " (enabled by default)" : "");
+    let message: string;
+    if (hits.every((i) => i.extra !== undefined)) {
+      message = `Extras ${conjunction(hits.map((i) => `\`${i.extra}\``))} are incompatible with the declared conflicts: {${shown}}`;
+    } else if (hits.every((i) => i.group !== undefined)) {
+      message = `Groups ${conjunction(hits.map((i) => `\`${i.group}\`${defaulted(i.group as string)}`))} are incompatible with the conflicts: {${shown}}`;
+    } else {
+      const parts = hits.map((i) =>
+        i.extra !== undefined
+          ? `extra \`${i.extra}\``
+          : i.group !== undefined
+            ? `group \`${i.group}\`${defaulted(i.group)}`
+            : `package \`${i.package}\``,
+      );
+      const text = conjunction(parts);
+      message = `${text.charAt(0).toUpperCase()}${text.slice(1)} are incompatible with the declared conflicts: {${shown}}`;
+    }
+    throw selectionError(message, "Select at most one item of each declared conflict set.", {
+      conflict: set.map((i) => ({ ...i })),
+    });
+  }
+}
 
 function isLocalSource(s: LockSource): boolean {
   return s.kind === "path" || s.kind === "directory" || s.kind === "editable" || s.kind === "virtual";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { bigLockText } from "./helpers/big-lock.js";
 
 describe("performance: parse + select + plan of a 1,000-package lock", () => {
-  it("stays near the 100 ms budget (median of 5 warm runs)", () => {
+  it("has no quadratic blow-up (the 100 ms budget itself is measured by bench/micro/lock.bench.mjs)", () => {
     const text = bigLockText(1000);
     const project = { name: "zz-project", dependencyGroups: ["dev"], optionalDependencies: [] };
     const run = () => {
@@ -18,17 +18,19 @@ describe("performance: parse + select + plan of a 1,000-package lock", () => {
     expect(first.missing).toEqual([]);
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
+      // CPU time, not wall time: parallel test files and benchmarks share the machine.
+      const c0 = process.cpuUsage();
       run();
-      times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      times.push((c.user + c.system) / 1000);
     }
     times.sort((a, b) => a - b);
     const median = times[2] as number;
     console.info(
-      `parse+select+plan 1000 packages: median ${median.toFixed(1)} ms (${times.map((t) => t.toFixed(1)).join(", ")})`,
+      `parse+select+plan 1000 packages: median ${median.toFixed(1)} ms CPU (${times.map((t) => t.toFixed(1)).join(", ")})`,
     );
-    // The budget is 100 ms on an idle machine (measured ~50-60 ms); this bound only catches
-    // regressions such as quadratic propagation (which took 10 s) on a loaded, parallel test run.
-    expect(median).toBeLessThan(400);
+    // Not a timing test: the bound only catches regressions such as quadratic propagation (which took
+    // 10 s) even on a loaded machine running test files in parallel. The benchmark measures the budget.
+    expect(median).toBeLessThan(3000);
   });
 });

@@ -284,3 +284,101 @@ describe("selectPackages: markers", () => {
     expect(sniffio).toMatchObject({ markerText: "", dependents: ["anyio"] });
   });
 });
+
+describe("selectPackages: declared conflicts (encoded conflict markers)", () => {
+  const reg = 'source = { registry = "https://pypi.org/simple" }';
+  const lock = lockFrom(
+    `${lockText({
+      packages: [
+        {
+          name: "common",
+          version: "1.0",
+          wheels: [pureWheel("common", "1.0")],
+          deps: [
+            `{ name = "lib", version = "1.0", ${reg}, marker = "extra == 'extra-7-project-cpu'" }`,
+            `{ name = "lib", version = "2.0", ${reg}, marker = "extra == 'extra-7-project-gpu'" }`,
+          ],
+        },
+        {
+          name: "lib",
+          version: "1.0",
+          wheels: [pureWheel("lib", "1.0")],
+          resolutionMarkers: ["extra == 'extra-7-project-cpu'"],
+        },
+        {
+          name: "lib",
+          version: "2.0",
+          wheels: [pureWheel("lib", "2.0")],
+          resolutionMarkers: ["extra == 'extra-7-project-gpu'"],
+        },
+        {
+          name: "project",
+          version: "0.1.0",
+          source: '{ virtual = "." }',
+          deps: ['{ name = "common" }'],
+          optional: {
+            cpu: [`{ name = "lib", version = "1.0", ${reg} }`],
+            gpu: [`{ name = "lib", version = "2.0", ${reg} }`],
+          },
+          tail: '[package.metadata]\nrequires-dist = []\nprovides-extras = ["cpu", "gpu"]\n',
+        },
+      ],
+    }).replace(
+      'requires-python = ">=3.12"\n',
+      'requires-python = ">=3.12"\nconflicts = [[\n    { package = "project", extra = "cpu" },\n    { package = "project", extra = "gpu" },\n]]\n',
+    )}`,
+  );
+  const project = P("project", [], ["cpu", "gpu"]);
+  const versions = (options: SelectOptions) =>
+    selectPackages(lock, project, options)
+      .packages.filter((p) => p.package.name === "lib")
+      .map((p) => [p.package.version, p.markerText]);
+
+  it("the activated extra selects its version, unmarked; the other one disappears", () => {
+    expect(versions({ extras: ["cpu"] })).toEqual([["1.0", ""]]);
+    expect(versions({ extras: ["gpu"] })).toEqual([["2.0", ""]]);
+    expect(versions({})).toEqual([]);
+  });
+
+  it("selecting two conflicting extras is an error with uv's wording", () => {
+    expect(errorOf(() => selectPackages(lock, project, { allExtras: true }))).toEqual({
+      code: "TSPACK_SELECTION_INVALID",
+      message: "Extras `cpu` and `gpu` are incompatible with the declared conflicts: {`project[cpu]`, `project[gpu]`}",
+    });
+  });
+});
+
+describe("selectPackages: project-less workspace root with manifest groups", () => {
+  const lock = lockFrom(
+    lockText({
+      members: ["app"],
+      manifestTail:
+        '\n[manifest.dependency-groups]\nlint = [{ name = "ruff", marker = "sys_platform == \'linux\'" }]\n',
+      packages: [
+        { name: "app", version: "0.1.0", source: '{ editable = "app" }', deps: ['{ name = "idna" }'] },
+        { name: "idna", version: "3.6", wheels: [pureWheel("idna", "3.6")] },
+        { name: "ruff", version: "0.4.0", wheels: ["ruff-0.4.0-py3-none-manylinux_2_17_x86_64.whl"] },
+      ],
+    }),
+  );
+  const root = P(undefined);
+
+  it("exports every member; root groups only when selected, with their marker and no `# via`", () => {
+    expect(names(lock, root)).toEqual(["app", "idna"]);
+    const sel = selectPackages(lock, root, { groups: ["lint"] });
+    expect(sel.packages.map((p) => [p.package.name, p.markerText, p.dependents])).toEqual([
+      ["app", "", []],
+      ["idna", "", ["app"]],
+      ["ruff", "sys_platform == 'linux'", []],
+    ]);
+    expect(sel.roots).toEqual(["app"]);
+    expect(sel.projectName).toBeUndefined();
+  });
+
+  it("an unknown group of a project-less root names any project", () => {
+    expect(errorOf(() => selectPackages(lock, root, { groups: ["docs"] }))).toEqual({
+      code: "TSPACK_SELECTION_INVALID",
+      message: "Group `docs` is not defined in any project's `dependency-groups` table",
+    });
+  });
+});

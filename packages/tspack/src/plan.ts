@@ -46,12 +46,18 @@ export function targetFor(project: ProjectContext, target: TargetOptions | Targe
   return resolveTarget(merged) as Target;
 }
 
-/** Merges `[tool.tspack]` groups/extras into the selection flags. */
+/**
+ * Merges `[tool.tspack]` groups/extras into the selection flags, and leaves the `dev` group out unless it
+ * is asked for (`dev`, `onlyDev`, `allGroups`, `groups: ["dev"]`, `onlyGroups`): a Lambda artifact is
+ * what the uv guide's `uv export --frozen --no-dev` selects.
+ */
 export function selectionFor(project: ProjectContext, selection: SelectOptions | undefined): SelectOptions {
   const cfg = project.pyproject?.tspack ?? {};
   const s: SelectOptions = { ...(selection ?? {}) };
   if (cfg.groups?.length) s.groups = [...(s.groups ?? []), ...cfg.groups];
   if (cfg.extras?.length) s.extras = [...(s.extras ?? []), ...cfg.extras];
+  const wantsDev = s.dev || s.onlyDev || s.allGroups || s.groups?.includes("dev") || (s.onlyGroups?.length ?? 0) > 0;
+  if (!wantsDev) s.noDev = true;
   return s;
 }
 

@@ -19,3 +19,18 @@ export function compareUtf8(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/** Any UTF-16 unit at or above U+D800: only then can code-unit order differ from UTF-8 byte order. */
+const HIGH = /[\ud800-\uffff]/;
+
+/**
+ * Sorts `items` in place by `key(item)` in UTF-8 byte order. Keys are computed once; when no key has
+ * a code unit ≥ U+D800 (the usual case) the engine's native string order is used, which is then identical.
+ */
+export function sortByUtf8<T>(items: T[], key: (item: T) => string): T[] {
+  const keyed = items.map((item) => ({ k: key(item), item }));
+  const native = !keyed.some((x) => HIGH.test(x.k));
+  keyed.sort(native ? (a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) : (a, b) => compareUtf8(a.k, b.k));
+  for (let i = 0; i < keyed.length; i++) items[i] = keyed[i]!.item;
+  return items;
+}

@@ -12,6 +12,9 @@ const REASONS: Record<UnsafeNameReason, string> = {
   parent: 'its ".." segments climb above the install directory',
 };
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const NEEDS_WORK = /^\/|^[A-Za-z]:|\\|\/\/|(^|\/)\.\.?(\/|$)/;
+
 /**
  * The normalized posix path of a zip entry name (`a/./b//c` → `a/b/c`, `a/../b` → `b`), with a
  * trailing `/` kept for directories; or the reason the name is unsafe: empty, absolute, drive letter,
@@ -19,7 +22,9 @@ const REASONS: Record<UnsafeNameReason, string> = {
  */
 export function normalizeEntryName(name: string): { path: string } | { reason: UnsafeNameReason } {
   if (name === "") return { reason: "empty" };
-  if (/\p{Cc}/u.test(name)) return { reason: "control" };
+  if (CONTROL.test(name)) return { reason: "control" };
+  if (!NEEDS_WORK.test(name)) return { path: name }; // already a clean relative path
+
   if (name.startsWith("/")) return { reason: "absolute" };
   if (/^[A-Za-z]:/.test(name)) return { reason: "drive" };
   if (name.includes("\\")) return { reason: "backslash" };

@@ -1,5 +1,5 @@
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import { compareUtf8 } from "./byte-order.js";
+import { compareUtf8, sortByUtf8 } from "./byte-order.js";
 import { crc32 } from "./crc32.js";
 import { findFileDirClash, type InstallOp, type WheelInstallPlan } from "./plan.js";
 import type { WheelZipEntry } from "./wheel-zip-entry.js";
@@ -72,10 +72,15 @@ export function mergeInstallPlans<E extends WheelZipEntry>(
     for (const op of plan.ops) {
       const prev = byDest.get(op.dest);
       if (prev) conflicts.push({ path: op.dest, winner: owner, loser: prev.owner, identical: sameContent(prev, op) });
-      byDest.set(op.dest, { ...op, owner });
+      byDest.set(
+        op.dest,
+        op.kind === "entry"
+          ? { kind: "entry", dest: op.dest, entry: op.entry, source: op.source, mode: op.mode, owner }
+          : { kind: "generated", dest: op.dest, data: op.data, mode: op.mode, owner },
+      );
     }
   }
-  const ops = [...byDest.values()].sort((a, b) => compareUtf8(a.dest, b.dest));
+  const ops = sortByUtf8([...byDest.values()], (o) => o.dest);
   const clash = findFileDirClash(ops.map((o) => o.dest));
   if (clash !== undefined) {
     const file = byDest.get(clash)!;

@@ -1,5 +1,5 @@
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import { compareUtf8 } from "./byte-order.js";
+import { compareUtf8, sortByUtf8 } from "./byte-order.js";
 import { normalizeEntryName } from "./entry-path.js";
 import { type EntryPointScript, parseEntryPoints } from "./entry-points.js";
 import { formatShebang, scriptLauncher } from "./launcher.js";
@@ -313,7 +313,7 @@ export function planWheelInstall<E extends WheelZipEntry>(
   const recordDest = joinPosix(libDir, recordPath);
   ops.set(recordDest, { kind: "generated", dest: recordDest, data: enc.encode(formatRecord(record)), mode: 0o644 });
 
-  const sorted = [...ops.values()].sort((a, b) => compareUtf8(a.dest, b.dest));
+  const sorted = sortByUtf8([...ops.values()], (o) => o.dest);
   const clash = findFileDirClash(sorted.map((o) => o.dest));
   if (clash) throw wheelInvalid(wheel, `"${clash}" would be both a file and a directory`, { dest: clash });
   return {
@@ -335,12 +335,21 @@ function startsWith(data: Uint8Array, prefix: string): boolean {
   return true;
 }
 
-/** The first path in `sortedPaths` (sorted in byte order) that is also a parent directory of another one. */
+/**
+ * The first path in `sortedPaths` (sorted in byte order) that is also a parent directory of another
+ * one. Linear: each directory prefix is checked once.
+ */
 export function findFileDirClash(sortedPaths: ReadonlyArray<string>): string | undefined {
-  const set = new Set(sortedPaths);
+  const files = new Set(sortedPaths);
+  const dirs = new Set<string>();
   for (const p of sortedPaths) {
-    for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) {
-      if (set.has(p.slice(0, i))) return p.slice(0, i);
+    let i = p.lastIndexOf("/");
+    while (i > 0) {
+      const parent = p.slice(0, i);
+      if (dirs.has(parent)) break;
+      if (files.has(parent)) return parent;
+      dirs.add(parent);
+      i = p.lastIndexOf("/", i - 1);
     }
   }
   return undefined;

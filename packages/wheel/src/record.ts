@@ -1,5 +1,5 @@
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import { compareUtf8 } from "./byte-order.js";
+import { compareUtf8, sortByUtf8 } from "./byte-order.js";
 
 /** One RECORD row. Fields are kept verbatim ("" when absent). */
 export interface RecordRow {
@@ -18,6 +18,23 @@ export interface RecordRow {
  * TSPACK_WHEEL_INVALID on an unterminated quote (`source` names the file).
  */
 export function parseRecord(text: string, source = "RECORD"): RecordRow[] {
+  if (!text.includes('"')) {
+    // Fast path: no quoting anywhere, so fields are plain `,`-separated values.
+    const rows: RecordRow[] = [];
+    for (const line of text.split(/\r\n|\n|\r/)) {
+      if (line === "") continue;
+      const a = line.indexOf(",");
+      const b = a < 0 ? -1 : line.indexOf(",", a + 1);
+      const c = b < 0 ? -1 : line.indexOf(",", b + 1);
+      const path = a < 0 ? line : line.slice(0, a);
+      rows.push({
+        path: path.charCodeAt(0) === 0x2f ? path.replace(/^\/+/, "") : path,
+        hash: a < 0 ? "" : line.slice(a + 1, b < 0 ? undefined : b),
+        size: b < 0 ? "" : line.slice(b + 1, c < 0 ? undefined : c),
+      });
+    }
+    return rows;
+  }
   const rows: RecordRow[] = [];
   let fields: string[] = [];
   let field = "";
@@ -87,9 +104,10 @@ export function parseRecord(text: string, source = "RECORD"): RecordRow[] {
   return rows;
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 function csvField(s: string): string {
-  if (s === "") return "";
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Orders rows by (path, hash, size) in UTF-8 byte order, as uv writes RECORD. */
@@ -102,8 +120,8 @@ export function compareRecordRows(a: RecordRow, b: RecordRow): number {
  * `"`, CR or LF), rows sorted by (path, hash, size) in byte order.
  */
 export function formatRecord(rows: ReadonlyArray<RecordRow>): string {
-  return [...rows]
-    .sort(compareRecordRows)
+  // (path, hash, size) tuples sort like the keys joined with NUL, which no field contains.
+  return sortByUtf8([...rows], (r) => `${r.path}\0${r.hash}\0${r.size}`)
     .map((r) => `${csvField(r.path)},${csvField(r.hash)},${csvField(r.size)}\n`)
     .join("");
 }

@@ -36,11 +36,15 @@ export function schemePaths(layout: Pick<InstallLayout, "kind" | "python">): Sch
 
 /** Joins posix path parts, skipping empty ones. */
 export function joinPosix(...parts: string[]): string {
-  return parts.filter((p) => p !== "").join("/");
+  let out = "";
+  for (const p of parts) if (p !== "") out = out === "" ? p : `${out}/${p}`;
+  return out;
 }
 
 /** The posix path of `to` relative to directory `from` (both relative to the same root). */
 export function relativePosix(from: string, to: string): string {
+  if (from === "") return to;
+  if (to.startsWith(`${from}/`)) return to.slice(from.length + 1);
   const a = from === "" ? [] : from.split("/");
   const b = to === "" ? [] : to.split("/");
   let i = 0;

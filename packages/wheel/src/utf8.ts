@@ -1,7 +1,26 @@
 // UTF-8 without TextEncoder/TextDecoder (pure packages compile without DOM or Node types).
 
+interface TextCodecs {
+  TextEncoder?: new () => { encode(s: string): Uint8Array };
+  TextDecoder?: new (label?: string) => { decode(b: Uint8Array): string };
+}
+// Every modern runtime has these globals (they are not Node imports); the pure code below is the fallback.
+const codecs = globalThis as unknown as TextCodecs;
+const nativeEncoder = codecs.TextEncoder ? new codecs.TextEncoder() : undefined;
+const nativeDecoder = codecs.TextDecoder ? new codecs.TextDecoder("utf-8") : undefined;
+
 /** UTF-8 bytes of `s` (lone surrogates become U+FFFD). */
 export function encodeUtf8(s: string): Uint8Array {
+  return nativeEncoder ? nativeEncoder.encode(s) : encodeUtf8Pure(s);
+}
+
+/** Decodes UTF-8; invalid sequences become U+FFFD (like `TextDecoder` without `fatal`). */
+export function decodeUtf8(b: Uint8Array): string {
+  return nativeDecoder ? nativeDecoder.decode(b) : decodeUtf8Pure(b);
+}
+
+/** Pure {@link encodeUtf8} (exported for tests). */
+export function encodeUtf8Pure(s: string): Uint8Array {
   const out: number[] = [];
   for (const ch of s) {
     let c = ch.codePointAt(0)!;
@@ -14,8 +33,8 @@ export function encodeUtf8(s: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Decodes UTF-8; invalid sequences become U+FFFD (like `TextDecoder` without `fatal`). */
-export function decodeUtf8(b: Uint8Array): string {
+/** Pure {@link decodeUtf8} (exported for tests). */
+export function decodeUtf8Pure(b: Uint8Array): string {
   let out = "";
   let i = 0;
   while (i < b.length) {

@@ -4,6 +4,7 @@
  * the loopback index server, and the project's own files. Nothing touches the network.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -169,18 +170,11 @@ export function stableWheel(name: string, version: string, files: Record<string,
   const bytes = writeTestZip(
     entries.map((e) => ({ ...e, method: 8, compressedData: fflateDeflate(e.data, { level: 6 }) })),
   );
-  const { createHash } = require_crypto();
   return {
     filename: `${escaped}-${version}-py3-none-any.whl`,
     bytes,
     sha256: createHash("sha256").update(bytes).digest("hex"),
   };
-}
-
-import * as crypto from "node:crypto";
-
-function require_crypto(): typeof crypto {
-  return crypto;
 }
 
 /** The small FastAPI-like demo: three pure wheels (one with a dependency), a virtual root and app/. */
@@ -303,7 +297,7 @@ export async function runCliAsync(
 
 /** sha256 hex of a file. */
 export function sha256File(path: string): string {
-  return crypto.createHash("sha256").update(readFileSync(path)).digest("hex");
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
 /** True when `cmd` runs (`cmd --version` or the given probe args exit 0). */

@@ -35,6 +35,7 @@ export function selectionFromFlags(flags: FlagValues): SelectOptions {
   const bools: Array<[string, keyof SelectOptions]> = [
     ["all-packages", "allPackages"],
     ["no-dev", "noDev"],
+    ["dev", "dev"],
     ["only-dev", "onlyDev"],
     ["all-groups", "allGroups"],
     ["no-default-groups", "noDefaultGroups"],

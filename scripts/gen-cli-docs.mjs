@@ -1,0 +1,40 @@
+// Writes docs/cli.md from the CLI's own --help output, so the reference can never drift from the code.
+// `node scripts/gen-cli-docs.mjs --check` exits 1 when docs/cli.md is out of date (a test runs this).
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = join(root, "packages", "tspack", "bin", "tspack.js");
+const help = (...args) => execFileSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const commands = ["build", "plan", "export", "fetch", "install", "tags", "cache"];
+
+let md = `# CLI reference
+
+Generated from \`tspack --help\` by \`node scripts/gen-cli-docs.mjs\`; a test fails when this file is stale.
+
+Exit status: 0 success; 1 failure (including \`tspack plan\` with packages that have no compatible wheel);
+2 usage error; 130 interrupted. With \`--json\`, results (and errors, as \`{"error": {code, message, hint}}\`)
+go to stdout and progress events to stderr as JSON lines.
+
+Environment: \`TSPACK_CACHE_DIR\`, \`XDG_CACHE_HOME\` (cache location), \`TSPACK_CONCURRENCY\`, \`TSPACK_OFFLINE=1\`,
+\`SOURCE_DATE_EPOCH\` (zip timestamps), \`NETRC\`, \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\` (credentials),
+\`HTTPS_PROXY\`/\`HTTP_PROXY\`/\`NO_PROXY\`, \`NO_COLOR\`.
+
+## tspack
+
+\`\`\`
+${help("--help").trimEnd()}
+\`\`\`
+`;
+for (const c of commands) md += `\n## tspack ${c}\n\n\`\`\`\n${help(c, "--help").trimEnd()}\n\`\`\`\n`;
+
+const path = join(root, "docs", "cli.md");
+if (process.argv.includes("--check")) {
+  const current = readFileSync(path, "utf8");
+  if (current !== md) {
+    console.error("docs/cli.md is out of date: run `node scripts/gen-cli-docs.mjs`");
+    process.exit(1);
+  }
+} else writeFileSync(path, md);
