@@ -1,5 +1,5 @@
 // @tspack/wheel: wheel metadata, RECORD, entry points and the pure install plan for --target/--prefix.
-export { compareUtf8 } from "./byte-order.js";
+export { compareUtf8, sortByUtf8 } from "./byte-order.js";
 export { crc32 } from "./crc32.js";
 export { type EmailHeaders, headerValue, headerValues, parseEmailHeaders } from "./email-headers.js";
 export { checkEntryName, normalizeEntryName, type UnsafeNameReason } from "./entry-path.js";

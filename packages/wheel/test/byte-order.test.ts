@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareUtf8 } from "../src/index.js";
+import { compareUtf8, sortByUtf8 } from "../src/index.js";
 
 describe("compareUtf8", () => {
   it("sorts like the UTF-8 bytes (dist-info before package dir; astral after BMP)", () => {
@@ -17,5 +17,14 @@ describe("compareUtf8", () => {
       "\uffff",
       "😀",
     ]);
+  });
+});
+
+describe("sortByUtf8", () => {
+  it("sorts by key in byte order on both the native and the careful path", () => {
+    const ascii = ["b/x", "a-b", "a/b", "a", "A"];
+    expect(sortByUtf8([...ascii], (s) => s)).toEqual(["A", "a", "a-b", "a/b", "b/x"]);
+    const high = [{ k: "😀" }, { k: "\uffff" }, { k: "é" }, { k: "z" }];
+    expect(sortByUtf8(high, (o) => o.k).map((o) => o.k)).toEqual(["z", "é", "\uffff", "😀"]);
   });
 });

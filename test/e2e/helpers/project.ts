@@ -5,11 +5,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deflateSync as fflateDeflate } from "fflate";
+import { deflateSync as fflateDeflate, unzipSync } from "fflate";
 import { type MadeWheel, makeWheel, recordHash, writeTestZip } from "../../helpers/make-wheel.js";
 
 /** The repository root. */
@@ -304,4 +304,47 @@ export function sha256File(path: string): string {
 export function hasTool(cmd: string, probe: string[] = ["--version"]): boolean {
   const r = spawnSync(cmd, probe, { stdio: "ignore" });
   return r.status === 0;
+}
+
+/** Why a tool-based check is skipped, or undefined when the tool is there. */
+export const NO_UNZIP = hasTool("unzip", ["-v"]) ? undefined : "Info-ZIP `unzip` is not installed";
+export const NO_PYTHON = hasTool("python3") ? undefined : "python3 is not installed";
+
+/** `unzip -t` (Info-ZIP): every entry's CRC and sizes check out. Returns its output. */
+export function unzipTest(zipPath: string): { ok: boolean; output: string } {
+  const r = spawnSync("unzip", ["-t", zipPath], { encoding: "utf8" });
+  return { ok: r.status === 0 && /No errors detected/.test(r.stdout), output: r.stdout + r.stderr };
+}
+
+/**
+ * Python's zipfile: `testzip()` (CRC of every member) and, per member, name and Unix mode; a second
+ * reader, independent of tspack's and fflate's.
+ */
+export function pythonZipInfo(zipPath: string): { bad: string | null; members: Array<[string, number]> } {
+  const script =
+    "import json, sys, zipfile\n" +
+    "z = zipfile.ZipFile(sys.argv[1])\n" +
+    "print(json.dumps({'bad': z.testzip(), 'members': [[i.filename, i.external_attr >> 16] for i in z.infolist()]}))\n";
+  const r = spawnSync("python3", ["-c", script, zipPath], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`python3 zipfile failed on ${zipPath}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { bad: string | null; members: Array<[string, number]> };
+}
+
+/** Entry names of a zip, in stored order (fflate's reader). */
+export function zipNames(zipPath: string): string[] {
+  return Object.keys(unzipSync(new Uint8Array(readFileSync(zipPath))));
+}
+
+/** Every file under `dir` as POSIX relative paths, sorted. */
+export function listTree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const r = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(r);
+      else out.push(r);
+    }
+  };
+  walk("");
+  return out.sort();
 }
