@@ -73,7 +73,7 @@ function readUploadTime(t: WireTable, path: WirePath, r: Reader): string | undef
 
 /** Reads the common file fields into `out`. */
 function readCommon(t: WireTable, path: WirePath, r: Reader, context: string, out: LockFile): void {
-  for (const k in t) if (!FILE_KEYS.has(k)) r.issues.unknownKey(context, path, k);
+  for (const k of Object.keys(t)) if (!FILE_KEYS.has(k)) r.issues.unknownKey(context, path, k);
   const hash = t.hash === undefined ? undefined : readHash(t, "hash", path, r);
   if (hash !== undefined) out.hash = hash;
   const size = t.size === undefined ? undefined : r.integer(t, "size", path);
@@ -120,15 +120,18 @@ export function parseWheel(
   versionKeyOf: (v: string, withoutLocal: boolean) => string | undefined,
   packageVersion: string | undefined,
 ): LockWheel | undefined {
-  const present = (["url", "path", "filename"] as const).filter((k) => t[k] !== undefined);
-  if (present.length !== 1) {
+  const hasUrl = t.url !== undefined;
+  const hasPath = t.path !== undefined;
+  const hasFilename = t.filename !== undefined;
+  if (+hasUrl + +hasPath + +hasFilename !== 1) {
+    const present = (["url", "path", "filename"] as const).filter((k) => t[k] !== undefined);
     r.issues.error(
       path,
       `expected exactly one of the keys url, path, filename, found ${present.length === 0 ? "none" : present.join(", ")}`,
     );
     return undefined;
   }
-  const key = present[0]!;
+  const key = hasUrl ? "url" : hasPath ? "path" : "filename";
   const location = t[key];
   if (typeof location !== "string") {
     r.issues.error(at(path, key), `expected a string, found ${describe(location)}`);

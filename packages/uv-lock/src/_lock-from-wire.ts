@@ -1,5 +1,5 @@
 import { parseSdist, parseWheel } from "./_files.js";
-import { isValidName, normalizeName } from "./_names.js";
+import { normalizeName, validNormalizedName } from "./_names.js";
 import { at, describe, type Issues, isTable, Reader, toPlain, type WirePath, type WireTable } from "./_reader.js";
 import { parseRequirementGroups, parseRequirements, readNameList, sortRecord } from "./_requirement.js";
 import { isSourceTree, parseSource, requiresHash, sourceKey } from "./_source.js";
@@ -52,17 +52,20 @@ const MANIFEST_KEYS = new Set([
 ]);
 const METADATA_KEYS = new Set(["requires-dist", "provides-extras", "requires-dev", "dependency-groups"]);
 
-/** A dependency edge as written, before its target is resolved. */
+/** A dependency edge as written, before its target is resolved (one shape for every edge). */
 interface WireEdge {
   path: WirePath;
   name: string;
-  version?: string;
-  source?: LockSource;
+  version: string | undefined;
+  source: LockSource | undefined;
   extra: string[];
-  marker?: string;
+  marker: string | undefined;
   /** Where the resolved edge goes. */
   list: LockDependency[];
 }
+
+/** Shared empty `extra` list of edges that have none (never mutated). */
+const NO_NAMES: string[] = [];
 
 interface Pending {
   pkg: LockPackage;
@@ -86,11 +89,9 @@ function readVersion(t: WireTable, key: string, path: WirePath, r: Reader): stri
 function readPackageName(t: WireTable, path: WirePath, r: Reader): string | undefined {
   const raw = r.string(t, "name", path, true);
   if (raw === undefined) return undefined;
-  if (!isValidName(raw)) {
-    r.issues.error(at(path, "name"), `${JSON.stringify(raw)} is not a valid package name`);
-    return undefined;
-  }
-  return normalizeName(raw);
+  const name = validNormalizedName(raw);
+  if (name === undefined) r.issues.error(at(path, "name"), `${JSON.stringify(raw)} is not a valid package name`);
+  return name;
 }
 
 function readMarker(t: WireTable, path: WirePath, r: Reader): string | undefined {
@@ -99,22 +100,31 @@ function readMarker(t: WireTable, path: WirePath, r: Reader): string | undefined
 }
 
 function readEdges(t: WireTable, key: string, path: WirePath, r: Reader, list: LockDependency[], out: WireEdge[]) {
-  for (const [et, i] of r.tables(t, key, path)) {
-    const ep = at(at(path, key), i);
-    for (const k in et) if (!EDGE_KEYS.has(k)) r.issues.unknownKey("dependency", ep, k);
+  const arr = r.array(t, key, path);
+  if (arr === undefined) return;
+  const lp = at(path, key);
+  for (let i = 0; i < arr.length; i++) {
+    const et = arr[i];
+    if (!r.isTableAt(et, lp, i)) continue;
+    const ep = at(lp, i);
+    for (const k of Object.keys(et)) if (!EDGE_KEYS.has(k)) r.issues.unknownKey("dependency", ep, k);
     const name = readPackageName(et, ep, r);
     if (name === undefined) continue;
-    const edge: WireEdge = { path: ep, name, extra: readNameList(et, "extra", ep, r), list };
-    const version = readVersion(et, "version", ep, r);
-    if (version !== undefined) edge.version = version;
+    const edge: WireEdge = {
+      path: ep,
+      name,
+      version: et.version === undefined ? undefined : readVersion(et, "version", ep, r),
+      source: undefined,
+      extra: et.extra === undefined ? NO_NAMES : readNameList(et, "extra", ep, r),
+      marker: et.marker === undefined ? undefined : readMarker(et, ep, r),
+      list,
+    };
     if (et.source !== undefined) {
       const st = r.table(et, "source", ep);
       const source = st === undefined ? undefined : parseSource(st, at(ep, "source"), r.issues);
       if (source === undefined) continue;
       edge.source = source;
     }
-    const marker = readMarker(et, ep, r);
-    if (marker !== undefined) edge.marker = marker;
     out.push(edge);
   }
 }
@@ -133,11 +143,11 @@ function readEdgeGroups(
   if (gt === undefined) return groups;
   const gp = at(path, key);
   for (const g of Object.keys(gt)) {
-    if (!isValidName(g)) {
+    const name = validNormalizedName(g);
+    if (name === undefined) {
       r.issues.error(at(gp, g), `${JSON.stringify(g)} is not a valid ${what} name`);
       continue;
     }
-    const name = normalizeName(g);
     const list = (groups[name] ??= []);
     readEdges(gt, g, gp, r, list, out);
   }
@@ -145,7 +155,7 @@ function readEdgeGroups(
 }
 
 function readPackage(t: WireTable, path: WirePath, r: Reader): Pending | undefined {
-  for (const k in t) if (!PACKAGE_KEYS.has(k)) r.issues.unknownKey("package", path, k);
+  for (const k of Object.keys(t)) if (!PACKAGE_KEYS.has(k)) r.issues.unknownKey("package", path, k);
   const name = readPackageName(t, path, r);
   const version = readVersion(t, "version", path, r);
   const st = r.table(t, "source", path, true);
@@ -193,10 +203,14 @@ function readPackage(t: WireTable, path: WirePath, r: Reader): Pending | undefin
       pkg.sdist = sdist;
     }
   }
-  if (t.wheels !== undefined) {
+  const wheelList = t.wheels === undefined ? undefined : r.array(t, "wheels", path);
+  if (wheelList !== undefined) {
     const wheels: LockWheel[] = [];
-    for (const [wt, i] of r.tables(t, "wheels", path)) {
-      const wp = at(at(path, "wheels"), i);
+    const lp = at(path, "wheels");
+    for (let i = 0; i < wheelList.length; i++) {
+      const wt = wheelList[i];
+      if (!r.isTableAt(wt, lp, i)) continue;
+      const wp = at(lp, i);
       const w = parseWheel(wt, wp, r, versionKey, version);
       if (w === undefined) continue;
       checkHash(w.hash !== undefined, wp, "wheel");
@@ -208,7 +222,7 @@ function readPackage(t: WireTable, path: WirePath, r: Reader): Pending | undefin
     const mt = r.table(t, "metadata", path);
     if (mt !== undefined) {
       const mp = at(path, "metadata");
-      for (const k in mt) if (!METADATA_KEYS.has(k)) r.issues.unknownKey("metadata", mp, k);
+      for (const k of Object.keys(mt)) if (!METADATA_KEYS.has(k)) r.issues.unknownKey("metadata", mp, k);
       const metadata: NonNullable<LockPackage["metadata"]> = {
         requiresDist: parseRequirements(mt, "requires-dist", mp, r),
         requiresDev: parseRequirementGroups(
@@ -241,34 +255,49 @@ function idKeyer(): (version: string | undefined, source: LockSource) => string 
   };
 }
 
+/** The packages of one name: the only one (the common case), or all of them by full id. */
+interface NameEntry {
+  only: LockPackage | undefined;
+  byId: Map<string, LockPackage>;
+}
+
+/** Lists longer than this detect duplicate edges with a key set instead of a scan. */
+const SCAN_LIMIT = 16;
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Rebuilds each edge's full id from the lock's packages (spec §1.4) and fills the edge lists. */
 function resolveEdges(pending: Pending[], issues: Issues): void {
   const idKey = idKeyer();
-  const byName = new Map<string, Map<string, LockPackage>>();
-  const ordinal = new Map<LockPackage, number>();
+  const byName = new Map<string, NameEntry>();
   for (const { pkg, path } of pending) {
-    let ids = byName.get(pkg.name);
-    if (ids === undefined) byName.set(pkg.name, (ids = new Map()));
     const key = idKey(pkg.version, pkg.source);
-    if (ids.has(key)) issues.error(path, `duplicate package \`${displayId(pkg.name, pkg.version)}\``);
-    else ids.set(key, pkg);
-    ordinal.set(pkg, ordinal.size);
+    const entry = byName.get(pkg.name);
+    if (entry === undefined) {
+      byName.set(pkg.name, { only: pkg, byId: new Map([[key, pkg]]) });
+    } else if (entry.byId.has(key)) {
+      issues.error(path, `duplicate package \`${displayId(pkg.name, pkg.version)}\``);
+    } else {
+      entry.only = undefined;
+      entry.byId.set(key, pkg);
+    }
   }
+  // Key sets of long lists (duplicate detection); short lists are scanned.
+  const keySets = new Map<LockDependency[], Set<string>>();
+  const ordinal = new Map<LockSource, number>();
   for (const { pkg, edges } of pending) {
-    const seen = new Map<LockDependency[], Set<string>>();
     for (const e of edges) {
-      const candidates = byName.get(e.name);
-      const unique = candidates?.size === 1 ? (candidates.values().next().value as LockPackage) : undefined;
-      const notFound = () =>
-        issues.error(
-          e.path,
-          `For package \`${displayId(pkg.name, pkg.version)}\`, found dependency \`${displayId(e.name, e.version)}\` with no locked package`,
-        );
+      const entry = byName.get(e.name);
       let target: LockPackage | undefined;
-      if (candidates === undefined) {
-        notFound();
+      if (entry === undefined) {
+        issues.error(e.path, notFoundMessage(pkg, e));
         continue;
       }
+      const unique = entry.only;
       if (unique !== undefined && e.source === undefined && e.version === undefined) {
         target = unique; // the common case: a name that occurs once
       } else {
@@ -291,31 +320,63 @@ function resolveEdges(pending: Pending[], issues: Issues): void {
             continue;
           }
         }
-        target = candidates.get(idKey(version, source));
+        target = entry.byId.get(idKey(version, source));
       }
       if (target === undefined) {
-        notFound();
+        issues.error(e.path, notFoundMessage(pkg, e));
         continue;
       }
-      const opt = target.optionalDependencies;
-      const extra = e.extra.length === 0 ? e.extra : e.extra.filter((x) => Object.hasOwn(opt, x));
+      let extra = e.extra;
+      if (extra.length > 0) {
+        const opt = target.optionalDependencies;
+        extra = extra.filter((x) => Object.hasOwn(opt, x));
+      }
       const dep: LockDependency = { name: target.name, source: target.source, extra };
       if (target.version !== undefined) dep.version = target.version;
       if (e.marker !== undefined) dep.marker = e.marker;
-      let keys = seen.get(e.list);
-      if (keys === undefined) seen.set(e.list, (keys = new Set()));
-      const dupKey = `${ordinal.get(target)}\0${extra.join(",")}\0${e.marker ?? ""}`;
-      if (keys.has(dupKey)) {
+      if (isDuplicate(e.list, dep, keySets, ordinal)) {
         issues.error(
           e.path,
           `For package \`${displayId(pkg.name, pkg.version)}\`, found duplicate dependency \`${displayId(target.name, target.version)}\``,
         );
         continue;
       }
-      keys.add(dupKey);
       e.list.push(dep);
     }
   }
+}
+
+function notFoundMessage(pkg: LockPackage, e: WireEdge): string {
+  return `For package \`${displayId(pkg.name, pkg.version)}\`, found dependency \`${displayId(e.name, e.version)}\` with no locked package`;
+}
+
+/**
+ * True when `list` already holds an edge to the same package (its `source` object identifies it)
+ * with the same extras and marker. Short lists are scanned; long ones keep a key set.
+ */
+function isDuplicate(
+  list: LockDependency[],
+  dep: LockDependency,
+  keySets: Map<LockDependency[], Set<string>>,
+  ordinal: Map<LockSource, number>,
+): boolean {
+  if (list.length < SCAN_LIMIT) {
+    for (const d of list) {
+      if (d.source === dep.source && d.marker === dep.marker && sameStrings(d.extra, dep.extra)) return true;
+    }
+    return false;
+  }
+  const keyOf = (d: LockDependency): string => {
+    let n = ordinal.get(d.source);
+    if (n === undefined) ordinal.set(d.source, (n = ordinal.size));
+    return `${n}\0${d.extra.join(",")}\0${d.marker ?? ""}`;
+  };
+  let keys = keySets.get(list);
+  if (keys === undefined) keySets.set(list, (keys = new Set(list.map(keyOf))));
+  const key = keyOf(dep);
+  if (keys.has(key)) return true;
+  keys.add(key);
+  return false;
 }
 
 function readConflicts(t: WireTable, r: Reader): LockConflictItem[][] {
@@ -385,9 +446,15 @@ export function lockFromWire(doc: WireTable, version: number, revision: number, 
   const r = new Reader(issues);
   for (const k of Object.keys(doc)) if (!TOP_KEYS.has(k)) issues.unknownKey("top", undefined, k);
   const pending: Pending[] = [];
-  for (const [pt, i] of doc.package === undefined ? [] : r.tables(doc, "package", undefined)) {
-    const p = readPackage(pt, at(at(undefined, "package"), i), r);
-    if (p !== undefined) pending.push(p);
+  const list = doc.package === undefined ? undefined : r.array(doc, "package", undefined);
+  if (list !== undefined) {
+    const lp = at(undefined, "package");
+    for (let i = 0; i < list.length; i++) {
+      const pt = list[i];
+      if (!r.isTableAt(pt, lp, i)) continue;
+      const p = readPackage(pt, at(lp, i), r);
+      if (p !== undefined) pending.push(p);
+    }
   }
   resolveEdges(pending, issues);
   const lock: Lock = {

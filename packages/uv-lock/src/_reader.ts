@@ -105,6 +105,13 @@ export class Reader {
     return undefined;
   }
 
+  /** True when `v` (element `i` of the array at `path`) is a table; otherwise records the error. */
+  isTableAt(v: unknown, path: WirePath, i: number): v is WireTable {
+    if (isTable(v)) return true;
+    this.issues.error(at(path, i), `expected a table, found ${describe(v)}`);
+    return false;
+  }
+
   /** An array of strings; bad elements are reported and skipped. */
   strings(t: WireTable, key: string, path: WirePath): string[] {
     const arr = this.array(t, key, path);
