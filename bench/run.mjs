@@ -2,13 +2,24 @@
 // offline mirrors built from real lock files. See docs/benchmarks.md.
 //
 //   node bench/run.mjs                 full suite: every scenario, 5 runs; writes bench/results/ and docs
-//   node bench/run.mjs --quick         scenario 1, 2 runs (CI: asserts every tool ran; no timing checks)
+//   node bench/run.mjs --quick         scenario 1, 1 run after the warm-up (CI: asserts every tool ran; no timing checks)
 //   node bench/run.mjs --scenario api --runs 7
 //   node bench/run.mjs --real          the real index and the real locks (no mirror; needs the network)
 //
 // Options: --scenario ID[,ID] --runs N --seed N --no-docs --keep (keep the work folder).
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { measureLabel } from "./lib/labels.mjs";
@@ -36,7 +47,7 @@ const { values: opts } = parseArgs({
 const log = (m) => process.stderr.write(`${m}\n`);
 const quick = opts.quick;
 const full = !quick && opts.scenario === undefined && opts.runs === undefined && !opts.real;
-const runs = Number(opts.runs ?? (quick ? 2 : 5));
+const runs = Number(opts.runs ?? (quick ? 1 : 5));
 const seed = opts.seed ?? DEFAULT_SEED;
 const ids = opts.scenario ? opts.scenario.split(",") : quick ? ["fastapi"] : SCENARIOS.map((s) => s.id);
 const scenarios = ids.map((id) => {
@@ -46,7 +57,10 @@ const scenarios = ids.map((id) => {
 });
 
 // The built CLI (the root `pnpm install` builds it).
-if (!existsSync(join(ROOT, "packages", "tspack", "dist", "cli.js")) || !existsSync(join(ROOT, "packages", "plan", "dist", "index.js"))) {
+if (
+  !existsSync(join(ROOT, "packages", "tspack", "dist", "cli.js")) ||
+  !existsSync(join(ROOT, "packages", "plan", "dist", "index.js"))
+) {
   log("bench: building the workspace first (node scripts/build.mjs)");
   execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs"), "--quiet"], { stdio: "inherit" });
 }
@@ -54,7 +68,10 @@ if (!existsSync(join(ROOT, "packages", "tspack", "dist", "cli.js")) || !existsSy
 function findPython() {
   for (const cand of ["python3", "python"]) {
     try {
-      const exe = execFileSync(cand, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+      const exe = execFileSync(cand, ["-c", "import sys; print(sys.executable)"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
       // Call the interpreter itself (a pyenv shim costs ~50–100 ms per start).
       execFileSync(exe, ["-m", "pip", "--version"], { stdio: "ignore" });
       return exe;
@@ -130,15 +147,24 @@ for (const scenario of scenarios) {
     cpSync(join(ROOT, scenario.lock), join(projectDir, "uv.lock"));
     cpSync(join(ROOT, scenario.pyproject), join(projectDir, "pyproject.toml"));
     writeFileSync(join(projectDir, "app", "__init__.py"), "");
-    const sel = await selectWheels(readFileSync(join(ROOT, scenario.lock), "utf8"), readFileSync(join(ROOT, scenario.pyproject), "utf8"));
+    const sel = await selectWheels(
+      readFileSync(join(ROOT, scenario.lock), "utf8"),
+      readFileSync(join(ROOT, scenario.pyproject), "utf8"),
+    );
     requirements = join(sdir, "requirements.txt");
     writeFileSync(requirements, sel.requirements);
     wheelUrls = sel.wheels.map((w) => w.url);
-    mirror = { totals: { wheels: sel.wheels.length, bytes: 0, realBytes: 0, files: 0, unpacked: 0 }, key: "real", seed: null };
+    mirror = {
+      totals: { wheels: sel.wheels.length, bytes: 0, realBytes: 0, files: 0, unpacked: 0 },
+      key: "real",
+      seed: null,
+    };
   } else {
     const t0 = performance.now();
     mirror = await buildMirror(scenario, { seed, log });
-    log(`mirror: ${mirror.dir} (${mirror.totals.wheels} wheels, ${(mirror.totals.bytes / 1e6).toFixed(1)} MB; ${Math.round(performance.now() - t0)} ms)`);
+    log(
+      `mirror: ${mirror.dir} (${mirror.totals.wheels} wheels, ${(mirror.totals.bytes / 1e6).toFixed(1)} MB; ${Math.round(performance.now() - t0)} ms)`,
+    );
     server = await startMirrorServer(join(mirror.dir, "www"));
     log(`mirror server: ${server.url} (pid ${server.pid})`);
     projectDir = join(mirror.dir, "project");
@@ -147,6 +173,7 @@ for (const scenario of scenarios) {
     mirrorRules = mirror.origins.map((o) => `${o}/=${server.url}/`);
   }
 
+  const loadBefore = loadavg();
   let floorSource;
   const tools = defineTools({
     root: ROOT,
@@ -175,7 +202,11 @@ for (const scenario of scenarios) {
           const cacheDir = state === "cold" ? join(runDir, "cache") : join(sdir, "cache", tool.id);
           const outDir = state === "noop" ? join(sdir, "noop-out", tool.id) : join(runDir, "out");
           mkdirSync(outDir, { recursive: true });
-          const r = runSteps(tool.steps({ runDir, cacheDir, outDir }), { rssFile: join(runDir, "rss.txt"), env, measureRss });
+          const r = runSteps(tool.steps({ runDir, cacheDir, outDir }), {
+            rssFile: join(runDir, "rss.txt"),
+            env,
+            measureRss,
+          });
           const tag = `${state} ${i === 0 ? "warm-up" : `${i}/${runs}`}`;
           if (!r.ok) {
             failures++;
@@ -192,7 +223,11 @@ for (const scenario of scenarios) {
             log(`  ✗ ${tool.label} [${tag}]: ${e.message}`);
             continue;
           }
-          if (floorSource === undefined && state === "cold" && (tool.id === "pip-install" || tool.id === "tspack-install")) {
+          if (
+            floorSource === undefined &&
+            state === "cold" &&
+            (tool.id === "pip-install" || tool.id === "tspack-install")
+          ) {
             floorSource = join(outDir, "target");
           }
           if (i > 0) {
@@ -216,6 +251,10 @@ for (const scenario of scenarios) {
     command: `node bench/run.mjs ${process.argv.slice(2).join(" ")}`.trim(),
     runs,
     ...info,
+    loadAverage: {
+      before: loadBefore.map((x) => Math.round(x * 100) / 100),
+      after: loadavg().map((x) => Math.round(x * 100) / 100),
+    },
     mirror: { key: mirror.key, seed: mirror.seed, totals: mirror.totals },
     tools: [],
     notes: [],
@@ -237,13 +276,28 @@ for (const scenario of scenarios) {
         output: d.outputs[state] ?? null,
       };
     }
-    result.tools.push({ id: tool.id, label: tool.label, kind: tool.kind, ref: tool.ref, command: tool.command, states, errors: d.errors });
+    result.tools.push({
+      id: tool.id,
+      label: tool.label,
+      kind: tool.kind,
+      ref: tool.ref,
+      command: tool.command,
+      states,
+      errors: d.errors,
+    });
   }
   const files = (id) => result.tools.find((t) => t.id === id)?.states.cold?.output?.files;
-  if (files("tspack-install") !== undefined && files("pip-install") !== undefined && files("tspack-install") !== files("pip-install")) {
-    result.notes.push(`File counts differ: tspack install wrote ${files("tspack-install")} files, pip ${files("pip-install")}.`);
+  if (
+    files("tspack-install") !== undefined &&
+    files("pip-install") !== undefined &&
+    files("tspack-install") !== files("pip-install")
+  ) {
+    result.notes.push(
+      `File counts differ: tspack install wrote ${files("tspack-install")} files, pip ${files("pip-install")}.`,
+    );
   }
-  if (!uv) result.notes.push("uv was not installed on the benchmark machine (no `uv` on PATH, no UV_BIN): no uv numbers.");
+  if (!uv)
+    result.notes.push("uv was not installed on the benchmark machine (no `uv` on PATH, no UV_BIN): no uv numbers.");
   allResults.push(result);
 
   log(`\n${markdownTable(result)}\n`);

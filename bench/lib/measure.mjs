@@ -49,7 +49,12 @@ export function runSteps(steps, { rssFile, env, measureRss }) {
     if (r.status !== 0 || r.error) {
       const what = [step.cmd, ...step.args].join(" ");
       const out = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");
-      return { ok: false, wallMs, rss, error: `"${what}" failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ""})\n${out}` };
+      return {
+        ok: false,
+        wallMs,
+        rss,
+        error: `"${what}" failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ""})\n${out}`,
+      };
     }
   }
   return { ok: true, wallMs, rss };
@@ -57,7 +62,9 @@ export function runSteps(steps, { rssFile, env, measureRss }) {
 
 function firstLine(cmd, args) {
   try {
-    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).split("\n")[0].trim();
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+      .split("\n")[0]
+      .trim();
   } catch {
     return null;
   }
@@ -80,7 +87,13 @@ export function machineInfo({ python, uv }) {
     if (m) cpu = m[1].trim();
   } catch {}
   return {
-    machine: { cpu, cores: cpus().length, memoryBytes: totalmem(), kernel: release(), platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpu,
+      cores: cpus().length,
+      memoryBytes: totalmem(),
+      kernel: release(),
+      platform: `${process.platform}-${process.arch}`,
+    },
     versions: {
       node: process.version,
       python: python ? firstLine(python, ["--version"]) : null,

@@ -1,7 +1,11 @@
 // Markdown tables and the "End-to-end" section of docs/benchmarks.md from results files.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-const STATE_TITLE = { cold: "cold (empty cache, empty output)", warm: "warm (cache kept, fresh output)", noop: "no-op (same output again)" };
+const STATE_TITLE = {
+  cold: "cold (empty cache, empty output)",
+  warm: "warm (cache kept, fresh output)",
+  noop: "no-op (same output again)",
+};
 
 function sec(ms) {
   if (ms == null) return "–";
@@ -76,7 +80,10 @@ export function endToEndSection(results, { command, svgPath }) {
       `### ${r.title}`,
       "",
       `${t.wheels} wheels, ${(t.bytes / 1e6).toFixed(1)} MB compressed (real wheels: ${(t.realBytes / 1e6).toFixed(1)} MB), ` +
-        `${t.files.toLocaleString("en-US")} files, ${(t.unpacked / 1e6).toFixed(1)} MB unpacked.`,
+        `${t.files.toLocaleString("en-US")} files, ${(t.unpacked / 1e6).toFixed(1)} MB unpacked.` +
+        (r.loadAverage
+          ? ` Load average (1 min) before/after the scenario: ${r.loadAverage.before[0]} / ${r.loadAverage.after[0]}.`
+          : ""),
       "",
     );
     for (const state of ["cold", "warm"]) {

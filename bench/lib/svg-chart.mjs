@@ -44,7 +44,9 @@ export function barChartSvg({ title, subtitle, bars }) {
   for (let v = 0; v <= axisMax + 1e-9; v += step) {
     const px = x(v).toFixed(1);
     out.push(`<line x1="${px}" y1="${top - 6}" x2="${px}" y2="${plotBottom}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${px}" y="${plotBottom + 16}" text-anchor="middle" fill="#666" font-size="11">${esc(fmtSeconds(v))}</text>`);
+    out.push(
+      `<text x="${px}" y="${plotBottom + 16}" text-anchor="middle" fill="#666" font-size="11">${esc(fmtSeconds(v))}</text>`,
+    );
   }
   bars.forEach((b, i) => {
     const y = top + i * (barHeight + gap);
@@ -56,7 +58,9 @@ export function barChartSvg({ title, subtitle, bars }) {
       `<rect x="${labelWidth}" y="${y}" width="${Math.max(1, x(b.median) - labelWidth).toFixed(1)}" height="${barHeight}" fill="${fill}" rx="2"/>`,
     );
     const wy = (y + barHeight / 2).toFixed(1);
-    out.push(`<line x1="${x(b.min).toFixed(1)}" y1="${wy}" x2="${x(b.max).toFixed(1)}" y2="${wy}" stroke="#222" stroke-width="1"/>`);
+    out.push(
+      `<line x1="${x(b.min).toFixed(1)}" y1="${wy}" x2="${x(b.max).toFixed(1)}" y2="${wy}" stroke="#222" stroke-width="1"/>`,
+    );
     out.push(
       `<text x="${(x(Math.max(b.max, b.median)) + 6).toFixed(1)}" y="${y + barHeight / 2 + 4}" fill="#111">${esc(fmtSeconds(b.median))}</text>`,
     );

@@ -55,7 +55,16 @@ export function defineTools(ctx) {
   });
   const uvExport = (d) => ({
     cmd: ctx.uv,
-    args: ["export", "--frozen", "--no-dev", "--no-editable", "-o", join(d.runDir, "requirements.txt"), "--cache-dir", d.cacheDir],
+    args: [
+      "export",
+      "--frozen",
+      "--no-dev",
+      "--no-editable",
+      "-o",
+      join(d.runDir, "requirements.txt"),
+      "--cache-dir",
+      d.cacheDir,
+    ],
     cwd: ctx.projectDir,
   });
   const uvInstall = (d) => ({
@@ -93,7 +102,18 @@ export function defineTools(ctx) {
       steps: (d) => [
         {
           cmd: node,
-          args: [tspack, "build", ctx.projectDir, "--out", d.outDir, "--cache-dir", d.cacheDir, "--no-dev", ...mirror, "-q"],
+          args: [
+            tspack,
+            "build",
+            ctx.projectDir,
+            "--out",
+            d.outDir,
+            "--cache-dir",
+            d.cacheDir,
+            "--no-dev",
+            ...mirror,
+            "-q",
+          ],
         },
       ],
     },
@@ -106,7 +126,10 @@ export function defineTools(ctx) {
       output: "zip",
       command:
         "pip install --no-deps --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.13 --implementation cp --target DIR -r requirements.txt --index-url MIRROR --trusted-host 127.0.0.1 --cache-dir CACHE --no-compile; zip -r -X -q; zip -r -X -q package.zip app",
-      steps: (d) => [pipInstall(d, ["--no-compile"]), ...zipTree(join(d.outDir, "target"), join(d.outDir, "package.zip"))],
+      steps: (d) => [
+        pipInstall(d, ["--no-compile"]),
+        ...zipTree(join(d.outDir, "target"), join(d.outDir, "package.zip")),
+      ],
       requires: "python",
     },
     {
@@ -196,7 +219,9 @@ export function defineTools(ctx) {
         const cfg = join(d.runDir, "curl.cfg");
         const lines = ctx.wheelUrls.map((u, i) => `url = "${u}"\noutput = "${join(d.outDir, `${i}.whl`)}"`);
         writeFileSync(cfg, `${lines.join("\n")}\n`);
-        return [{ cmd: "curl", args: ["-s", "--fail", "--parallel", "--parallel-max", "8", "--create-dirs", "-K", cfg] }];
+        return [
+          { cmd: "curl", args: ["-s", "--fail", "--parallel", "--parallel-max", "8", "--create-dirs", "-K", cfg] },
+        ];
       },
       requires: "curl",
     },

@@ -48,11 +48,19 @@ export async function selectWheels(lockText, pyprojectText) {
   const selection = plan.selectPackages(lock, await projectInfo(pyprojectText), { noDev: true });
   const planned = plan.planInstall(selection, DEFAULT_TARGET);
   if (planned.missing.length > 0) {
-    throw new Error(`The lock has packages without a wheel for the target: ${planned.missing.map((p) => p.name).join(", ")}`);
+    throw new Error(
+      `The lock has packages without a wheel for the target: ${planned.missing.map((p) => p.name).join(", ")}`,
+    );
   }
   const wheels = planned.packages
     .filter((p) => p.wheel !== null && p.wheel.url !== undefined)
-    .map((p) => ({ name: p.name, version: p.version, filename: p.wheel.filename, url: p.wheel.url, size: p.wheel.size }));
+    .map((p) => ({
+      name: p.name,
+      version: p.version,
+      filename: p.wheel.filename,
+      url: p.wheel.url,
+      size: p.wheel.size,
+    }));
   const requirements = plan.formatRequirementsTxt(selection, {
     editable: false,
     headerCommand: "export --frozen --no-dev --no-editable -o requirements.txt",
@@ -90,7 +98,10 @@ def handler(event, context):
  * Ensures the mirror of `scenario` exists and returns its manifest (cached by generator version, seed,
  * lock, pyproject and shapes). `log` receives progress lines.
  */
-export async function buildMirror(scenario, { seed = DEFAULT_SEED, cacheRoot = join(ROOT, "bench", ".mirror"), log = () => {} } = {}) {
+export async function buildMirror(
+  scenario,
+  { seed = DEFAULT_SEED, cacheRoot = join(ROOT, "bench", ".mirror"), log = () => {} } = {},
+) {
   const lockText = readFileSync(join(ROOT, scenario.lock), "utf8");
   const pyprojectText = readFileSync(join(ROOT, scenario.pyproject), "utf8");
   const shapes = { ...catalogShapes(), ...(scenario.shapes ?? {}) };
@@ -158,7 +169,8 @@ export async function buildMirror(scenario, { seed = DEFAULT_SEED, cacheRoot = j
   const check = await selectWheels(newLock, pyprojectText);
   for (const w of check.wheels) {
     const g = generated.find((x) => x.filename === w.filename);
-    if (g === undefined || w.size !== g.bytes) throw new Error(`The rewritten lock does not match the stand-in "${w.filename}"`);
+    if (g === undefined || w.size !== g.bytes)
+      throw new Error(`The rewritten lock does not match the stand-in "${w.filename}"`);
   }
   writeFileSync(join(tmp, "requirements.txt"), check.requirements);
 

@@ -35,7 +35,8 @@ function buildPool(seed, size) {
   const args = () => {
     const n = rng.int(0, 3);
     const out = [];
-    for (let i = 0; i < n; i++) out.push(rng.next() < 0.3 ? `${ident()}=${rng.pick(["None", "True", "False", "0"])}` : ident());
+    for (let i = 0; i < n; i++)
+      out.push(rng.next() < 0.3 ? `${ident()}=${rng.pick(["None", "True", "False", "0"])}` : ident());
     return out.join(", ");
   };
   const words = (lo, hi) => {

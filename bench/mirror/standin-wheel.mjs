@@ -19,7 +19,8 @@ const BINARY_SHARE = 0.7;
  */
 export function parseWheelName(filename) {
   const m = /^([^-]+)-([^-]+)(?:-(\d[^-]*))?-([^-]+)-([^-]+)-([^-]+)\.whl$/.exec(filename);
-  if (m === null) throw new Error(`The wheel filename "${filename}" is invalid: expected name-version-py-abi-platform.whl`);
+  if (m === null)
+    throw new Error(`The wheel filename "${filename}" is invalid: expected name-version-py-abi-platform.whl`);
   const [, dist, version, build, py, abi, platform] = m;
   return { dist, version, build, py: py.split("."), abi: abi.split("."), platform: platform.split(".") };
 }
@@ -70,7 +71,9 @@ function layout(rng, top, textCount, blobCount, blobExt, pure) {
   while (text.length < textCount) text.push(unique(`${rng.pick(dirs)}/${word()}.py`));
   const blobs = [];
   for (let i = 0; i < blobCount; i++) {
-    blobs.push(pure ? unique(`${top}/data/${word()}/${word()}.json.gz`) : unique(`${rng.pick(dirs)}/_${word()}${blobExt}`));
+    blobs.push(
+      pure ? unique(`${top}/data/${word()}/${word()}.json.gz`) : unique(`${rng.pick(dirs)}/_${word()}${blobExt}`),
+    );
   }
   return { text, blobs };
 }

@@ -13,7 +13,12 @@ const AARCH64 = (dist, ver, py, abi) => `${dist}-${ver}-${py}-${abi}-manylinux_2
  * of the wheel a cp313 x86_64 manylinux2014 target installs (files, unpacked bytes).
  */
 export const PACKAGES = {
-  "annotated-types": { version: "0.7.0", wheels: [["annotated_types-0.7.0-py3-none-any.whl", 13_643]], files: 8, unpacked: 42_000 },
+  "annotated-types": {
+    version: "0.7.0",
+    wheels: [["annotated_types-0.7.0-py3-none-any.whl", 13_643]],
+    files: 8,
+    unpacked: 42_000,
+  },
   boto3: {
     version: "1.35.90",
     deps: ["botocore", "jmespath", "s3transfer"],
@@ -28,7 +33,12 @@ export const PACKAGES = {
     files: 1_600,
     unpacked: 24_000_000,
   },
-  certifi: { version: "2025.1.31", wheels: [["certifi-2025.1.31-py3-none-any.whl", 166_393]], files: 9, unpacked: 300_000 },
+  certifi: {
+    version: "2025.1.31",
+    wheels: [["certifi-2025.1.31-py3-none-any.whl", 166_393]],
+    files: 9,
+    unpacked: 300_000,
+  },
   cffi: {
     version: "1.17.1",
     deps: ["pycparser"],
@@ -147,7 +157,12 @@ export const PACKAGES = {
     files: 9,
     unpacked: 45_000,
   },
-  tzdata: { version: "2024.2", wheels: [["tzdata-2024.2-py2.py3-none-any.whl", 346_600]], files: 640, unpacked: 1_600_000 },
+  tzdata: {
+    version: "2024.2",
+    wheels: [["tzdata-2024.2-py2.py3-none-any.whl", 346_600]],
+    files: 640,
+    unpacked: 1_600_000,
+  },
   urllib3: { version: "2.3.0", wheels: [["urllib3-2.3.0-py3-none-any.whl", 128_369]], files: 40, unpacked: 500_000 },
 };
 

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { makeWheel } from "../../../test/helpers/make-wheel.js";
 import { checkInterpreter, installWheels } from "../src/index.js";
-import { errorOf, sandbox, wheelInputs } from "./fs-fixture.js";
+import { errorOf, removeSandboxes, sandbox, wheelInputs } from "./fs-fixture.js";
 
 function hostPython(): [number, number] | undefined {
   try {
@@ -19,6 +19,8 @@ function hostPython(): [number, number] | undefined {
   }
 }
 const host = hostPython();
+
+afterAll(removeSandboxes);
 
 const wheel = makeWheel({
   name: "comp",

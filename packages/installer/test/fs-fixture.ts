@@ -1,14 +1,23 @@
 // Test support: fresh sandboxes, wheels written to disk, and tree listings (`path mode sha256`).
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MadeWheel } from "../../../test/helpers/make-wheel.js";
 import type { InstallWheelInput } from "../src/index.js";
 
+const made: string[] = [];
+
 /** A fresh directory for one test (never reused: see machine-limits, delete-then-create trap). */
 export function sandbox(tag = "t"): string {
-  return mkdtempSync(join(tmpdir(), `tspack-installer-${tag}-`));
+  const dir = mkdtempSync(join(tmpdir(), `tspack-installer-${tag}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** Deletes every sandbox of this test file (call in `afterAll`: deleting late avoids the churn penalty). */
+export function removeSandboxes(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Writes wheels into `<dir>/wheels/` and returns installer inputs. */

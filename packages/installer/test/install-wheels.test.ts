@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { makeWheel, type RawEntry, zeroBombPayload } from "../../../test/helpers/make-wheel.js";
 import { type InstallEvent, installWheels } from "../src/index.js";
-import { errorOf, names, sandbox, treeListing, wheelInputs } from "./fs-fixture.js";
+import { errorOf, names, removeSandboxes, sandbox, treeListing, wheelInputs } from "./fs-fixture.js";
 
 const rich = makeWheel({
   name: "Rich.Pkg",
@@ -29,6 +29,8 @@ const rich = makeWheel({
     platlib: { "rich_native.so": { data: "\x7fELF", mode: 0o100755 } },
   },
 });
+
+afterAll(removeSandboxes);
 
 const alpha = makeWheel({
   name: "alpha",

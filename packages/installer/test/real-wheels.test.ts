@@ -5,9 +5,11 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { installWheels } from "../src/index.js";
-import { sandbox } from "./fs-fixture.js";
+import { removeSandboxes, sandbox } from "./fs-fixture.js";
+
+afterAll(removeSandboxes);
 
 const WHEELS = ["pip-23.0.1-py3-none-any.whl", "setuptools-66.1.1-py3-none-any.whl"].map(
   (n) => `/usr/share/python-wheels/${n}`,

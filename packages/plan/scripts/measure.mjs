@@ -117,11 +117,11 @@ function warm(text) {
 }
 
 console.log(`node ${process.version}, ${runs} warm runs (median), ${values["cold-runs"]} cold processes (median)`);
-console.log(`${"lock".padEnd(34)} ${"".padEnd(5)} import   parse  select    plan   total`);
+console.log(`${"lock".padEnd(46)} ${"".padEnd(5)} import   parse  select    plan   total`);
 for (const { name, text } of locks) {
   const { t, result } = warm(text);
   console.log(
-    `${`${name} (${result.packages.length} planned)`.padEnd(34)} warm  ${"".padStart(7)}${f(median(t.parse))}${f(median(t.select))}${f(median(t.plan))}${f(median(t.total))}`,
+    `${`${name} (${result.packages.length} planned)`.padEnd(46)} warm  ${"".padStart(7)}${f(median(t.parse))}${f(median(t.select))}${f(median(t.plan))}${f(median(t.total))}`,
   );
   if (values["warm-only"]) continue;
   const lockPath = join(dir, "uv.lock");
@@ -137,7 +137,7 @@ for (const { name, text } of locks) {
     cold.total.push(j.parse + j.select + j.plan);
   }
   console.log(
-    `${"".padEnd(34)} cold  ${f(median(cold.import))}${f(median(cold.parse))}${f(median(cold.select))}${f(median(cold.plan))}${f(median(cold.total))}`,
+    `${"".padEnd(46)} cold  ${f(median(cold.import))}${f(median(cold.parse))}${f(median(cold.select))}${f(median(cold.plan))}${f(median(cold.total))}`,
   );
   if (values["cpu-prof-dir"] !== undefined) {
     const script = join(dir, "prof.mjs");

@@ -623,8 +623,8 @@ describe("schema errors", () => {
         package[1].version: "not a version" is not a valid PEP 440 version
         package[1].source: expected exactly one of the keys registry, git, url, path, directory, editable, virtual, found registry, path
         package[2].sdist.size: expected a non-negative integer, found the string "big"
-        package[2].wheels[1]: expected a table, found the string "nope"
         package[2].wheels[0]: expected exactly one of the keys url, path, filename, found none
+        package[2].wheels[1]: expected a table, found the string "nope"
         package[2].wheels[2].url: the wheel filename "c.zip" is invalid: must end with ".whl"
         package[3]: duplicate package \`c==1.0\`"
     `);
