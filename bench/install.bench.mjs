@@ -140,9 +140,7 @@ function makeDependencySet(dir, totalFiles) {
     });
     entries.push({
       name: `${di}/WHEEL`,
-      data: Buffer.from(
-        "Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: false\nTag: cp313-cp313-manylinux_2_17_x86_64\n",
-      ),
+      data: Buffer.from("Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: false\nTag: py3-none-any\n"),
     });
     entries.push({
       name: `${di}/entry_points.txt`,
@@ -150,7 +148,8 @@ function makeDependencySet(dir, totalFiles) {
     });
     const record = `${entries.map((e) => `${e.name},sha256=${b64(e.data)},${e.data.length}`).join("\n")}\n${di}/RECORD,,\n`;
     entries.push({ name: `${di}/RECORD`, data: Buffer.from(record) });
-    const filename = `${name}-${version}-cp313-cp313-manylinux_2_17_x86_64.whl`;
+    // py3-none-any so that the host pip accepts the local files (tags do not matter for the timing)
+    const filename = `${name}-${version}-py3-none-any.whl`;
     const bytes = zip(entries);
     const path = join(dir, filename);
     writeFileSync(path, bytes);
@@ -186,7 +185,7 @@ mkdirSync(runDir, { recursive: true });
 let fresh = 0;
 const freshDir = (tag) => join(runDir, `${tag}-${fresh++}`);
 
-const wheelsDir = join(WORK, `wheels-${FILES}`);
+const wheelsDir = join(WORK, `wheels-v2-${FILES}`);
 let wheels;
 if (existsSync(join(wheelsDir, "manifest.json"))) {
   wheels = JSON.parse(execFileSync("cat", [join(wheelsDir, "manifest.json")]).toString());

@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = join(root, "packages", "tspack", "bin", "tspack.js");
-const help = (...args) => execFileSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const help = (...args) =>
+  execFileSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 const commands = ["build", "plan", "export", "fetch", "install", "tags", "cache"];
 
 let md = `# CLI reference

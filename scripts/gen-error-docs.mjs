@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = readFileSync(join(root, "packages", "errors", "src", "codes.ts"), "utf8");
 const rows = [];
-const re = /\/\*\*([\s\S]*?)\*\/\s*\n\s*([A-Z_]+):\s*"([A-Z_]+)"/g;
+const re = /\/\*\*((?:(?!\*\/)[\s\S])*?)\*\/\s*\n\s*([A-Z_]+):\s*"([A-Z_]+)"/g;
 for (let m = re.exec(src); m; m = re.exec(src)) {
   const doc = m[1].replace(/\n\s*\*\s?/g, " ").trim();
   rows.push(`| \`${m[3]}\` | \`ERROR_CODES.${m[2]}\` | ${doc} |`);

@@ -1,18 +1,18 @@
 // Micro-benchmark of reading and planning a large uv.lock (plain Node script, no vitest):
 //   ./node_modules/.bin/tsc -b packages/plan packages/uv-lock && node bench/micro/lock.bench.mjs [--json]
 // Generates a 1,000-package lock in uv's canonical layout with the test generator
-// (packages/uv-lock/test/helpers/make-lock.ts, bundled with esbuild) and times, from the built packages:
-//   (a) parseUvLock                                    — canonical fast path
-//   (b) parseUvLock + selectPackages + planInstall     — target x86_64-manylinux2014, CPython 3.13,
-//       selection as the tspack CLI does it (`--no-dev`)
-// plus the parts of (b), and parseUvLock of the same lock reformatted (smol-toml fallback) for comparison.
-// Warm: median (and min/max) of --runs calls after --warmup calls in this process. Cold: --cold-runs fresh
-// processes, each timing its first call (modules already imported; time measured around the calls only).
+// (packages/uv-lock/test/helpers/make-lock.ts, bundled with esbuild) and times, on the built packages
+// (packages/*/dist):
+//   (a) parseUvLock                                  canonical layout (fast path)
+//   (b) parseUvLock + selectPackages + planInstall   target x86_64-manylinux2014, CPython 3.13,
+//       selection as the tspack CLI makes it (`--no-dev`); its steps are reported too
+//   (c) parseUvLock of the same lock reformatted     smol-toml fallback, for comparison
+// Warm: median/min/max of --runs calls after --warmup calls in this process. Cold: --cold-runs fresh
+// processes per case, each timing its first call (modules imported and the file read before timing).
 // Options: --packages N (1000) --wheels N (4) --runs N (30) --warmup N (10) --cold-runs N (10) --json
 import { spawnSync } from "node:child_process";
-import { cpus } from "node:os";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -28,16 +28,18 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "10" },
     "cold-runs": { type: "string", default: "10" },
     json: { type: "boolean", default: false },
-    // Internal: run one cold measurement of this lock file and print JSON.
+    // Internal (cold runs): measure case --child-case on the lock file --child and print JSON.
     child: { type: "string" },
+    "child-case": { type: "string" },
   },
 });
 
+/** The generated project: root `project` with a `dev` group (left out, like `tspack plan`). */
 const PROJECT = { name: "project", dependencyGroups: ["dev"], optionalDependencies: [] };
 const SELECT = { noDev: true };
 
 async function loadPackages() {
-  const [{ parseUvLock }, { selectPackages, planInstall }, { targetFromPlatform }] = await Promise.all([
+  const [{ parseUvLock }, { planInstall, selectPackages }, { targetFromPlatform }] = await Promise.all([
     import(dist("uv-lock")),
     import(dist("plan")),
     import(dist("platform-tags")),
@@ -45,35 +47,58 @@ async function loadPackages() {
   return { parseUvLock, selectPackages, planInstall, target: targetFromPlatform("x86_64-manylinux2014", "3.13") };
 }
 
-/** Runs the pipeline once, timing each step (ms). */
-function pipeline(m, text) {
+/** CPU time of this process (all threads: the main thread, GC and compiler helpers) in ms. */
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Parse only: wall and CPU ms. */
+function parseCase(m, text) {
+  const c0 = cpuMs();
+  const t0 = performance.now();
+  m.parseUvLock(text);
+  const t1 = performance.now();
+  const c1 = cpuMs();
+  return { wall: { total: t1 - t0 }, cpu: { total: c1 - c0 } };
+}
+
+/** The pipeline once, with the wall and CPU time of each step (ms). */
+function pipelineCase(m, text) {
+  const c0 = cpuMs();
   const t0 = performance.now();
   const { lock } = m.parseUvLock(text);
   const t1 = performance.now();
+  const c1 = cpuMs();
   const selection = m.selectPackages(lock, PROJECT, SELECT);
   const t2 = performance.now();
+  const c2 = cpuMs();
   const plan = m.planInstall(selection, m.target);
   const t3 = performance.now();
-  return { parse: t1 - t0, select: t2 - t1, plan: t3 - t2, total: t3 - t0, result: { lock, selection, plan } };
+  const c3 = cpuMs();
+  return {
+    wall: { total: t3 - t0, parse: t1 - t0, select: t2 - t1, plan: t3 - t2 },
+    cpu: { total: c3 - c0, parse: c1 - c0, select: c2 - c1, plan: c3 - c2 },
+    out: { lock, selection, plan },
+  };
 }
+
+const CASES = {
+  a: { label: "(a) parseUvLock", run: parseCase, file: "canonical" },
+  b: { label: "(b) parse + select + plan", run: pipelineCase, file: "canonical" },
+  c: { label: "(c) parseUvLock, reformatted (smol-toml)", run: parseCase, file: "reformatted" },
+};
 
 if (values.child !== undefined) {
-  // Cold child: import first (not timed), then time the first calls.
   const m = await loadPackages();
   const text = readFileSync(values.child, "utf8");
-  const parseOnly = (() => {
-    const s = performance.now();
-    m.parseUvLock(text);
-    return performance.now() - s;
-  })();
-  process.stdout.write(JSON.stringify({ parseOnly }));
+  const r = CASES[values["child-case"]].run(m, text);
+  delete r.out;
+  process.stdout.write(JSON.stringify(r));
   process.exit(0);
 }
-if (process.env.LOCK_BENCH_CHILD_PIPELINE !== undefined) {
-  // (unused; kept out of the option list)
-}
 
-// ---- generate the lock with the test generator
+// ---- the lock, from the test generator
 const { build } = await import("esbuild");
 const bundled = await build({
   entryPoints: [join(root, "packages/uv-lock/test/helpers/make-lock.ts")],
@@ -81,13 +106,106 @@ const bundled = await build({
   write: false,
   format: "esm",
   platform: "neutral",
+  logLevel: "silent",
 });
 const dir = mkdtempSync(join(tmpdir(), "tspack-lock-bench-"));
-const genFile = join(dir, "make-lock.mjs");
-writeFileSync(genFile, bundled.outputFiles[0].text);
-const gen = await import(pathToFileURL(genFile).href);
-const model = gen.makeLockModel({ packages: Number(values.packages), wheelsPerPackage: Number(values.wheels) });
-const text = gen.renderCanonical(model);
-const reformatted = gen.renderReformatted(model);
-const lockFile = join(dir, "uv.lock");
-writeFileSync(lockFile, text);
+try {
+  writeFileSync(join(dir, "make-lock.mjs"), bundled.outputFiles[0].text);
+  const gen = await import(pathToFileURL(join(dir, "make-lock.mjs")).href);
+  const model = gen.makeLockModel({ packages: Number(values.packages), wheelsPerPackage: Number(values.wheels) });
+  const texts = { canonical: gen.renderCanonical(model), reformatted: gen.renderReformatted(model) };
+  const files = {};
+  for (const [k, t] of Object.entries(texts)) writeFileSync((files[k] = join(dir, `${k}.uv.lock`)), t);
+
+  const m = await loadPackages();
+  const first = pipelineCase(m, texts.canonical).out;
+  const info = {
+    node: process.version,
+    cpus: availableParallelism(),
+    loadavg: loadavg().map((x) => Number(x.toFixed(2))),
+    lock: {
+      bytes: Buffer.byteLength(texts.canonical),
+      packages: first.lock.packages.length,
+      selected: first.selection.packages.length,
+      planned: first.plan.packages.length,
+      missing: first.plan.missing.length,
+      skipped: first.plan.skipped.length,
+    },
+  };
+
+  const stats = (xs) => {
+    const s = [...xs].sort((x, y) => x - y);
+    const r = (v) => Number(v.toFixed(2));
+    return { median: r(s[s.length >> 1]), min: r(s[0]), max: r(s[s.length - 1]), n: s.length };
+  };
+  /** { wall: { step: stats }, cpu: { step: stats } } over the samples. */
+  const collect = (samples) => {
+    const out = { wall: {}, cpu: {} };
+    for (const kind of ["wall", "cpu"]) {
+      for (const key of Object.keys(samples[0][kind])) out[kind][key] = stats(samples.map((x) => x[kind][key]));
+    }
+    return out;
+  };
+
+  const runs = Number(values.runs);
+  const warmup = Number(values.warmup);
+  const coldRuns = Number(values["cold-runs"]);
+  const results = {};
+  for (const [id, c] of Object.entries(CASES)) {
+    const text = texts[c.file];
+    for (let i = 0; i < warmup; i++) c.run(m, text);
+    const warm = [];
+    for (let i = 0; i < runs; i++) {
+      const r = c.run(m, text);
+      delete r.out;
+      warm.push(r);
+    }
+    const cold = [];
+    for (let i = 0; i < coldRuns; i++) {
+      const p = spawnSync(
+        process.execPath,
+        [fileURLToPath(import.meta.url), "--child", files[c.file], "--child-case", id],
+        { encoding: "utf8" },
+      );
+      if (p.status !== 0) throw new Error(`cold run of ${id} failed: ${p.stderr}`);
+      cold.push(JSON.parse(p.stdout));
+    }
+    results[id] = { label: c.label, warm: collect(warm), cold: collect(cold) };
+  }
+
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ ...info, runs, warmup, coldRuns, results }, null, 2)}\n`);
+  } else {
+    const l = info.lock;
+    console.log(
+      `lock: ${(l.bytes / 1e6).toFixed(2)} MB, ${l.packages} packages; selected ${l.selected}, planned ${l.planned} (${l.missing} without a wheel), skipped ${l.skipped} by marker`,
+    );
+    console.log(`node ${info.node}, ${info.cpus} cpus, load ${info.loadavg.join(" ")}`);
+    console.log(`warm: ${runs} calls after ${warmup} warm-up calls; cold: ${coldRuns} fresh processes (ms).`);
+    console.log("wall = performance.now(); cpu = process.cpuUsage() (all threads; steadier on a busy machine)\n");
+    const rows = [["case", "warm wall med", "min", "cpu med", "cold wall med", "min", "max", "cpu med"]];
+    const fmt = (x) => x.toFixed(1);
+    for (const r of Object.values(results)) {
+      for (const key of Object.keys(r.warm.wall)) {
+        const name = key === "total" ? r.label : `    ${key}`;
+        const w = r.warm.wall[key];
+        const c = r.cold.wall[key];
+        rows.push([
+          name,
+          fmt(w.median),
+          fmt(w.min),
+          fmt(r.warm.cpu[key].median),
+          fmt(c.median),
+          fmt(c.min),
+          fmt(c.max),
+          fmt(r.cold.cpu[key].median),
+        ]);
+      }
+    }
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+    for (const row of rows)
+      console.log(row.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  "));
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -99,7 +99,14 @@ type Layout = "zip" | "layer" | "dir";
 
 async function build(
   dir: string,
-  opts: { layout?: Layout; cache?: string; out?: string; extra?: string[]; env?: Record<string, string>; umask?: string } = {},
+  opts: {
+    layout?: Layout;
+    cache?: string;
+    out?: string;
+    extra?: string[];
+    env?: Record<string, string>;
+    umask?: string;
+  } = {},
 ): Promise<{ out: string; fp: Fingerprint; stdout: string }> {
   const out = opts.out ?? join(tempDir("tspack-det-out-"), "out");
   const args = [
@@ -116,7 +123,7 @@ async function build(
     ...(opts.extra ?? []),
   ];
   const r = await runCliAsync(args, {
-    env: { SOURCE_DATE_EPOCH: undefined as unknown as string, TSPACK_CACHE_DIR: "", ...opts.env },
+    env: { SOURCE_DATE_EPOCH: undefined, TSPACK_CACHE_DIR: undefined, TSPACK_CONCURRENCY: undefined, ...opts.env },
     ...(opts.umask === undefined ? {} : { umask: opts.umask }),
   });
   expect(r.stderr).toBe("");
@@ -205,6 +212,20 @@ describe("demo project: golden hashes and byte-identical rebuilds", () => {
     ]);
     expect(reversed.fp).toEqual(baseline.zip);
     expect(shuffled.fp).toEqual(baseline.dir);
+  });
+
+  it("SOURCE_DATE_EPOCH sets the entry times in UTC: the same bytes in every time zone", async () => {
+    const dir = project();
+    const env = { SOURCE_DATE_EPOCH: "1700000000" }; // 2023-11-14 22:13:20 UTC
+    const [utc, kathmandu] = await Promise.all([
+      build(dir, { cache: sharedCache, env: { ...env, TZ: "UTC" } }),
+      build(dir, { cache: sharedCache, env: { ...env, TZ: "Asia/Kathmandu" } }),
+    ]);
+    expect(kathmandu.fp).toEqual(utc.fp);
+    expect(utc.fp.files["function.zip"]).not.toEqual(baseline.zip.files["function.zip"]);
+    const bytes = readFileSync(join(utc.out, "function.zip"));
+    expect(bytes.readUInt16LE(10)).toBe((22 << 11) | (13 << 5) | (20 >> 1)); // first local header: time
+    expect(bytes.readUInt16LE(12)).toBe(((2023 - 1980) << 9) | (11 << 5) | 14); // date
   });
 
   it("TZ=Asia/Kathmandu, umask 077, owner-only project files, cold cache: same bytes, same modes inside", async () => {

@@ -118,6 +118,7 @@ describe("dir layout", () => {
         "#   docker build --platform linux/amd64 -t my-function .",
         "FROM public.ecr.aws/lambda/python:3.13",
         "",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile variable, not a template
         "COPY task ${LAMBDA_TASK_ROOT}",
         "",
         'CMD [ "app.main.handler" ]',

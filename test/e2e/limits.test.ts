@@ -9,8 +9,8 @@ import { dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
 import { deflateSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MadeWheel, recordHash, writeTestZip } from "../helpers/make-wheel.js";
 import { type RunningIndexServer, startIndexServer } from "../helpers/index-server.js";
+import { type MadeWheel, recordHash, writeTestZip } from "../helpers/make-wheel.js";
 import {
   cleanupTemps,
   demoProject,
@@ -84,7 +84,16 @@ beforeAll(async () => {
   const good = tempDir("tspack-limit-good-");
   writeTree(good, demo.files);
   outDir = join(tempDir("tspack-limit-out-"), "lambda");
-  const ok = await runCliAsync(["build", good, "--out", outDir, "--cache-dir", cache, "--mirror", mirrorArg(server.url)]);
+  const ok = await runCliAsync([
+    "build",
+    good,
+    "--out",
+    outDir,
+    "--cache-dir",
+    cache,
+    "--mirror",
+    mirrorArg(server.url),
+  ]);
   expect([ok.status, ok.stderr]).toEqual([0, ""]);
   before = snapshot(outDir);
 
@@ -127,7 +136,7 @@ describe("Lambda's unzipped size limit", () => {
         "  huge 1.0                                    270002458 unzipped       267609 wheel",
         "  alpha 1.0.0                                      1925 unzipped         1276 wheel",
         "  (project code)                                     42 unzipped            0 wheel",
-        "  hint: Move large dependencies to a layer or a container image (--layout dir), drop unused extras/groups, or prune packages with --prune",
+        "  hint: Lambda counts the function and all its layers together: use a container image (--layout dir, up to 10 GB), drop unused extras/groups, or prune packages with --prune",
         "",
       ].join("\n"),
     );
@@ -135,16 +144,7 @@ describe("Lambda's unzipped size limit", () => {
   });
 
   it("--json: the error as JSON with the per-package sizes", async () => {
-    const r = await runCliAsync([
-      "build",
-      hugeDir,
-      "--out",
-      outDir,
-      "--cache-dir",
-      cache,
-      "--offline",
-      "--json",
-    ]);
+    const r = await runCliAsync(["build", hugeDir, "--out", outDir, "--cache-dir", cache, "--offline", "--json"]);
     expect(r.status).toBe(1);
     const { error } = JSON.parse(r.stdout);
     expect(error.code).toBe("TSPACK_SIZE_LIMIT");

@@ -5,8 +5,8 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeWheel } from "../helpers/make-wheel.js";
 import { type RunningIndexServer, startIndexServer } from "../helpers/index-server.js";
+import { makeWheel } from "../helpers/make-wheel.js";
 import {
   cleanupTemps,
   lockText,
@@ -140,7 +140,11 @@ describe("workspace: virtual root + natively built `library` member", () => {
           "-c",
           "import library, app, app.main, sniffio\nprint(library.__file__)\nprint(sniffio.__file__)\nprint(app.main.handler({'name': 'e2e'}, None)['body'])",
         ],
-        { encoding: "utf8", cwd: tempDir("tspack-ws-cwd-"), env: { ...process.env, PYTHONPATH: dest, PYTHONDONTWRITEBYTECODE: "1" } },
+        {
+          encoding: "utf8",
+          cwd: tempDir("tspack-ws-cwd-"),
+          env: { ...process.env, PYTHONPATH: dest, PYTHONDONTWRITEBYTECODE: "1" },
+        },
       );
       expect(r.stderr).toBe("");
       expect(r.stdout).toBe(

@@ -4,6 +4,7 @@ export { hasEntry } from "./has-entry.js";
 export { type FileDigest, hashFile } from "./hash-file.js";
 export { CACHEDIR_TAG, initCache } from "./init-cache.js";
 export {
+  CHECKED_BUCKET,
   cachePathFor,
   isSha256Hex,
   KNOWN_ROOT_ENTRIES,

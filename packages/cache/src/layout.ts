@@ -8,9 +8,14 @@ export const UNPACKED_BUCKET = "unpacked-v1";
 /** Directory for in-progress writes; on the cache's filesystem so that publishing is a rename. */
 export const TMP_DIR = "tmp";
 /** Every top-level name a current tspack writes into the cache root. Anything else is pruned. */
+/** `checked-v1/ab/<sha256>`: empty marker files, one per fully verified wheel. */
+export const CHECKED_BUCKET = "checked-v1";
+
 export const KNOWN_ROOT_ENTRIES: readonly string[] = [
   ".gitignore",
   "CACHEDIR.TAG",
+  /** Markers of wheels whose every entry was CRC-checked once (written by the build). */
+  CHECKED_BUCKET,
   TMP_DIR,
   UNPACKED_BUCKET,
   WHEELS_BUCKET,

@@ -10,12 +10,16 @@ import {
   canConjoin,
   compareStart,
   complement,
+  contains,
   type Domain,
+  excl,
   fromBounds,
+  incl,
   intersection,
   isDisjoint,
   type Ranges,
   rangesKey,
+  type Segment,
   unbounded,
   union,
 } from "./ranges.js";
@@ -129,8 +133,19 @@ export interface Node {
 
 const nodes: Node[] = [];
 const unique = new Map<string, number>();
-const andCache = new Map<string, NodeId>();
+/** Conjunction memo keyed by {@link pairKey} (numbers: no string building on the hot path). */
+type PairCache = Map<number | string, NodeId>;
+const andCache: PairCache = new Map();
 let exclusionsNode: NodeId | undefined;
+
+const PAIR_SHIFT = 0x4000000; // 2^26: both ids below it give an exact integer key below 2^52
+
+/** A memo key for an unordered pair of node ids (conjunction is commutative). */
+function pairKey(x: NodeId, y: NodeId): number | string {
+  const lo = x < y ? x : y;
+  const hi = x < y ? y : x;
+  return hi < PAIR_SHIFT ? lo * PAIR_SHIFT + hi : `${lo},${hi}`;
+}
 
 /** The node behind an id (ignoring the complement bit). */
 export function nodeOf(id: NodeId): Node {
@@ -246,13 +261,13 @@ function isConflicting(v: Variable): boolean {
   return v.cat === CAT.STRING && v.key <= 2;
 }
 
-function conjunction(x: NodeId, y: NodeId, cache: Map<string, NodeId>, checkConflicts: boolean): NodeId {
+function conjunction(x: NodeId, y: NodeId, cache: PairCache, checkConflicts: boolean): NodeId {
   if (x === TRUE) return y;
   if (y === TRUE) return x;
   if (x === y) return x;
   if (x === FALSE || y === FALSE) return FALSE;
   if ((x ^ 1) === y) return FALSE;
-  const key = `${x},${y}`;
+  const key = pairKey(x, y);
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
   const xn = nodeOf(x);
@@ -272,9 +287,31 @@ function conjunction(x: NodeId, y: NodeId, cache: Map<string, NodeId>, checkConf
       mapEdges(yn.e, y, (n) => rec(n, x)),
     );
   else node = createNode(xn.v, applyEdges(xn.e, x, yn.e, y, rec));
-  if (conflicts && disjointness(node, not(exclusions()))) node = FALSE;
+  if (conflicts && !satisfiableOutsideExclusions(node) && disjointness(node, not(exclusions()))) node = FALSE;
   cache.set(key, node);
   return node;
+}
+
+/** A value of os_name, sys_platform and platform_system that no known-impossible combination names. */
+const OUTSIDE_EXCLUSIONS = "";
+
+/**
+ * A cheap sufficient test that a node is not inside {@link exclusions} (so the exclusion check cannot
+ * change it): the node is satisfiable with os_name, sys_platform and platform_system all set to a value
+ * the exclusions do not name. Those three are the first variables of the order, so the walk follows one
+ * edge per level and stops at the first other variable (any non-false node is satisfiable).
+ */
+function satisfiableOutsideExclusions(id: NodeId): boolean {
+  let x = id;
+  for (;;) {
+    if (x === TRUE) return true;
+    if (x === FALSE) return false;
+    const n = nodeOf(x);
+    if (!isConflicting(n.v) || n.e.type !== "string") return true;
+    const edge = n.e.edges.find(([r]) => contains(STRINGS, r, OUTSIDE_EXCLUSIONS));
+    if (edge === undefined) return false;
+    x = negate(edge[1], x);
+  }
 }
 
 /** Conjunction (uv's `and`, including the known-impossible platform combinations). */
@@ -318,6 +355,65 @@ export function disjointness(x: NodeId, y: NodeId): boolean {
   return false;
 }
 
+/**
+ * A string node on canonical key `key` that sends each listed value to its node and every other value
+ * to `otherwise`: the same maximal-run edges the conjunction/disjunction of `key == value` nodes
+ * produces, so the node is interned identically.
+ */
+function stringPoints(key: number, points: ReadonlyMap<string, NodeId>, otherwise: NodeId): NodeId {
+  const edges: [Ranges<string>, NodeId][] = [];
+  const push = (lo: Bound<string>, hi: Bound<string>, child: NodeId): void => {
+    const last = edges[edges.length - 1];
+    if (last !== undefined && last[1] === child) last[0] = [{ lo: (last[0][0] as Segment<string>).lo, hi }];
+    else edges.push([[{ lo, hi }], child]);
+  };
+  let lo: Bound<string> = unbounded();
+  for (const value of [...points.keys()].sort(compareCodePoints)) {
+    push(lo, excl(value), otherwise);
+    push(incl(value), incl(value), points.get(value) as NodeId);
+    lo = excl(value);
+  }
+  push(lo, unbounded(), otherwise);
+  return createNode(variable(CAT.STRING, key), { type: "string", edges });
+}
+
+const EXCLUDED_SYSTEMS = ["FreeBSD", "NetBSD", "OpenBSD", "SunOS", "iOS", "iPadOS"];
+const EXCLUDED_PLATFORMS = ["aix", "android", "emscripten", "ios", "linux", "darwin", "win32", "cygwin", "wasi"];
+
+/**
+ * The disjunction of known-impossible combinations (uv's `exclusions`), built directly as an
+ * os_name → sys_platform → platform_system diagram (six node creations instead of 60 disjunctions: this
+ * runs in every process that combines platform markers). The impossible combinations: `os_name == 'nt'`
+ * with linux/darwin/ios, `os_name == 'posix'` with win32, and the BSD/SunOS/iOS/iPadOS
+ * `platform_system` values with any listed `sys_platform` except iOS/iPadOS with ios.
+ */
+function exclusions(): NodeId {
+  if (exclusionsNode !== undefined) return exclusionsNode;
+  const [os, sp, ps] = (["os_name", "sys_platform", "platform_system"] as const).map((k) =>
+    CANONICAL_STRING_KEYS.indexOf(k),
+  ) as [number, number, number];
+  const anySystem = stringPoints(ps, new Map(EXCLUDED_SYSTEMS.map((s) => [s, TRUE])), FALSE);
+  const notIosSystem = stringPoints(
+    ps,
+    new Map(EXCLUDED_SYSTEMS.filter((s) => s !== "iOS" && s !== "iPadOS").map((s) => [s, TRUE])),
+    FALSE,
+  );
+  const platforms = (impossible: readonly string[]): NodeId =>
+    stringPoints(
+      sp,
+      new Map(
+        EXCLUDED_PLATFORMS.map((p) => [p, impossible.includes(p) ? TRUE : p === "ios" ? notIosSystem : anySystem]),
+      ),
+      FALSE,
+    );
+  const byOs = new Map([
+    ["nt", platforms(["linux", "darwin", "ios"])],
+    ["posix", platforms(["win32"])],
+  ]);
+  exclusionsNode = stringPoints(os, byOs, platforms([]));
+  return exclusionsNode;
+}
+
 /** A `key == value` string node without the platform_system normalization. */
 function stringEquals(key: StringKey, value: string): NodeId {
   const d = STRINGS;
@@ -327,52 +423,58 @@ function stringEquals(key: StringKey, value: string): NodeId {
   });
 }
 
-/** The disjunction of known-impossible combinations (uv's `exclusions`). */
-function exclusions(): NodeId {
-  if (exclusionsNode !== undefined) return exclusionsNode;
-  const cache = new Map<string, NodeId>();
+/**
+ * uv's `exclusions` computed the way uv does (60 disjunctions of conjunctions). Only for tests: it must
+ * give the same node as the direct construction used by {@link and}.
+ */
+export function exclusionsByDisjunction(): NodeId {
+  const cache: PairCache = new Map();
   const conj = (a: NodeId, b: NodeId) => conjunction(a, b, cache, false);
   const disj = (a: NodeId, b: NodeId) => not(conj(not(a), not(b)));
   const osNt = stringEquals("os_name", "nt");
   const osPosix = stringEquals("os_name", "posix");
   const sp = (v: string) => stringEquals("sys_platform", v);
   const ps = (v: string) => stringEquals("platform_system", v);
-  const linux = sp("linux");
-  const darwin = sp("darwin");
-  const ios = sp("ios");
-  const win32 = sp("win32");
   const pairs: [NodeId, NodeId][] = [
-    [osNt, linux],
-    [osNt, darwin],
-    [osNt, ios],
-    [osPosix, win32],
+    [osNt, sp("linux")],
+    [osNt, sp("darwin")],
+    [osNt, sp("ios")],
+    [osPosix, sp("win32")],
   ];
-  const systems = ["FreeBSD", "NetBSD", "OpenBSD", "SunOS", "iOS", "iPadOS"].map((s) => [s, ps(s)] as const);
-  const platforms = ["aix", "android", "emscripten", "ios", "linux", "darwin", "win32", "cygwin", "wasi"];
-  for (const [sys, psNode] of systems) {
-    for (const p of platforms) {
+  for (const sys of EXCLUDED_SYSTEMS) {
+    for (const p of EXCLUDED_PLATFORMS) {
       if (p === "ios" && (sys === "iOS" || sys === "iPadOS")) continue;
-      pairs.push([psNode, sp(p)]);
+      pairs.push([ps(sys), sp(p)]);
     }
   }
   let tree = FALSE;
   for (const [a, b] of pairs) tree = disj(tree, conj(a, b));
-  exclusionsNode = tree;
   return tree;
 }
 
-/** Fixes boolean variables where `f` returns a value (uv's `restrict_by`). */
+/** The node {@link and} uses for uv's `exclusions` (exported for tests). */
+export function exclusionsNodeId(): NodeId {
+  return exclusions();
+}
+
+/** Fixes boolean variables where `f` returns a value (uv's `restrict_by`; shared subgraphs are visited once). */
 export function restrictBy(id: NodeId, f: (v: Variable) => boolean | undefined): NodeId {
-  if (id === TRUE || id === FALSE) return id;
-  const n = nodeOf(id);
-  if (n.e.type === "bool") {
-    const value = f(n.v);
-    if (value !== undefined) return restrictBy(negate(value ? n.e.high : n.e.low, id), f);
-  }
-  return createNode(
-    n.v,
-    mapEdges(n.e, id, (c) => restrictBy(c, f)),
-  );
+  const memo = new Map<NodeId, NodeId>();
+  const go = (x: NodeId): NodeId => {
+    if (x === TRUE || x === FALSE) return x;
+    // Restriction commutes with complement: work on the regular node, flip the result.
+    const base = x & ~1;
+    let r = memo.get(base);
+    if (r === undefined) {
+      const n = nodeOf(base);
+      const value = n.e.type === "bool" ? f(n.v) : undefined;
+      if (n.e.type === "bool" && value !== undefined) r = go(value ? n.e.high : n.e.low);
+      else r = createNode(n.v, mapEdges(n.e, base, go));
+      memo.set(base, r);
+    }
+    return (x & 1) === 1 ? r ^ 1 : r;
+  };
+  return go(id);
 }
 
 /**

@@ -334,13 +334,18 @@ function simplify(dnf: DnfTerm[][]): DnfTerm[][] {
   return dnf.filter((_, i) => !redundantClauses.includes(i));
 }
 
-/** The simplified, sorted DNF of a node (uv's `to_dnf`). */
-export function toDnf(id: NodeId): DnfTerm[][] {
+const dnfCache = new Map<NodeId, readonly (readonly DnfTerm[])[]>();
+
+/** The simplified, sorted DNF of a node (uv's `to_dnf`), memoized per node (do not mutate). */
+export function toDnf(id: NodeId): readonly (readonly DnfTerm[])[] {
+  const hit = dnfCache.get(id);
+  if (hit !== undefined) return hit;
   const dnf: DnfTerm[][] = [];
   collectDnf(id, dnf, []);
   const simplified = simplify(dnf);
   for (const clause of simplified) clause.sort(compareKind);
   simplified.sort(compareClauses);
+  dnfCache.set(id, simplified);
   return simplified;
 }
 

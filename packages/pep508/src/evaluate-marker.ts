@@ -2,8 +2,12 @@ import { isValidSpecifier, isValidVersion, satisfiesSpecifier } from "@tspack/pe
 import type { MarkerEnvironment } from "./marker-environment.js";
 import type { MarkerExpression, MarkerOperator, MarkerTree } from "./marker-tree.js";
 import { normalizeName } from "./names.js";
+import { plainReleaseSatisfies } from "./plain-release.js";
 
 const SPECIFIER_OPERATORS: ReadonlySet<MarkerOperator> = new Set(["==", "!=", "<", "<=", ">", ">=", "~=", "==="]);
+
+/** Every PEP 440 version starts like this (after whitespace, `v`, epoch): a cheap pre-check for `linux`, `win32`… */
+const MAYBE_VERSION = /^\s*v?\d/i;
 
 function compareStrings(a: string, b: string): number {
   // Python compares str by code point.
@@ -18,7 +22,15 @@ function compareStrings(a: string, b: string): number {
 
 /** packaging's `_eval_op`: PEP 440 when `op rhs` is a specifier and `lhs` a version, else string comparison. */
 function evalOp(lhs: string, op: MarkerOperator, rhs: string): boolean {
-  if (SPECIFIER_OPERATORS.has(op) && op !== "===" && isValidVersion(lhs) && isValidSpecifier(`${op}${rhs}`)) {
+  const plain = plainReleaseSatisfies(lhs, op, rhs);
+  if (plain !== undefined) return plain;
+  if (
+    SPECIFIER_OPERATORS.has(op) &&
+    op !== "===" &&
+    MAYBE_VERSION.test(lhs) &&
+    isValidVersion(lhs) &&
+    isValidSpecifier(`${op}${rhs}`)
+  ) {
     return satisfiesSpecifier(lhs, `${op}${rhs}`, { prereleases: true });
   }
   const c = compareStrings(lhs, rhs);

@@ -15,6 +15,21 @@ export {
   simplifyMarker,
 } from "./marker-algebra.js";
 export type { MarkerEnvironment } from "./marker-environment.js";
+export type { MarkerNode, SimplifyMarkerNodeOptions } from "./marker-node.js";
+export {
+  formatMarkerNode,
+  MARKER_NODE_FALSE,
+  MARKER_NODE_TRUE,
+  markerNodeAnd,
+  markerNodeExtras,
+  markerNodeNot,
+  markerNodeOr,
+  markerNodesDisjoint,
+  markerNodeToTree,
+  markerToNode,
+  resolveExtrasNode,
+  simplifyMarkerNode,
+} from "./marker-node.js";
 export { parseMarker } from "./marker-parser.js";
 export type {
   MarkerConstant,

@@ -19,6 +19,7 @@ import {
 } from "./algebra-core.js";
 import type { MarkerExpression, MarkerOperator, MarkerTree, MarkerVariable } from "./marker-tree.js";
 import { isValidName, normalizeName } from "./names.js";
+import { parsePlainRelease } from "./plain-release.js";
 import { complement, excl, fromBounds, incl, type Ranges, singleton, unbounded, union } from "./ranges.js";
 
 /** A version operator of the algebra (`==*`/`!=*` are the `.*` forms). */
@@ -47,9 +48,11 @@ function parseReleaseSpecifier(op: MarkerOperator, value: string, allowStar: boo
     if (!allowStar || (op !== "==" && op !== "!=")) return undefined;
     const base = value.trimEnd().slice(0, -2);
     if (!WILDCARD_VERSION.test(base)) return undefined;
-    const v = parseVersion(base);
-    return v === undefined ? undefined : { op: op === "==" ? "==*" : "!=*", release: v.release };
+    const release = parsePlainRelease(base) ?? parseVersion(base)?.release;
+    return release === undefined ? undefined : { op: op === "==" ? "==*" : "!=*", release };
   }
+  const plain = parsePlainRelease(value);
+  if (plain !== undefined) return op === "~=" && plain.length < 2 ? undefined : { op, release: plain };
   const v = parseVersion(value);
   if (v === undefined) return undefined;
   if (v.local !== undefined && op !== "==" && op !== "!=" && op !== "===") return undefined;

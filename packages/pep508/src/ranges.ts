@@ -131,6 +131,12 @@ export function union<T>(d: Domain<T>, a: Ranges<T>, b: Ranges<T>): Ranges<T> {
   return normalize(d, [...a, ...b]);
 }
 
+/** True when `v` is in the set. */
+export function contains<T>(d: Domain<T>, r: Ranges<T>, v: T): boolean {
+  const at: Bound<T> = { t: "i", v };
+  return r.some((s) => cmpLower(d, s.lo, at) <= 0 && cmpUpper(d, at, s.hi) <= 0);
+}
+
 /** True when the sets share no value. */
 export function isDisjoint<T>(d: Domain<T>, a: Ranges<T>, b: Ranges<T>): boolean {
   return intersection(d, a, b).length === 0;

@@ -32,7 +32,8 @@ const PROJECT_DEV = { name: "zz-project", dependencyGroups: ["dev"], optionalDep
 /** The project info of a lock: its virtual/editable root package. */
 function projectOf(lock) {
   const root = lock.packages.find(
-    (p) => (p.source.kind === "virtual" || p.source.kind === "editable") && (p.source.path === "." || p.source.path === ""),
+    (p) =>
+      (p.source.kind === "virtual" || p.source.kind === "editable") && (p.source.path === "." || p.source.path === ""),
   );
   if (root?.name === "zz-project") return PROJECT_DEV;
   return { name: root?.name, dependencyGroups: Object.keys(root?.devDependencies ?? {}), optionalDependencies: [] };
@@ -85,8 +86,7 @@ const n = Number(values.packages);
 const locks = [];
 if (positionals[0] !== undefined) locks.push({ name: positionals[0], text: readFileSync(positionals[0], "utf8") });
 else {
-  const text =
-    values.gen === "uv-lock" ? mod.makeLock({ packages: n, wheelsPerPackage: 4 }) : mod.bigLockText(n);
+  const text = values.gen === "uv-lock" ? mod.makeLock({ packages: n, wheelsPerPackage: 4 }) : mod.bigLockText(n);
   locks.push({ name: `generated (${values.gen}) ${n} packages`, text });
   const real = here("../../../test/fixtures/uv-aws-lambda-example/uv.lock");
   locks.push({ name: "uv-aws-lambda-example", text: readFileSync(real, "utf8") });

@@ -34,10 +34,74 @@ export type WheelChoice =
  * does not parse are ignored.
  */
 export function chooseWheel(pkg: LockPackage, index: TagIndex): WheelChoice {
+  // Fast path: fully parse only the wheels whose tags can match. A wheel it skips is incompatible or
+  // has an invalid filename, so it could not be chosen; the full pass below (which also computes the
+  // nearest miss) runs only when no wheel matches.
+  const wheels = pkg.wheels;
+  let candidates: number[] | undefined;
+  for (let i = 0; i < wheels.length; i++) {
+    if (mayBeCompatible((wheels[i] as LockWheel).filename, index)) (candidates ??= []).push(i);
+  }
+  if (candidates !== undefined) {
+    const choice = bestWheel(pkg, index, candidates);
+    if (choice.kind === "wheel") return choice;
+  }
+  return bestWheel(pkg, index, undefined);
+}
+
+/** Per tag index: `python-abi-platform` filename suffix → whether some combination is in the index. */
+const suffixMemo = new WeakMap<TagIndex, Map<string, boolean>>();
+
+/**
+ * A cheap necessary condition for compatibility: some python/ABI/platform combination of the
+ * filename's last three components (split on `.` like `parseWheelFilename`) is in the index.
+ * Memoized per suffix: a lock repeats a handful of tag sets (`py3-none-any`, …) many times.
+ */
+function mayBeCompatible(filename: string, index: TagIndex): boolean {
+  const end = filename.length - 4;
+  if (end < 0 || filename.slice(end) !== ".whl") return false;
+  const platformStart = filename.lastIndexOf("-", end) + 1;
+  const abiStart = platformStart > 0 ? filename.lastIndexOf("-", platformStart - 2) + 1 : 0;
+  const pythonStart = abiStart > 0 ? filename.lastIndexOf("-", abiStart - 2) + 1 : 0;
+  // name-version-python-abi-platform: at least two more components before the tags.
+  if (pythonStart < 2 || filename.lastIndexOf("-", pythonStart - 2) < 0) return false;
+  const suffix = filename.slice(pythonStart, end);
+  let memo = suffixMemo.get(index);
+  if (memo === undefined) suffixMemo.set(index, (memo = new Map()));
+  let hit = memo.get(suffix);
+  if (hit === undefined) {
+    const abiAt = abiStart - pythonStart;
+    const platformAt = platformStart - pythonStart;
+    hit = tagsInIndex(
+      suffix.slice(0, abiAt - 1).split("."),
+      suffix.slice(abiAt, platformAt - 1).split("."),
+      suffix.slice(platformAt).split("."),
+      index,
+    );
+    memo.set(suffix, hit);
+  }
+  return hit;
+}
+
+function tagsInIndex(pythons: string[], abis: string[], platforms: string[], index: TagIndex): boolean {
+  for (const py of pythons) {
+    const byAbi = index.byPython.get(py);
+    if (byAbi === undefined) continue;
+    for (const abi of abis) {
+      const byPlatform = byAbi.get(abi);
+      if (byPlatform === undefined) continue;
+      for (const platform of platforms) if (byPlatform.has(platform)) return true;
+    }
+  }
+  return false;
+}
+
+/** The best of the wheels at `only` (every wheel when undefined), with the nearest miss over them. */
+function bestWheel(pkg: LockPackage, index: TagIndex, only: readonly number[] | undefined): WheelChoice {
   let best: { wheel: LockWheel; index: number; priority: number; build: BuildTag | undefined } | undefined;
   let closest: Extract<TagCompatibility, { kind: "incompatible" }> | undefined;
   const wheelTags: WheelTags[] = [];
-  pkg.wheels.forEach((wheel, i) => {
+  const visit = (wheel: LockWheel, i: number): void => {
     let parsed: ReturnType<typeof parseWheelFilename>;
     try {
       parsed = parseWheelFilename(wheel.filename);
@@ -56,7 +120,9 @@ export function chooseWheel(pkg: LockPackage, index: TagIndex): WheelChoice {
       c.priority > best.priority ||
       (c.priority === best.priority && compareBuildTags(parsed.buildTag, best.build) > 0);
     if (better) best = { wheel, index: i, priority: c.priority, build: parsed.buildTag };
-  });
+  };
+  if (only === undefined) pkg.wheels.forEach(visit);
+  else for (const i of only) visit(pkg.wheels[i] as LockWheel, i);
   if (best !== undefined) return { kind: "wheel", wheel: best.wheel, index: best.index, priority: best.priority };
   return { kind: "none", reason: closest?.reason, wheelTags };
 }

@@ -1,150 +1,107 @@
 /**
- * A thin layer over the @tspack/pep508 marker algebra: a parse cache keyed by marker string, fast
- * paths for true/false, equality, and the substitution of `extra` variables by markers that uv's
- * export needs (`resolve_activated_extras`). Internal to the plan package.
+ * The marker algebra of the selection, on interned decision-diagram nodes (@tspack/pep508's node
+ * API): a parse cache keyed by marker string, equality by `===`, and the substitution of `extra`
+ * variables by markers that uv's export needs (`resolve_activated_extras`). Nothing is turned back into
+ * a tree or text until a selected package is emitted. Internal to the plan package.
  */
 import {
-  formatMarker,
-  isMarkerFalse,
-  isMarkerTrue,
-  MARKER_FALSE,
-  MARKER_TRUE,
-  markerAnd,
-  markerNot,
-  markerOr,
-  markersEqual,
+  formatMarkerNode,
+  MARKER_NODE_FALSE,
+  MARKER_NODE_TRUE,
+  type MarkerNode,
+  type MarkerTree,
+  markerNodeAnd,
+  markerNodeExtras,
+  markerNodeNot,
+  markerNodeOr,
+  markerNodeToTree,
+  markerToNode,
   parseMarker,
-  resolveExtras,
-  simplifyMarker,
+  resolveExtrasNode,
+  simplifyMarkerNode,
 } from "@tspack/pep508";
 
-/** A marker algebra value. */
-export type Marker = typeof MARKER_TRUE;
+/** A marker as plain data (what {@link SelectedPackage.marker} holds). */
+export type Marker = MarkerTree;
 
-export { MARKER_FALSE, MARKER_TRUE };
+/** A marker during selection: an interned node (equal markers are `===`). */
+export type Node = MarkerNode;
+
+/** Always true. */
+export const TRUE: Node = MARKER_NODE_TRUE;
+/** Always false. */
+export const FALSE: Node = MARKER_NODE_FALSE;
 
 /** Parses marker strings once each; the lock repeats the same few markers many times. */
 export class MarkerCache {
-  readonly #parsed = new Map<string, Marker>();
-  readonly #formatted = new WeakMap<object, string>();
+  readonly #parsed = new Map<string, Node>();
 
-  /** The algebra value of a marker string; "" and undefined are `true`. */
-  parse(text: string | undefined): Marker {
-    if (text === undefined || text === "") return MARKER_TRUE;
+  /** The node of a marker string; "" and undefined are `true`. */
+  parse(text: string | undefined): Node {
+    if (text === undefined || text === "") return TRUE;
     let m = this.#parsed.get(text);
     if (m === undefined) {
-      m = parseMarker(text) as Marker;
+      m = markerToNode(parseMarker(text));
       this.#parsed.set(text, m);
     }
     return m;
   }
 
-  /** uv's canonical display ("" for true), memoized per value. */
-  format(m: Marker): string {
-    if (isTrue(m)) return "";
-    let s = this.#formatted.get(m);
-    if (s === undefined) {
-      s = formatMarker(m);
-      this.#formatted.set(m, s);
-    }
-    return s;
+  /** uv's canonical display ("" for true), memoized per node. */
+  format(m: Node): string {
+    return formatMarkerNode(m);
   }
 
-  /** Semantic equality (same canonical decision diagram). */
-  equals(a: Marker, b: Marker): boolean {
-    if (a === b) return true;
-    const at = isTrue(a);
-    const bt = isTrue(b);
-    if (at || bt) return at && bt;
-    const af = isFalse(a);
-    const bf = isFalse(b);
-    if (af || bf) return af && bf;
-    return markersEqual(a, b);
-  }
-
-  /** The normalized extra names that occur in `m`. */
-  extraNames(m: Marker): string[] {
-    if (isTrue(m) || isFalse(m)) return [];
-    const text = this.format(m);
-    if (!text.includes("extra")) return [];
-    const names = new Set<string>();
-    for (const match of text.matchAll(/\bextra (?:==|!=) '([^']*)'/g)) names.add(match[1] ?? "");
-    return [...names].sort();
+  /** The canonical marker tree of a node (memoized, shared and frozen). */
+  tree(m: Node): Marker {
+    return markerNodeToTree(m);
   }
 
   /**
    * Replaces every `extra == 'x'` by `lookup(x)` (and `extra != 'x'` by its negation). Extras for which
    * `lookup` returns undefined are false, like uv's `resolve_activated_extras`.
    */
-  substituteExtras(m: Marker, lookup: (extra: string) => Marker | undefined): Marker {
+  substituteExtras(m: Node, lookup: (extra: string) => Node | undefined): Node {
     let out = m;
-    for (const name of this.extraNames(m)) {
-      const c = lookup(name) ?? MARKER_FALSE;
-      const m1 = resolveExtras(out, (e) => (e === name ? true : undefined)) as Marker;
-      const m0 = resolveExtras(out, (e) => (e === name ? false : undefined)) as Marker;
-      if (isTrue(c)) out = m1;
-      else if (isFalse(c)) out = m0;
-      else if (this.equals(m0, m1)) out = m0;
-      else out = or(and(c, m1), and(markerNot(c) as Marker, m0));
+    for (const name of markerNodeExtras(m)) {
+      const c = lookup(name) ?? FALSE;
+      const m1 = resolveExtrasNode(out, (e) => (e === name ? true : undefined));
+      const m0 = resolveExtrasNode(out, (e) => (e === name ? false : undefined));
+      if (c === TRUE) out = m1;
+      else if (c === FALSE || m0 === m1) out = m0;
+      else out = or(and(c, m1), and(markerNodeNot(c), m0));
     }
     return out;
   }
 
   /** Existential projection of the extras (uv's `without_extras` for fork markers). */
-  withoutExtras(m: Marker): Marker {
+  withoutExtras(m: Node): Node {
     let out = m;
-    for (const name of this.extraNames(m)) {
-      const m1 = resolveExtras(out, (e) => (e === name ? true : undefined)) as Marker;
-      const m0 = resolveExtras(out, (e) => (e === name ? false : undefined)) as Marker;
+    for (const name of markerNodeExtras(m)) {
+      const m1 = resolveExtrasNode(out, (e) => (e === name ? true : undefined));
+      const m0 = resolveExtrasNode(out, (e) => (e === name ? false : undefined));
       out = or(m1, m0);
     }
     return out;
   }
 
   /** Removes python bounds implied by requires-python (uv's simplified markers). */
-  simplify(m: Marker, requiresPython: string | undefined): Marker {
-    if (requiresPython === undefined || isTrue(m) || isFalse(m)) return m;
-    return simplifyMarker(m, { requiresPython }) as Marker;
+  simplify(m: Node, requiresPython: string | undefined): Node {
+    if (requiresPython === undefined || m === TRUE || m === FALSE) return m;
+    return simplifyMarkerNode(m, { requiresPython });
   }
 }
 
-/** True when `m` is always true. */
-export function isTrue(m: Marker): boolean {
-  return m === MARKER_TRUE || isMarkerTrue(m);
-}
-
-/** True when `m` is always false. */
-export function isFalse(m: Marker): boolean {
-  return m === MARKER_FALSE || isMarkerFalse(m);
-}
-
-const andMemo = new WeakMap<object, WeakMap<object, Marker>>();
-const orMemo = new WeakMap<object, WeakMap<object, Marker>>();
-
-function memo(table: WeakMap<object, WeakMap<object, Marker>>, a: Marker, b: Marker, f: () => Marker): Marker {
-  let row = table.get(a);
-  if (row === undefined) table.set(a, (row = new WeakMap()));
-  let r = row.get(b);
-  if (r === undefined) row.set(b, (r = f()));
-  return r;
-}
-
-/** Conjunction with true/false/equal fast paths (each algebra result costs a canonical DNF). */
-export function and(a: Marker, b: Marker): Marker {
-  if (a === b || isTrue(a)) return b;
-  if (isTrue(b)) return a;
-  if (isFalse(a)) return a;
-  if (isFalse(b)) return b;
-  if (markersEqual(a, b)) return a;
-  return memo(andMemo, a, b, () => markerAnd(a, b) as Marker);
+/** Conjunction with true/false/equal fast paths (the algebra memoizes the rest). */
+export function and(a: Node, b: Node): Node {
+  if (a === b || a === TRUE || b === FALSE) return b;
+  if (b === TRUE || a === FALSE) return a;
+  return markerNodeAnd(a, b);
 }
 
 /** Disjunction with true/false/equal fast paths. */
-export function or(a: Marker, b: Marker): Marker {
-  if (a === b || isFalse(a)) return b;
-  if (isFalse(b)) return a;
-  if (isTrue(a)) return a;
-  if (isTrue(b)) return b;
-  if (markersEqual(a, b)) return a;
-  return memo(orMemo, a, b, () => markerOr(a, b) as Marker);
+export function or(a: Node, b: Node): Node {
+  if (a === b || a === FALSE || b === TRUE) return b;
+  if (b === FALSE || a === TRUE) return a;
+  return markerNodeOr(a, b);
 }

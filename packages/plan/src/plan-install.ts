@@ -1,4 +1,4 @@
-import { compareVersions, satisfiesSpecifier } from "@tspack/pep440";
+import { compareVersions } from "@tspack/pep440";
 import { evaluateMarker } from "@tspack/pep508";
 import {
   createTagIndex,
@@ -11,7 +11,8 @@ import {
 import type { LockPackage, LockSource, LockWheel } from "@tspack/uv-lock";
 import { chooseWheel, type WheelChoice } from "./choose-wheel.js";
 import { markerEnvironmentFor } from "./marker-environment.js";
-import type { Selection } from "./select-packages.js";
+import { satisfiesRequiresPython } from "./requires-python.js";
+import type { SelectedPackage, Selection } from "./select-packages.js";
 
 /** The file to install for a package. */
 export interface PlannedWheel {
@@ -115,18 +116,25 @@ export function planInstall(selection: Selection, target: Target, _options: Plan
   const skipped: SkippedPackage[] = [];
   const warnings: string[] = [];
   const rp = selection.lock.requiresPython;
-  if (rp !== undefined && !satisfiesSpecifier(target.pythonFullVersion, rp)) {
+  if (rp !== undefined && !satisfiesRequiresPython(target.pythonFullVersion, rp)) {
     warnings.push(
       `The target Python ${target.pythonFullVersion} does not satisfy the lock's requires-python "${rp}": markers are evaluated as if it did`,
     );
   }
 
+  // Many packages share a marker: evaluate each canonical text once.
+  const evaluated = new Map<string, boolean>();
+  const holds = (entry: SelectedPackage): boolean => {
+    let r = evaluated.get(entry.markerText);
+    if (r === undefined) evaluated.set(entry.markerText, (r = evaluateMarker(entry.marker, env)));
+    return r;
+  };
   for (const entry of selection.packages) {
     const pkg = entry.package;
     const s = pkg.source;
     if (s.kind === "virtual") continue;
     const version = pkg.version ?? null;
-    if (entry.markerText !== "" && !evaluateMarker(entry.marker, env)) {
+    if (entry.markerText !== "" && !holds(entry)) {
       skipped.push({ name: pkg.name, version, marker: entry.markerText });
       continue;
     }

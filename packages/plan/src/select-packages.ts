@@ -2,7 +2,7 @@ import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { normalizeName } from "@tspack/pep508";
 import type { Lock, LockDependency, LockPackage, LockSource } from "@tspack/uv-lock";
 import { compareExportOrder } from "./export-order.js";
-import { and, isFalse, isTrue, MARKER_FALSE, MARKER_TRUE, type Marker, MarkerCache, or } from "./markers.js";
+import { and, FALSE, type Marker, MarkerCache, type Node, or, TRUE } from "./markers.js";
 import type { ProjectInfo } from "./project-info.js";
 import { type GroupSpec, resolveExtraSpec, resolveGroupSpec, type SelectOptions } from "./select-options.js";
 
@@ -66,11 +66,13 @@ type EdgeKind = "prod" | "optional" | "dev";
 interface Edge {
   to: number;
   kind: EdgeKind;
-  marker: Marker;
+  marker: Node;
   /** The parent's extra (optional edges) or group (dev edges). */
-  item?: string;
+  item: string | undefined;
   /** Extras of the target activated by this edge. */
   depExtras: readonly string[];
+  /** A `prod` edge to another node without extras: only its marker propagates (when no conflicts are declared). */
+  simple: boolean;
 }
 
 type TargetKind = "project" | "projects" | "workspace" | "non-project";
@@ -227,13 +229,13 @@ export function selectPackages(
   }
 
   // ---- the resolution environment and edge markers
-  let env: Marker = MARKER_TRUE;
+  let env: Node = TRUE;
   if (lock.resolutionMarkers.length > 0) {
-    env = MARKER_FALSE;
+    env = FALSE;
     for (const m of lock.resolutionMarkers) env = or(env, cache.withoutExtras(cache.parse(m)));
     env = cache.simplify(env, lock.requiresPython);
   }
-  const edgeMarker = (text: string | undefined): Marker => and(cache.parse(text), env);
+  const edgeMarker = (text: string | undefined): Node => and(cache.parse(text), env);
 
   // ---- graph (node 0 = Root)
   const nodePkg: number[] = [-1];
@@ -251,7 +253,16 @@ export function selectPackages(
     }
     return n;
   };
-  const addEdge = (from: number, edge: Edge): void => {
+  const addEdge = (
+    from: number,
+    to: number,
+    kind: EdgeKind,
+    marker: Node,
+    depExtras: readonly string[],
+    item: string | undefined,
+  ): void => {
+    const simple = kind === "prod" && depExtras.length === 0 && to !== from;
+    const edge: Edge = { to, kind, marker, item, depExtras, simple };
     (out[from] as Edge[]).push(edge);
     (incoming[edge.to] as number[]).push(from);
   };
@@ -272,7 +283,7 @@ export function selectPackages(
     queue.push([pkg, extra]);
   };
 
-  const activated = new Map<string, Marker>();
+  const activated = new Map<string, Node>();
   for (const rootName of roots) {
     if (prune.has(rootName)) continue;
     const candidates = byName.get(rootName) ?? [];
@@ -286,29 +297,23 @@ export function selectPackages(
       );
     }
     const dist = pkgs[rootIdx] as LockPackage;
-    activated.set(encodeProject(dist.name), MARKER_TRUE);
+    activated.set(encodeProject(dist.name), TRUE);
     if (groups.prod) {
-      addEdge(0, { to: nodeFor(rootIdx), kind: "prod", marker: MARKER_TRUE, depExtras: [] });
+      addEdge(0, nodeFor(rootIdx), "prod", TRUE, [], undefined);
       enqueue(rootIdx, null);
       for (const extra of Object.keys(dist.optionalDependencies).sort()) {
         if (!extras.contains(extra)) continue;
         enqueue(rootIdx, extra);
-        activated.set(encodeExtra(dist.name, extra), MARKER_TRUE);
+        activated.set(encodeExtra(dist.name, extra), TRUE);
       }
     }
     for (const group of Object.keys(dist.devDependencies).sort()) {
       if (!includesGroup(kind, roots, project, dist.name, group, groups)) continue;
-      activated.set(encodeGroup(dist.name, group), MARKER_TRUE);
+      activated.set(encodeGroup(dist.name, group), TRUE);
       for (const dep of dist.devDependencies[group] ?? []) {
         if (prune.has(dep.name)) continue;
         const depIdx = findDep(dep);
-        addEdge(0, {
-          to: nodeFor(depIdx),
-          kind: "dev",
-          marker: edgeMarker(dep.marker),
-          item: group,
-          depExtras: dep.extra,
-        });
+        addEdge(0, nodeFor(depIdx), "dev", edgeMarker(dep.marker), dep.extra, group);
         enqueue(depIdx, null);
         for (const e of dep.extra) enqueue(depIdx, e);
       }
@@ -329,14 +334,14 @@ export function selectPackages(
       const dist = pkgs[idx] as LockPackage;
       let marker = cache.parse(req.marker);
       if (dist.resolutionMarkers.length > 0) {
-        let forks: Marker = MARKER_FALSE;
+        let forks: Node = FALSE;
         for (const f of dist.resolutionMarkers) forks = or(forks, cache.withoutExtras(cache.parse(f)));
         marker = and(forks, marker);
       }
-      if (isFalse(marker)) continue;
+      if (marker === FALSE) continue;
       marker = cache.simplify(marker, lock.requiresPython);
       const reqExtras = req.extras.map(norm);
-      addEdge(0, { to: nodeFor(idx), kind: "prod", marker, depExtras: reqExtras });
+      addEdge(0, nodeFor(idx), "prod", marker, reqExtras, undefined);
       enqueue(idx, null);
       for (const e of reqExtras) enqueue(idx, e);
     }
@@ -350,14 +355,8 @@ export function selectPackages(
     for (const dep of deps) {
       if (prune.has(dep.name)) continue;
       const depIdx = findDep(dep);
-      const edge: Edge = {
-        to: nodeFor(depIdx),
-        kind: extra === null ? "prod" : "optional",
-        marker: edgeMarker(dep.marker),
-        depExtras: dep.extra,
-      };
-      if (extra !== null) edge.item = extra;
-      addEdge(from, edge);
+      const kind = extra === null ? "prod" : "optional";
+      addEdge(from, nodeFor(depIdx), kind, edgeMarker(dep.marker), dep.extra, extra ?? undefined);
       enqueue(depIdx, null);
       for (const e of dep.extra) enqueue(depIdx, e);
     }
@@ -391,15 +390,15 @@ export function selectPackages(
   for (let n = 1; n < nodePkg.length; n++) {
     const p = pkgs[nodePkg[n] as number] as LockPackage;
     if (!include(p)) continue;
-    const marker = reach[n] ?? MARKER_TRUE;
-    if (isFalse(marker)) continue;
+    const marker = reach[n] ?? TRUE;
+    if (marker === FALSE) continue;
     const dependents = new Set<string>();
     for (const from of incoming[n] as number[]) {
       if (from !== 0) dependents.add((pkgs[nodePkg[from] as number] as LockPackage).name);
     }
     selected.push({
       package: p,
-      marker,
+      marker: cache.tree(marker),
       markerText: cache.format(marker),
       dependents: [...dependents].sort(),
       root: rootSet.has(p.name),
@@ -410,7 +409,7 @@ export function selectPackages(
   return { lock, packages: selected, roots, projectName };
 }
 
-const EMPTY: ReadonlyMap<string, Marker> = new Map();
+const EMPTY: ReadonlyMap<string, Node> = new Map();
 
 /** "a", "a and b", "a, b, and c" (uv's `conjunction`). */
 function conjunction(names: readonly string[]): string {
@@ -501,12 +500,12 @@ function reachability(
   out: readonly Edge[][],
   incoming: readonly number[][],
   pkgs: readonly LockPackage[],
-  known: ReadonlyMap<string, Marker>,
+  known: ReadonlyMap<string, Node>,
   cache: MarkerCache,
   conflicts: boolean,
-): Array<Marker | undefined> {
-  const reach: Array<Marker | undefined> = new Array(nodePkg.length);
-  const maps: Array<Map<string, Marker> | undefined> = new Array(nodePkg.length);
+): Array<Node | undefined> {
+  const reach: Array<Node | undefined> = new Array(nodePkg.length);
+  const maps: Array<Map<string, Node> | undefined> = new Array(nodePkg.length);
   const nameOf = (n: number): string | undefined => {
     const i = nodePkg[n] as number;
     return i < 0 ? undefined : (pkgs[i] as LockPackage).name;
@@ -515,11 +514,11 @@ function reachability(
   for (let n = 0; n < nodePkg.length; n++) {
     if ((incoming[n] as number[]).length === 0) {
       stack.push(n);
-      reach[n] = MARKER_TRUE;
+      reach[n] = TRUE;
     }
   }
-  const resolve = (m: Marker, scope: string | undefined, lookup: (key: string) => Marker | undefined): Marker => {
-    if (isTrue(m) || isFalse(m)) return m;
+  const resolve = (m: Node, scope: string | undefined, lookup: (key: string) => Node | undefined): Node => {
+    if (m === TRUE || m === FALSE) return m;
     return cache.substituteExtras(m, (name) => {
       const direct = lookup(name);
       if (direct !== undefined) return direct;
@@ -528,7 +527,7 @@ function reachability(
   };
 
   /** Adds a path marker to a node's reachability; re-queues the node when it grew. */
-  const update = (node: number, marker: Marker): void => {
+  const update = (node: number, marker: Node): void => {
     const existing = reach[node];
     if (existing === undefined) {
       reach[node] = marker;
@@ -536,7 +535,7 @@ function reachability(
       return;
     }
     const combined = or(marker, existing);
-    if (!cache.equals(combined, existing)) {
+    if (combined !== existing) {
       reach[node] = combined;
       stack.push(node);
     }
@@ -547,26 +546,29 @@ function reachability(
     const scope = nameOf(parent);
     // Root falls back to the activated items (uv's `unwrap_or(known_conflicts)`); without conflicts a
     // package node without a map has no own extras.
-    const parentKnown: ReadonlyMap<string, Marker> = maps[parent] ?? (parent === 0 || conflicts ? known : EMPTY);
-    reach[parent] = resolve(reach[parent] ?? MARKER_TRUE, scope, (k) => parentKnown.get(k));
+    const parentKnown: ReadonlyMap<string, Node> = maps[parent] ?? (parent === 0 || conflicts ? known : EMPTY);
+    const lookupKnown = (k: string): Node | undefined => parentKnown.get(k);
+    const own = reach[parent] ?? TRUE;
+    const resolved = own === TRUE || own === FALSE ? own : resolve(own, scope, lookupKnown);
+    reach[parent] = resolved;
     const edges = out[parent] as Edge[];
     for (let e = edges.length - 1; e >= 0; e--) {
       const edge = edges[e] as Edge;
-      let parentMarker = reach[parent] as Marker;
-      if (!conflicts && edge.kind === "prod" && edge.depExtras.length === 0 && parent !== 0 && parent !== edge.to) {
+      let parentMarker = resolved;
+      if (!conflicts && edge.simple && parent !== 0) {
         // The common edge: nothing flows into the child's map, only the marker propagates.
-        const marker = resolve(edge.marker, scope, (k) => parentKnown.get(k));
-        update(edge.to, and(parentMarker, marker));
+        const m = edge.marker;
+        update(edge.to, and(parentMarker, m === TRUE || m === FALSE ? m : resolve(m, scope, lookupKnown)));
         continue;
       }
       const childName = nameOf(edge.to);
       // The edge's additions to the parent's map (uv clones the map; only the additions differ).
-      const local = new Map<string, Marker>();
+      const local = new Map<string, Node>();
       if (childName !== undefined) {
         for (const x of edge.depExtras) local.set(encodeExtra(childName, x), parentMarker);
       }
-      const lookup = (k: string): Marker | undefined => local.get(k) ?? parentKnown.get(k);
-      let marker: Marker;
+      const lookup = (k: string): Node | undefined => local.get(k) ?? parentKnown.get(k);
+      let marker: Node;
       if (edge.kind === "optional") {
         let active = parentMarker;
         if (scope !== undefined && edge.item !== undefined) {
@@ -587,7 +589,7 @@ function reachability(
       // The map that flows into the child. Without declared conflicts no marker names an encoded
       // conflict item, so the only entries ever read are a node's own extras (scope lookups and
       // optional edges): keeping just those gives the same result as uv's full bookkeeping.
-      let flow: Map<string, Marker>;
+      let flow: Map<string, Node>;
       if (conflicts) {
         flow = new Map(parentKnown);
         for (const [k, v] of local) flow.set(k, v);
@@ -600,13 +602,13 @@ function reachability(
           for (const [k, v] of local) if (k.startsWith(prefix)) flow.set(k, v);
         }
       }
-      if (!isTrue(marker)) for (const [k, v] of flow) flow.set(k, and(v, marker));
+      if (marker !== TRUE) for (const [k, v] of flow) flow.set(k, and(v, marker));
       const parentMap = flow;
 
       const childMap = maps[edge.to];
       if (childMap === undefined) {
         if (conflicts || parentMap.size > 0) maps[edge.to] = parentMap;
-      } else for (const [k, v] of parentMap) childMap.set(k, or(childMap.get(k) ?? MARKER_FALSE, v));
+      } else for (const [k, v] of parentMap) childMap.set(k, or(childMap.get(k) ?? FALSE, v));
       update(edge.to, parentMarker);
     }
   }

@@ -428,7 +428,7 @@ function sizeError(message: string, sizes: PackageSize[]): TspackError {
     )
     .join("\n");
   return new TspackError(ERROR_CODES.SIZE_LIMIT, `${message}. Largest packages:\n${table}`, {
-    hint: "Move large dependencies to a layer or a container image (--layout dir), drop unused extras/groups, or prune packages with --prune",
+    hint: "Lambda counts the function and all its layers together: use a container image (--layout dir, up to 10 GB), drop unused extras/groups, or prune packages with --prune",
     details: { packages: sorted },
   });
 }

@@ -29,6 +29,7 @@ export {
 export type { TspackEvent } from "./events.js";
 export { type ExportOptions, exportRequirements } from "./export.js";
 export { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels, type LocalWheel } from "./fetch.js";
+export { type InstallStageOptions, type InstallStageResult, install } from "./install.js";
 export { type PlanOptions, type PlanResult, plan } from "./plan.js";
 export { type ProjectContext, type ProjectOptions, readProject } from "./read-project.js";
 export { resolveTarget, type TargetOptions } from "./target.js";

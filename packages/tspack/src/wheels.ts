@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
+import { CHECKED_BUCKET } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import {
   type InstallLayout,
@@ -92,7 +93,7 @@ export function wheelFromBytes(w: {
  * warm builds skip this.
  */
 export async function verifyWheelOnce(wheel: LoadedWheel, cacheDir: string | undefined): Promise<void> {
-  const marker = cacheDir ? join(cacheDir, "checked-v1", wheel.sha256.slice(0, 2), wheel.sha256) : undefined;
+  const marker = cacheDir ? join(cacheDir, CHECKED_BUCKET, wheel.sha256.slice(0, 2), wheel.sha256) : undefined;
   if (marker) {
     try {
       await stat(marker);

@@ -39,7 +39,6 @@ const BACKSLASH = 0x5c;
 const RBRACKET = 0x5d;
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
-const DEL = 0x7f;
 
 /** `[A-Za-z0-9_-]` as a lookup table over ASCII. */
 const BARE = new Uint8Array(128);
@@ -79,10 +78,22 @@ function hexDigit(c: number): number {
   return giveUp();
 }
 
+/**
+ * Characters TOML allows nowhere except as noted: control characters other than tab, LF and CR, DEL,
+ * and a CR that does not start a CRLF. A text containing one is left to smol-toml (it is invalid TOML),
+ * so the string readers below only have to watch for line ends and backslashes.
+ */
+const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+const LONE_CR = /\r(?!\n)/;
+
 class CanonicalReader {
   readonly s: string;
   readonly n: number;
   p = 0;
+  /** The first LF at or after some position <= `p` (so also the first one at or after `p` while >= p). */
+  nextLf = -1;
+  /** Same for the next backslash. */
+  nextBackslash = -1;
   /** Tables made by `[header]` lines (explicitly or as an intermediate): headers may descend into them. */
   readonly headerTables = new Set<Table>();
   /** Arrays made by `[[header]]` lines: headers descend into their last element. */
@@ -96,6 +107,7 @@ class CanonicalReader {
   document(): Table {
     const s = this.s;
     const n = this.n;
+    if (FORBIDDEN.test(s) || (s.indexOf("\r") >= 0 && LONE_CR.test(s))) giveUp();
     const root: Table = Object.create(null);
     this.headerTables.add(root);
     let table = root;
@@ -125,17 +137,10 @@ class CanonicalReader {
   /** Skips a `#` comment up to (not including) the line end. */
   comment(): void {
     const s = this.s;
-    let p = this.p + 1;
-    for (; p < this.n; p++) {
-      const c = s.charCodeAt(p);
-      if (c === LF) break;
-      if (c === CR) {
-        if (s.charCodeAt(p + 1) !== LF) giveUp();
-        break;
-      }
-      if ((c < SPACE && c !== TAB) || c === DEL) giveUp();
-    }
-    this.p = p;
+    let end = s.indexOf("\n", this.p);
+    if (end < 0) end = this.n;
+    else if (s.charCodeAt(end - 1) === CR) end--;
+    this.p = end;
   }
 
   spaces(): void {
@@ -277,28 +282,31 @@ class CanonicalReader {
     return v;
   }
 
+  /** The end of the string that starts at `start` and ends at the next `quote`; gives up at a line end. */
+  closingQuote(start: number, quote: string): number {
+    const s = this.s;
+    const end = s.indexOf(quote, start);
+    if (this.nextLf < start) this.nextLf = s.indexOf("\n", start) >>> 0; // -1 → 2^32 - 1: no more LF
+    if (end < 0 || end > this.nextLf) giveUp(); // unterminated on this line (or a CR before the LF)
+    return end;
+  }
+
   basicString(): string {
     const s = this.s;
-    let p = this.p + 1;
-    if (s.charCodeAt(p) === QUOTE) {
-      if (s.charCodeAt(p + 1) === QUOTE) giveUp(); // multi-line string
-      this.p = p + 1;
+    const start = this.p + 1;
+    if (s.charCodeAt(start) === QUOTE) {
+      if (s.charCodeAt(start + 1) === QUOTE) giveUp(); // multi-line string
+      this.p = start + 1;
       return "";
     }
-    const start = p;
-    for (;;) {
-      const c = s.charCodeAt(p);
-      if (c === QUOTE) {
-        this.p = p + 1;
-        return s.slice(start, p);
-      }
-      if (c === BACKSLASH) {
-        this.p = p;
-        return this.escapedString(s.slice(start, p));
-      }
-      if ((c < SPACE && c !== TAB) || c === DEL || p >= this.n) giveUp();
-      p++;
+    const end = this.closingQuote(start, '"');
+    if (this.nextBackslash < start) this.nextBackslash = s.indexOf("\\", start) >>> 0;
+    if (this.nextBackslash < end) {
+      this.p = this.nextBackslash;
+      return this.escapedString(s.slice(start, this.p));
     }
+    this.p = end + 1;
+    return s.slice(start, end);
   }
 
   /** The rest of a basic string from the first backslash at `this.p`; `prefix` is the text before it. */
@@ -335,29 +343,22 @@ class CanonicalReader {
         sliceStart = p;
         continue;
       }
-      if ((c < SPACE && c !== TAB) || c === DEL || p >= this.n) giveUp();
+      if (c === LF || c === CR || p >= this.n) giveUp();
       p++;
     }
   }
 
   literalString(): string {
     const s = this.s;
-    let p = this.p + 1;
-    if (s.charCodeAt(p) === APOSTROPHE) {
-      if (s.charCodeAt(p + 1) === APOSTROPHE) giveUp(); // multi-line string
-      this.p = p + 1;
+    const start = this.p + 1;
+    if (s.charCodeAt(start) === APOSTROPHE) {
+      if (s.charCodeAt(start + 1) === APOSTROPHE) giveUp(); // multi-line string
+      this.p = start + 1;
       return "";
     }
-    const start = p;
-    for (;;) {
-      const c = s.charCodeAt(p);
-      if (c === APOSTROPHE) {
-        this.p = p + 1;
-        return s.slice(start, p);
-      }
-      if ((c < SPACE && c !== TAB) || c === DEL || p >= this.n) giveUp();
-      p++;
-    }
+    const end = this.closingQuote(start, "'");
+    this.p = end + 1;
+    return s.slice(start, end);
   }
 
   /** `{ k = v, ... }` on one line, bare keys, no trailing comma. */

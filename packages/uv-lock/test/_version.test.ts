@@ -33,3 +33,19 @@ describe("versionKey", () => {
     expect(versionKey("nope")).toBeUndefined();
   });
 });
+
+describe("plain release fast path", () => {
+  it.each(["0", "1", "1.0", "1.0.0", "10.0", "2024.12.14", "1.10.0", "0.0", "123456789012345.1", "1.0.0.0.0"])(
+    "%s: same as the general path (via the equivalent 0!%s)",
+    (v) => {
+      expect(normalizeVersion(v)).toBe(v);
+      expect(versionKey(v)).toBe(versionKey(`0!${v}`));
+      expect(versionKey(v, true)).toBe(versionKey(`0!${v}`, true));
+    },
+  );
+
+  it("leaves leading zeros and long segments to the general path", () => {
+    expect(normalizeVersion("01.002")).toBe("1.2");
+    expect(versionKey("01.0")).toBe("0!1");
+  });
+});

@@ -651,6 +651,27 @@ describe("schema errors", () => {
     );
   });
 
+  it("rejects duplicate dependencies in long lists too (same target, extras and marker)", () => {
+    const names = Array.from({ length: 20 }, (_, i) => `d${i}`);
+    const deps = names.map((n) => `{ name = "${n}" }`);
+    deps.push('{ name = "d3", marker = "os_name == \'nt\'" }', '{ name = "D3" }', '{ name = "d19" }');
+    const text = lockWith(
+      registryPkg("a", "1.0", `dependencies = [${deps.join(", ")}]`),
+      ...names.map((n) => registryPkg(n, "1.0")),
+    );
+    const e = catchError(() => parseUvLock(text));
+    expect(e.details?.errors).toEqual([
+      {
+        path: "package[0].dependencies[21]",
+        message: "For package `a==1.0`, found duplicate dependency `d3==1.0`",
+      },
+      {
+        path: "package[0].dependencies[22]",
+        message: "For package `a==1.0`, found duplicate dependency `d19==1.0`",
+      },
+    ]);
+  });
+
   it("rejects a package with both dev-dependencies and dependency-groups", () => {
     const text = lockWith(
       `${registryPkg("a", "1.0")}\n[package.dev-dependencies]\ndev = []\n\n[package.dependency-groups]\ndev = []`,

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deflateSync as fflateDeflate, unzipSync } from "fflate";
-import { type MadeWheel, makeWheel, recordHash, writeTestZip } from "../../helpers/make-wheel.js";
+import { type MadeWheel, recordHash, writeTestZip } from "../../helpers/make-wheel.js";
 
 /** The repository root. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -245,6 +245,16 @@ export function mirrorArg(serverUrl: string): string {
   return `${FAKE_HOST}=${serverUrl}/`;
 }
 
+/** Proxy variables are dropped for CLI runs: every request of these tests goes to 127.0.0.1. */
+const NO_PROXY_ENV = {
+  HTTPS_PROXY: undefined,
+  https_proxy: undefined,
+  HTTP_PROXY: undefined,
+  http_proxy: undefined,
+  ALL_PROXY: undefined,
+  all_proxy: undefined,
+};
+
 /** Result of a CLI run. */
 export interface CliRun {
   status: number;
@@ -257,7 +267,7 @@ export function runCli(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string | undefined>; umask?: string } = {},
 ): CliRun {
-  const env = { ...process.env, NO_COLOR: "1", ...opts.env };
+  const env = { ...process.env, ...NO_PROXY_ENV, NO_COLOR: "1", ...opts.env };
   const r =
     opts.umask !== undefined
       ? spawnSync("sh", ["-c", `umask ${opts.umask} && exec "$0" "$@"`, process.execPath, CLI, ...args], {
@@ -275,7 +285,7 @@ export async function runCliAsync(
   opts: { cwd?: string; env?: Record<string, string | undefined>; umask?: string } = {},
 ): Promise<CliRun> {
   const { spawn } = await import("node:child_process");
-  const env = { ...process.env, NO_COLOR: "1", ...opts.env };
+  const env = { ...process.env, ...NO_PROXY_ENV, NO_COLOR: "1", ...opts.env };
   const child =
     opts.umask !== undefined
       ? spawn("sh", ["-c", `umask ${opts.umask} && exec "$0" "$@"`, process.execPath, CLI, ...args], {

@@ -80,7 +80,12 @@ const SELECTION: FlagSpec[] = [
   },
   { name: "all-packages", kind: "boolean", help: "Use every workspace member as a root", group: G_SELECT },
   { name: "no-dev", kind: "boolean", help: "Leave out the `dev` group", group: G_SELECT },
-  { name: "dev", kind: "boolean", help: "Include the `dev` group (Lambda commands leave it out by default)", group: G_SELECT },
+  {
+    name: "dev",
+    kind: "boolean",
+    help: "Include the `dev` group (Lambda commands leave it out by default)",
+    group: G_SELECT,
+  },
   { name: "only-dev", kind: "boolean", help: "Only the `dev` group (no project dependencies)", group: G_SELECT },
   { name: "group", kind: "multiple", value: "GROUP", help: "Include a dependency group (repeatable)", group: G_SELECT },
   {

@@ -10,7 +10,20 @@ function command(argv: string[]) {
 
 describe("parseArgs", () => {
   it("parses positionals, --flag value, --flag=value, short flags and repeatable lists", () => {
-    const p = command(["build", "proj", "--runtime", "python3.13", "--arch=arm64", "-o", "out", "--extra", "a,b", "--extra", "c", "-q"]);
+    const p = command([
+      "build",
+      "proj",
+      "--runtime",
+      "python3.13",
+      "--arch=arm64",
+      "-o",
+      "out",
+      "--extra",
+      "a,b",
+      "--extra",
+      "c",
+      "-q",
+    ]);
     expect(p.command.name).toBe("build");
     expect(p.positionals).toEqual(["proj"]);
     expect(p.flags).toEqual({ runtime: "python3.13", arch: "arm64", out: "out", extra: ["a", "b", "c"], quiet: true });
@@ -27,7 +40,11 @@ describe("parseArgs", () => {
 
   it("suggests the closest flag and command", () => {
     expect(() => parseArgs(["build", "--runtme", "python3.13"])).toThrowError(
-      expect.objectContaining({ code: "TSPACK_USAGE", message: 'Unknown option "--runtme" for `tspack build`', hint: expect.stringContaining("--runtime") }),
+      expect.objectContaining({
+        code: "TSPACK_USAGE",
+        message: 'Unknown option "--runtme" for `tspack build`',
+        hint: expect.stringContaining("--runtime"),
+      }),
     );
     expect(() => parseArgs(["biuld"])).toThrowError(
       expect.objectContaining({ code: "TSPACK_USAGE", hint: expect.stringContaining("tspack build") }),
@@ -48,7 +65,21 @@ describe("parseArgs", () => {
 
 describe("flag mapping", () => {
   it("maps selection flags to the plan's options", () => {
-    const p = command(["plan", "--no-dev", "--group", "g1", "--only-group", "g2", "--all-extras", "--no-emit-package", "x", "--prune", "y", "--package", "m"]);
+    const p = command([
+      "plan",
+      "--no-dev",
+      "--group",
+      "g1",
+      "--only-group",
+      "g2",
+      "--all-extras",
+      "--no-emit-package",
+      "x",
+      "--prune",
+      "y",
+      "--package",
+      "m",
+    ]);
     expect(selectionFromFlags(p.flags)).toEqual({
       noDev: true,
       groups: ["g1"],
@@ -60,7 +91,9 @@ describe("flag mapping", () => {
     });
   });
   it("maps target flags", () => {
-    expect(targetFromFlags(command(["tags", "--platform", "aarch64-manylinux_2_28", "--python", "3.12"]).flags)).toEqual({
+    expect(
+      targetFromFlags(command(["tags", "--platform", "aarch64-manylinux_2_28", "--python", "3.12"]).flags),
+    ).toEqual({
       platform: "aarch64-manylinux_2_28",
       python: "3.12",
     });

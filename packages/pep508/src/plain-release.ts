@@ -1,0 +1,58 @@
+/**
+ * A fast path for the common case of release-only versions (`3.13`, `3.12.7`): parsed and compared
+ * without the general PEP 440 parser, whose first use in a process is expensive. Anything else
+ * (pre/post/dev/local parts, epochs, `v` prefixes, whitespace, wildcards) is left to @tspack/pep440.
+ */
+
+/** Digits and dots only; at most 15 digits per segment so `Number` is exact. */
+const PLAIN_RELEASE = /^\d{1,15}(?:\.\d{1,15})*$/;
+
+/** The release segments of a plain release-only version, or undefined for anything else. */
+export function parsePlainRelease(s: string): number[] | undefined {
+  if (!PLAIN_RELEASE.test(s)) return undefined;
+  return s.split(".").map(Number);
+}
+
+function compareReleases(a: readonly number[], b: readonly number[]): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * PEP 440 `lhs <op> rhs` when both are plain releases and the clause is valid (`~=` needs two
+ * segments); undefined otherwise (the caller falls back to the general path). Release-only versions are
+ * never pre-, post- or local releases, so the exclusive-ordering special cases do not apply.
+ */
+export function plainReleaseSatisfies(lhs: string, op: string, rhs: string): boolean | undefined {
+  const v = parsePlainRelease(lhs);
+  if (v === undefined) return undefined;
+  const s = parsePlainRelease(rhs);
+  if (s === undefined) return undefined;
+  const c = compareReleases(v, s);
+  switch (op) {
+    case "==":
+      return c === 0;
+    case "!=":
+      return c !== 0;
+    case "<":
+      return c < 0;
+    case "<=":
+      return c <= 0;
+    case ">":
+      return c > 0;
+    case ">=":
+      return c >= 0;
+    case "~=": {
+      if (s.length < 2) return undefined;
+      // `~= X.Y.Z` is `>= X.Y.Z, == X.Y.*`.
+      for (let i = 0; i < s.length - 1; i++) if ((v[i] ?? 0) !== s[i]) return false;
+      return c >= 0;
+    }
+    default:
+      return undefined;
+  }
+}
