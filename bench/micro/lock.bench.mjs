@@ -10,6 +10,9 @@
 // Warm: median/min/max of --runs calls after --warmup calls in this process. Cold: --cold-runs fresh
 // processes per case, each timing its first call (modules imported and the file read before timing).
 // Options: --packages N (1000) --wheels N (4) --runs N (30) --warmup N (10) --cold-runs N (10) --json
+//   --baseline FILE.mjs   also time (a) and (b) with another build of @tspack/uv-lock (e.g. an older
+//                         commit bundled with esbuild), warm calls interleaved with the current build's
+//                         so that both see the same machine load.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "10" },
     "cold-runs": { type: "string", default: "10" },
     json: { type: "boolean", default: false },
+    baseline: { type: "string" },
     // Internal (cold runs): measure case --child-case on the lock file --child and print JSON.
     child: { type: "string" },
     "child-case": { type: "string" },
@@ -38,9 +42,10 @@ const { values } = parseArgs({
 const PROJECT = { name: "project", dependencyGroups: ["dev"], optionalDependencies: [] };
 const SELECT = { noDev: true };
 
-async function loadPackages() {
+/** The functions under test; `uvLock` replaces the built @tspack/uv-lock (baseline runs). */
+async function loadPackages(uvLock) {
   const [{ parseUvLock }, { planInstall, selectPackages }, { targetFromPlatform }] = await Promise.all([
-    import(dist("uv-lock")),
+    import(uvLock === undefined ? dist("uv-lock") : pathToFileURL(uvLock).href),
     import(dist("plan")),
     import(dist("platform-tags")),
   ]);
@@ -88,11 +93,22 @@ const CASES = {
   b: { label: "(b) parse + select + plan", run: pipelineCase, file: "canonical" },
   c: { label: "(c) parseUvLock, reformatted (smol-toml)", run: parseCase, file: "reformatted" },
 };
+if (values.baseline !== undefined) {
+  CASES.a0 = { label: "(a) parseUvLock, baseline build", run: parseCase, file: "canonical", baseline: true, with: "a" };
+  CASES.b0 = {
+    label: "(b) parse + select + plan, baseline",
+    run: pipelineCase,
+    file: "canonical",
+    baseline: true,
+    with: "b",
+  };
+}
 
 if (values.child !== undefined) {
-  const m = await loadPackages();
+  const c = CASES[values["child-case"]];
+  const m = await loadPackages(c.baseline ? values.baseline : undefined);
   const text = readFileSync(values.child, "utf8");
-  const r = CASES[values["child-case"]].run(m, text);
+  const r = c.run(m, text);
   delete r.out;
   process.stdout.write(JSON.stringify(r));
   process.exit(0);
@@ -118,6 +134,7 @@ try {
   for (const [k, t] of Object.entries(texts)) writeFileSync((files[k] = join(dir, `${k}.uv.lock`)), t);
 
   const m = await loadPackages();
+  const base = values.baseline === undefined ? undefined : await loadPackages(values.baseline);
   const first = pipelineCase(m, texts.canonical).out;
   const info = {
     node: process.version,
@@ -150,27 +167,34 @@ try {
   const runs = Number(values.runs);
   const warmup = Number(values.warmup);
   const coldRuns = Number(values["cold-runs"]);
+  const coldRun = (id, c) => {
+    const args = [fileURLToPath(import.meta.url), "--child", files[c.file], "--child-case", id];
+    if (values.baseline !== undefined) args.push("--baseline", values.baseline);
+    const p = spawnSync(process.execPath, args, { encoding: "utf8" });
+    if (p.status !== 0) throw new Error(`cold run of ${id} failed: ${p.stderr}`);
+    return JSON.parse(p.stdout);
+  };
+  // A case and its baseline twin (if any) alternate call by call, warm and cold.
+  const raw = {};
+  for (const [id, c] of Object.entries(CASES)) {
+    if (c.baseline) continue;
+    const twinId = Object.keys(CASES).find((k) => CASES[k].with === id);
+    const group = [[id, c, m], ...(twinId === undefined ? [] : [[twinId, CASES[twinId], base]])];
+    for (const [k] of group) raw[k] = { warm: [], cold: [] };
+    const text = texts[c.file];
+    for (let i = 0; i < warmup; i++) for (const [, cc, mm] of group) cc.run(mm, text);
+    for (let i = 0; i < runs; i++) {
+      for (const [k, cc, mm] of group) {
+        const r = cc.run(mm, text);
+        delete r.out;
+        raw[k].warm.push(r);
+      }
+    }
+    for (let i = 0; i < coldRuns; i++) for (const [k, cc] of group) raw[k].cold.push(coldRun(k, cc));
+  }
   const results = {};
   for (const [id, c] of Object.entries(CASES)) {
-    const text = texts[c.file];
-    for (let i = 0; i < warmup; i++) c.run(m, text);
-    const warm = [];
-    for (let i = 0; i < runs; i++) {
-      const r = c.run(m, text);
-      delete r.out;
-      warm.push(r);
-    }
-    const cold = [];
-    for (let i = 0; i < coldRuns; i++) {
-      const p = spawnSync(
-        process.execPath,
-        [fileURLToPath(import.meta.url), "--child", files[c.file], "--child-case", id],
-        { encoding: "utf8" },
-      );
-      if (p.status !== 0) throw new Error(`cold run of ${id} failed: ${p.stderr}`);
-      cold.push(JSON.parse(p.stdout));
-    }
-    results[id] = { label: c.label, warm: collect(warm), cold: collect(cold) };
+    results[id] = { label: c.label, warm: collect(raw[id].warm), cold: collect(raw[id].cold) };
   }
 
   if (values.json) {

@@ -287,7 +287,9 @@ function conjunction(x: NodeId, y: NodeId, cache: PairCache, checkConflicts: boo
       mapEdges(yn.e, y, (n) => rec(n, x)),
     );
   else node = createNode(xn.v, applyEdges(xn.e, x, yn.e, y, rec));
-  if (conflicts && !satisfiableOutsideExclusions(node) && disjointness(node, not(exclusions()))) node = FALSE;
+  if (conflicts && node !== FALSE && !satisfiableOutsideExclusions(node) && disjointness(node, not(exclusions()))) {
+    node = FALSE;
+  }
   cache.set(key, node);
   return node;
 }
