@@ -186,7 +186,6 @@ for (const scenario of scenarios) {
     curl,
     wheelUrls,
     floorSource: () => floorSource,
-    full,
   });
   const data = new Map(tools.map((t) => [t.id, { times: {}, rss: {}, outputs: {}, errors: [] }]));
 

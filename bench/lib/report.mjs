@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 const STATE_TITLE = {
   cold: "cold (empty cache, empty output)",
   warm: "warm (cache kept, fresh output)",
-  noop: "no-op (same output again)",
+  noop: "no-op (same command again, nothing to do)",
 };
 
 function sec(ms) {
@@ -57,14 +57,17 @@ export function endToEndSection(results, { command, svgPath }) {
     "Every run writes to a fresh output folder; trees are deleted only at the end of the suite.",
     "",
     "- **cold**: empty cache and output; **warm**: cache kept from the warm-up run, fresh output;",
-    "  **no-op**: the same command again into the output of the previous run (tools that have one).",
+    "  **no-op**: the same command again into the output of the previous run, only for tools that detect",
+    "  it (uv's `Audited N packages`); tspack and pip have no such check (tspack reinstalls).",
     "- **× tspack**: the median of the per-iteration ratios tool/tspack (runs are interleaved, so each",
     "  ratio compares runs made seconds apart); zip flows are compared with `tspack build`, install-only",
     "  flows with `tspack install`.",
     "- **floor**: the physical limit: `curl` downloading every wheel (8 in parallel) and `cp -r` of the",
-    "  finished tree into a fresh folder.",
-    "- pip runs with `--no-compile` (like the guide's `--no-compile-bytecode` for uv) unless the row says",
-    "  otherwise; its requirements.txt is what `uv export --frozen --no-dev --no-editable` prints (not timed).",
+    "  finished tree into a fresh folder. `tspack install` can beat the `cp -r` floor when warm: it",
+    "  hardlinks files from its unpacked cache instead of writing them.",
+    "- pip runs with `--no-compile`, like the guide's `--no-compile-bytecode` for uv (byte-compiling is not",
+    "  measured: the stand-ins' Python-like text is not compilable Python). Its requirements.txt is what",
+    "  `uv export --frozen --no-dev --no-editable` prints (prepared once, not timed).",
     "- Peak RSS: GNU time's maximum resident set size of each step (largest step).",
     "",
     `Machine: ${m.cpu}, ${m.cores} cores, ${Math.round(m.memoryBytes / 2 ** 30)} GiB RAM, Linux ${m.kernel}.`,

@@ -15,7 +15,7 @@ import { join } from "node:path";
 /**
  * The tools for one scenario.
  * @param {{ root: string, projectDir: string, requirements: string, indexUrl?: string, mirrorRules: string[],
- *   python?: string, uv?: string, wheelUrls: string[], floorSource: () => string | undefined, full: boolean }} ctx
+ *   python?: string, uv?: string, curl?: string, wheelUrls: string[], floorSource: () => string | undefined }} ctx
  * @returns {Tool[]}
  */
 export function defineTools(ctx) {
@@ -96,7 +96,7 @@ export function defineTools(ctx) {
       label: "tspack build (zip)",
       kind: "zip",
       ref: "tspack-build",
-      states: ["cold", "warm", "noop"],
+      states: ["cold", "warm"],
       output: "zip",
       command: "tspack build PROJECT --out OUT --cache-dir CACHE --no-dev --mirror FROM=TO -q",
       steps: (d) => [
@@ -149,7 +149,7 @@ export function defineTools(ctx) {
       label: "tspack install (--target)",
       kind: "install",
       ref: "tspack-install",
-      states: ["cold", "warm", "noop"],
+      states: ["cold", "warm"],
       output: "tree",
       command: "tspack install PROJECT --target DIR --cache-dir CACHE --no-dev --mirror FROM=TO -q",
       steps: (d) => [
@@ -181,21 +181,6 @@ export function defineTools(ctx) {
       steps: (d) => [pipInstall(d, ["--no-compile"])],
       requires: "python",
     },
-    ...(ctx.full
-      ? [
-          {
-            id: "pip-install-pyc",
-            label: "pip install (default: writes .pyc)",
-            kind: "install",
-            ref: "tspack-install",
-            states: ["cold", "warm"],
-            output: "tree",
-            command: "pip install … --target DIR (pip's default byte-compilation)",
-            steps: (d) => [pipInstall(d, [])],
-            requires: "python",
-          },
-        ]
-      : []),
     {
       id: "uv-install",
       label: "uv export + uv pip install",

@@ -4,13 +4,31 @@
  * (pre/post/dev/local parts, epochs, `v` prefixes, whitespace, wildcards) is left to @tspack/pep440.
  */
 
-/** Digits and dots only; at most 15 digits per segment so `Number` is exact. */
-const PLAIN_RELEASE = /^\d{1,15}(?:\.\d{1,15})*$/;
-
-/** The release segments of a plain release-only version, or undefined for anything else. */
+/**
+ * The release segments of a plain release-only version (digits and dots, at most 15 digits per segment
+ * so `Number` is exact), or undefined for anything else. A loop rather than a regex: compiling a regex
+ * costs more than the few calls a process makes.
+ */
 export function parsePlainRelease(s: string): number[] | undefined {
-  if (!PLAIN_RELEASE.test(s)) return undefined;
-  return s.split(".").map(Number);
+  const out: number[] = [];
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 15) return undefined;
+      n = n * 10 + (c - 48);
+    } else if (c === 46 && digits > 0) {
+      out.push(n);
+      n = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0) return undefined;
+  out.push(n);
+  return out;
 }
 
 function compareReleases(a: readonly number[], b: readonly number[]): number {

@@ -1,11 +1,29 @@
 import { satisfiesSpecifier } from "@tspack/pep440";
 
-const PLAIN_RELEASE = /^\d{1,15}(?:\.\d{1,15})*$/;
-const PLAIN_CLAUSE = /^\s*(~=|==|!=|<=|>=|<|>)\s*(\d{1,15}(?:\.\d{1,15})*)\s*$/;
-
-function release(s: string): number[] {
-  return s.split(".").map(Number);
+/** Digits and dots only, at most 15 digits per segment (so `Number` is exact); undefined otherwise. */
+function plainRelease(s: string): number[] | undefined {
+  const out: number[] = [];
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 15) return undefined;
+      n = n * 10 + (c - 48);
+    } else if (c === 46 && digits > 0) {
+      out.push(n);
+      n = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0) return undefined;
+  out.push(n);
+  return out;
 }
+
+const OPERATORS = ["~=", "==", "!=", "<=", ">=", "<", ">"] as const;
 
 function compare(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -15,7 +33,13 @@ function compare(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-function clauseHolds(v: readonly number[], op: string, s: readonly number[]): boolean {
+/** `v op s` for a plain clause, or undefined when the clause is not `op X.Y[.Z…]`. */
+function plainClause(v: readonly number[], clause: string): boolean | undefined {
+  const text = clause.trim();
+  const op = OPERATORS.find((o) => text.startsWith(o));
+  if (op === undefined) return undefined;
+  const s = plainRelease(text.slice(op.length).trim());
+  if (s === undefined) return undefined;
   const c = compare(v, s);
   switch (op) {
     case "==":
@@ -30,8 +54,9 @@ function clauseHolds(v: readonly number[], op: string, s: readonly number[]): bo
       return c > 0;
     case ">=":
       return c >= 0;
-    default:
-      // `~= X.Y.Z` is `>= X.Y.Z, == X.Y.*`.
+    case "~=":
+      // `~= X.Y.Z` is `>= X.Y.Z, == X.Y.*`; `~= X` is invalid (left to the general path).
+      if (s.length < 2) return undefined;
       return c >= 0 && s.slice(0, -1).every((x, i) => (v[i] ?? 0) === x);
   }
 }
@@ -42,14 +67,15 @@ function clauseHolds(v: readonly number[], op: string, s: readonly number[]): bo
  * invalid text) goes through @tspack/pep440, whose first use in a process costs a few milliseconds.
  */
 export function satisfiesRequiresPython(version: string, requiresPython: string): boolean {
-  if (PLAIN_RELEASE.test(version)) {
-    const v = release(version);
-    const clauses = requiresPython.split(",").map((c) => PLAIN_CLAUSE.exec(c));
-    const plain = clauses.every((m) => m !== null && !(m[1] === "~=" && !(m[2] as string).includes(".")));
-    if (plain)
-      return clauses.every((m) =>
-        clauseHolds(v, (m as RegExpExecArray)[1] as string, release((m as RegExpExecArray)[2] as string)),
-      );
+  const v = plainRelease(version);
+  if (v !== undefined) {
+    let all = true;
+    for (const clause of requiresPython.split(",")) {
+      const r = plainClause(v, clause);
+      if (r === undefined) return satisfiesSpecifier(version, requiresPython);
+      all &&= r;
+    }
+    return all;
   }
   return satisfiesSpecifier(version, requiresPython);
 }

@@ -9,7 +9,6 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
 import {
-  buildMemberWheel,
   collectProjectFiles,
   detectHandler,
   dockerfileFor,
@@ -19,6 +18,7 @@ import { defaultInterpreterPath, type InstallLayout, type OwnedInstallOp } from 
 import { getEntryData, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
 import type { TspackEvent } from "./events.js";
 import { type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
+import { buildLocalSources } from "./members.js";
 import { type LoadedWheel, loadWheel, planWheels, readEntry, verifyWheelOnce, wheelFromBytes } from "./wheels.js";
 import { writeZipFile, type ZipFileInfo } from "./zip-file.js";
 
@@ -157,17 +157,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   };
   const warn = (message: string): void => onEvent({ type: "warning", message });
 
-  // Lambda builds leave the dev group out unless asked for, like the guide's `uv export --no-dev`.
-  const selection = { ...(options.selection ?? {}) };
-  const wantsDev =
-    selection.dev ||
-    selection.onlyDev ||
-    selection.allGroups ||
-    selection.groups?.includes("dev") ||
-    (selection.onlyGroups?.length ?? 0) > 0;
-  if (!wantsDev) selection.noDev = true;
-
-  const fetched = await fetchWheels({ ...options, selection, onEvent });
+  const fetched = await fetchWheels({ ...options, onEvent });
   stage("plan+fetch");
   const { project, target } = fetched;
   const cfg = project.pyproject?.tspack ?? {};
@@ -191,28 +181,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   // Local sources (workspace members, packaged roots): built natively, never with a backend.
   const wheels: LoadedWheel[] = [];
-  for (const pkg of fetched.localSources) {
-    if (pkg.source.kind === "virtual") continue;
-    if (pkg.source.kind !== "editable" && pkg.source.kind !== "directory") {
-      throw new TspackError(
-        ERROR_CODES.BUILD_UNSUPPORTED,
-        `The package "${pkg.name}" has no wheel, only a ${pkg.source.kind} source`,
-        {
-          hint: "tspack never builds source archives: build a wheel and point the lock at it, or depend on a source tree",
-        },
-      );
-    }
-    const dir = resolve(project.projectDir, pkg.source.path);
-    const built = await buildMemberWheel(dir, { name: pkg.name, ...(pkg.version ? { version: pkg.version } : {}) });
-    onEvent({ type: "build:member", name: pkg.name, filename: built.filename });
+  for (const m of await buildLocalSources(fetched, onEvent)) {
     wheels.push(
-      wheelFromBytes({
-        name: pkg.name,
-        version: built.version,
-        filename: built.filename,
-        sha256: built.sha256,
-        bytes: built.bytes,
-      }),
+      wheelFromBytes({ name: m.name, version: m.version, filename: m.filename, sha256: m.sha256, bytes: m.bytes }),
     );
   }
   const loaded = await Promise.all(fetched.wheels.map((w) => loadWheel(w)));

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { hashFile, resolveCacheDir } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import type { FetchItem } from "@tspack/fetch";
+import type { FetchItem, FetchOptions } from "@tspack/fetch";
 import { missingWheelsError, type PlannedPackage } from "@tspack/plan";
 import type { Dispatcher } from "undici";
 import { type PlanOptions, type PlanResult, plan } from "./plan.js";
@@ -46,6 +46,23 @@ export interface FetchStageResult extends PlanResult {
   localSources: PlannedPackage[];
   requests: number;
   bytesDownloaded: number;
+}
+
+/** The @tspack/fetch options for a stage's options (shared by the lock and requirements.txt paths). */
+export function fetchFilesOptions(options: FetchStageOptions, cacheDir: string): FetchOptions {
+  return {
+    cacheDir,
+    env: options.env ?? {},
+    homedir: options.homedir ?? homedir(),
+    offline: options.offline,
+    concurrency: options.concurrency,
+    indexUrl: options.indexUrl,
+    mirrors: options.mirrors,
+    requireHashes: options.requireHashes,
+    dispatcher: options.dispatcher,
+    signal: options.signal,
+    onEvent: (e) => options.onEvent?.(e),
+  };
 }
 
 /** Resolves the cache directory the way the CLI does. */
@@ -120,19 +137,7 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
     const { fetchFiles } = await import("@tspack/fetch");
     const result = await fetchFiles(
       remote.map((r) => r.item),
-      {
-        cacheDir,
-        env: options.env ?? {},
-        homedir: options.homedir ?? homedir(),
-        offline: options.offline,
-        concurrency: options.concurrency,
-        indexUrl: options.indexUrl,
-        mirrors: options.mirrors,
-        requireHashes: options.requireHashes,
-        dispatcher: options.dispatcher,
-        signal: options.signal,
-        onEvent: (e) => options.onEvent?.(e),
-      },
+      fetchFilesOptions(options, cacheDir),
     );
     requests = result.requests;
     bytesDownloaded = result.bytesDownloaded;

@@ -15,9 +15,9 @@ import { isValidVersion, normalizeVersion } from "@tspack/pep440";
 import { evaluateMarker, normalizeName, parseMarker } from "@tspack/pep508";
 import { chooseWheel, markerEnvironmentFor } from "@tspack/plan";
 import { createTagIndex, explainNearestMiss, type Target } from "@tspack/platform-tags";
-import { buildMemberWheel } from "@tspack/project";
 import type { LockPackage } from "@tspack/uv-lock";
-import { cacheDirFor, type FetchStageOptions, fetchWheels, type LocalWheel } from "./fetch.js";
+import { cacheDirFor, type FetchStageOptions, fetchFilesOptions, fetchWheels, type LocalWheel } from "./fetch.js";
+import { buildLocalSources } from "./members.js";
 import { resolveTarget } from "./target.js";
 
 export interface InstallStageOptions extends FetchStageOptions {
@@ -71,26 +71,13 @@ export async function install(options: InstallStageOptions): Promise<InstallStag
         : (resolveTarget(options.target ?? {}) as Target);
     wheels = await fetchRequirements(options.requirementsFile, target, { ...options, cacheDir });
   } else {
-    const selection = { ...(options.selection ?? {}) };
-    const wantsDev =
-      selection.dev ||
-      selection.onlyDev ||
-      selection.allGroups ||
-      selection.groups?.includes("dev") ||
-      (selection.onlyGroups?.length ?? 0) > 0;
-    if (!wantsDev) selection.noDev = true;
-    const fetched = await fetchWheels({ ...options, selection, cacheDir });
+    const fetched = await fetchWheels({ ...options, cacheDir });
     target = fetched.target;
     wheels = [...fetched.wheels];
-    for (const pkg of fetched.localSources) {
-      if (pkg.source.kind !== "editable" && pkg.source.kind !== "directory") continue;
-      const built = await buildMemberWheel(resolve(fetched.project.projectDir, pkg.source.path), {
-        name: pkg.name,
-        ...(pkg.version ? { version: pkg.version } : {}),
-      });
+    for (const built of await buildLocalSources(fetched, options.onEvent)) {
       const path = await storeBuilt(cacheDir, built.sha256, built.bytes);
       wheels.push({
-        name: pkg.name,
+        name: built.name,
         version: built.version,
         filename: built.filename,
         path,
@@ -226,18 +213,7 @@ async function fetchRequirements(
       },
     );
   }
-  const result = await fetchFiles(items, {
-    cacheDir: options.cacheDir,
-    env: options.env ?? {},
-    homedir: options.homedir ?? homedir(),
-    offline: options.offline,
-    concurrency: options.concurrency,
-    mirrors: options.mirrors,
-    requireHashes: options.requireHashes,
-    dispatcher: options.dispatcher,
-    signal: options.signal,
-    onEvent: (e) => options.onEvent?.(e),
-  });
+  const result = await fetchFiles(items, { ...fetchFilesOptions(options, options.cacheDir), indexUrl: undefined });
   return result.files.map((f, i) => ({
     name: normalizeName(chosen[i]!.req.name),
     version: chosen[i]!.req.version,
