@@ -7,7 +7,7 @@
 // --cpu-prof-dir DIR profiles one warm run of each lock (`node --cpu-prof` in a child process).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -40,21 +40,37 @@ function projectOf(lock) {
 }
 
 if (values.child !== undefined) {
-  // Cold child: time module evaluation, then one call of each step.
-  const t0 = performance.now();
+  // Cold child: time module evaluation, then one call of each step (wall and CPU time).
+  const w = [];
+  const c = [];
+  const mark = () => {
+    const u = process.cpuUsage();
+    w.push(performance.now());
+    c.push((u.user + u.system) / 1000);
+  };
+  mark();
   const mod = await import(pathToFileURL(values.bundle).href);
-  const t1 = performance.now();
+  mark();
   const text = readFileSync(values.child, "utf8");
-  const t2 = performance.now();
+  mark();
   const { lock } = mod.parseUvLock(text, { path: "uv.lock" });
-  const t3 = performance.now();
+  mark();
   const selection = mod.selectPackages(lock, projectOf(lock));
-  const t4 = performance.now();
-  const plan = mod.planInstall(selection, mod.DEFAULT_TARGET);
-  const t5 = performance.now();
-  process.stdout.write(
-    JSON.stringify({ import: t1 - t0, parse: t3 - t2, select: t4 - t3, plan: t5 - t4, n: plan.packages.length }),
-  );
+  mark();
+  mod.planInstall(selection, mod.DEFAULT_TARGET);
+  mark();
+  const step = (a, i) => a[i + 1] - a[i];
+  const out = {};
+  for (const [k, i] of [
+    ["import", 0],
+    ["parse", 2],
+    ["select", 3],
+    ["plan", 4],
+  ]) {
+    out[k] = step(w, i);
+    out[`${k}Cpu`] = step(c, i);
+  }
+  process.stdout.write(JSON.stringify(out));
   process.exit(0);
 }
 
@@ -93,13 +109,21 @@ else {
 }
 
 const runs = Number(values.runs);
+const STEPS = ["import", "parse", "select", "plan", "total"];
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const f = (x) => x.toFixed(2).padStart(7);
+const min = (xs) => Math.min(...xs);
+const f = (x) => (x === undefined ? "" : x.toFixed(2)).padStart(8);
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
+/** Warm: `runs` timed pipelines after 5 untimed ones, each on a fresh parse of the same text. */
 function warm(text) {
-  const t = { parse: [], select: [], plan: [], total: [] };
+  const t = { parse: [], select: [], plan: [], total: [], cpu: [] };
   let result;
   for (let i = 0; i < 5 + runs; i++) {
+    const c0 = cpuMs();
     const a = performance.now();
     const { lock } = mod.parseUvLock(text, { path: "uv.lock" });
     const b = performance.now();
@@ -107,38 +131,49 @@ function warm(text) {
     const c = performance.now();
     result = mod.planInstall(selection, mod.DEFAULT_TARGET);
     const d = performance.now();
+    const c1 = cpuMs();
     if (i < 5) continue;
     t.parse.push(b - a);
     t.select.push(c - b);
     t.plan.push(d - c);
     t.total.push(d - a);
+    t.cpu.push(c1 - c0);
   }
   return { t, result };
 }
 
-console.log(`node ${process.version}, ${runs} warm runs (median), ${values["cold-runs"]} cold processes (median)`);
-console.log(`${"lock".padEnd(46)} ${"".padEnd(5)} import   parse  select    plan   total`);
+const row = (label, o) => `${label.padEnd(40)}${STEPS.map((k) => f(o[k])).join("")}`;
+console.log(
+  `node ${process.version}, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}; warm: ${runs} runs; cold: ${values["cold-runs"]} fresh processes; ms`,
+);
+console.log(`${"".padEnd(40)}${STEPS.map((k) => k.padStart(8)).join("")}`);
 for (const { name, text } of locks) {
   const { t, result } = warm(text);
-  console.log(
-    `${`${name} (${result.packages.length} planned)`.padEnd(46)} warm  ${"".padStart(7)}${f(median(t.parse))}${f(median(t.select))}${f(median(t.plan))}${f(median(t.total))}`,
-  );
+  console.log(`${name}: ${result.packages.length} packages planned`);
+  const pick = (fn) => Object.fromEntries(["parse", "select", "plan", "total"].map((k) => [k, fn(t[k])]));
+  console.log(row("  warm wall median", pick(median)));
+  console.log(row("  warm wall min", pick(min)));
+  console.log(row("  warm CPU median (whole pipeline)", { total: median(t.cpu) }));
   if (values["warm-only"]) continue;
   const lockPath = join(dir, "uv.lock");
   writeFileSync(lockPath, text);
-  const cold = { import: [], parse: [], select: [], plan: [], total: [] };
+  const cold = [];
   for (let i = 0; i < Number(values["cold-runs"]); i++) {
     const r = spawnSync(process.execPath, [here("measure.mjs"), "--child", lockPath, "--bundle", bundlePath], {
       encoding: "utf8",
     });
     if (r.status !== 0) throw new Error(r.stderr);
     const j = JSON.parse(r.stdout);
-    for (const k of ["import", "parse", "select", "plan"]) cold[k].push(j[k]);
-    cold.total.push(j.parse + j.select + j.plan);
+    j.total = j.parse + j.select + j.plan;
+    j.totalCpu = j.parseCpu + j.selectCpu + j.planCpu;
+    cold.push(j);
   }
-  console.log(
-    `${"".padEnd(46)} cold  ${f(median(cold.import))}${f(median(cold.parse))}${f(median(cold.select))}${f(median(cold.plan))}${f(median(cold.total))}`,
-  );
+  const coldPick = (suffix, fn) => Object.fromEntries(STEPS.map((k) => [k, fn(cold.map((j) => j[`${k}${suffix}`]))]));
+  console.log(row("  cold wall median", coldPick("", median)));
+  console.log(row("  cold CPU median", coldPick("Cpu", median)));
+  console.log(row("  cold CPU min", coldPick("Cpu", min)));
   if (values["cpu-prof-dir"] !== undefined) {
     const script = join(dir, "prof.mjs");
     writeFileSync(

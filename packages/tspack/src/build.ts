@@ -8,12 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
-import {
-  collectProjectFiles,
-  detectHandler,
-  dockerfileFor,
-  isPackagedProject,
-} from "@tspack/project";
+import { collectProjectFiles, detectHandler, dockerfileFor, isPackagedProject } from "@tspack/project";
 import { defaultInterpreterPath, type InstallLayout, type OwnedInstallOp } from "@tspack/wheel";
 import { getEntryData, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
 import type { TspackEvent } from "./events.js";
