@@ -261,7 +261,7 @@ function isConflicting(v: Variable): boolean {
   return v.cat === CAT.STRING && v.key <= 2;
 }
 
-function conjunction(x: NodeId, y: NodeId, cache: PairCache, checkConflicts: boolean): NodeId {
+function conjunction(x: NodeId, y: NodeId, cache: PairCache, checkConflicts: boolean, shortcut = true): NodeId {
   if (x === TRUE) return y;
   if (y === TRUE) return x;
   if (x === y) return x;
@@ -274,7 +274,7 @@ function conjunction(x: NodeId, y: NodeId, cache: PairCache, checkConflicts: boo
   const yn = nodeOf(y);
   const conflicts = checkConflicts && isConflicting(xn.v) && isConflicting(yn.v);
   const c = compareVariables(xn.v, yn.v);
-  const rec = (a: NodeId, b: NodeId) => conjunction(a, b, cache, checkConflicts);
+  const rec = (a: NodeId, b: NodeId) => conjunction(a, b, cache, checkConflicts, shortcut);
   let node: NodeId;
   if (c < 0)
     node = createNode(
@@ -287,7 +287,12 @@ function conjunction(x: NodeId, y: NodeId, cache: PairCache, checkConflicts: boo
       mapEdges(yn.e, y, (n) => rec(n, x)),
     );
   else node = createNode(xn.v, applyEdges(xn.e, x, yn.e, y, rec));
-  if (conflicts && node !== FALSE && !satisfiableOutsideExclusions(node) && disjointness(node, not(exclusions()))) {
+  if (
+    conflicts &&
+    node !== FALSE &&
+    !(shortcut && satisfiableOutsideExclusions(node)) &&
+    disjointness(node, not(exclusions()))
+  ) {
     node = FALSE;
   }
   cache.set(key, node);
@@ -309,7 +314,8 @@ function satisfiableOutsideExclusions(id: NodeId): boolean {
     if (x === TRUE) return true;
     if (x === FALSE) return false;
     const n = nodeOf(x);
-    if (!isConflicting(n.v) || n.e.type !== "string") return true;
+    if (!isConflicting(n.v)) return true;
+    if (n.e.type !== "string") return false;
     const edge = n.e.edges.find(([r]) => contains(STRINGS, r, OUTSIDE_EXCLUSIONS));
     if (edge === undefined) return false;
     x = negate(edge[1], x);
@@ -319,6 +325,11 @@ function satisfiableOutsideExclusions(id: NodeId): boolean {
 /** Conjunction (uv's `and`, including the known-impossible platform combinations). */
 export function and(x: NodeId, y: NodeId): NodeId {
   return conjunction(x, y, andCache, true);
+}
+
+/** {@link and} without the shortcut that skips the exclusion check (only for tests: same results). */
+export function andWithFullExclusionCheck(x: NodeId, y: NodeId): NodeId {
+  return conjunction(x, y, new Map(), true, false);
 }
 
 /** Disjunction via De Morgan. */

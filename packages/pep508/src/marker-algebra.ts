@@ -2,7 +2,6 @@ import {
   formatMarkerNode,
   MARKER_NODE_FALSE,
   MARKER_NODE_TRUE,
-  type MarkerNode,
   markerNodeAnd,
   markerNodeNot,
   markerNodeOr,

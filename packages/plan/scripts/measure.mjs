@@ -1,10 +1,15 @@
-// Measures parseUvLock / selectPackages / planInstall separately, warm (median of --runs calls in one
-// process) and cold (the first call in fresh processes, module evaluation timed separately).
+// Measures parseUvLock / selectPackages / planInstall separately: warm (--runs pipelines in one process after
+// 5 untimed ones, each on a fresh parse of the same text) and cold (the first call in --cold-runs fresh
+// processes; module evaluation timed separately; wall and CPU time, because the machine is shared).
 // Usage (from /work/main; bundles the TypeScript sources with esbuild, no build needed):
 //   node packages/plan/scripts/measure.mjs [--packages 1000] [--runs 20] [--cold-runs 7] [path/to/uv.lock]
-// Without a path it measures a generated lock (packages/plan/test/helpers/big-lock.ts; --gen uv-lock uses
+// Without a path it measures a generated lock (packages/plan/test/helpers/big-lock.ts; `--gen uv-lock` uses
 // packages/uv-lock/test/helpers/make-lock.ts) and the real 37-package example lock.
-// --cpu-prof-dir DIR profiles one warm run of each lock (`node --cpu-prof` in a child process).
+// Before/after: `--sources DIR` takes packages/{pep508,plan}/src from another checkout, e.g. the commit before the
+// node-level marker algebra:
+//   mkdir -p /tmp/base && git archive 2feb53c packages/pep508/src packages/plan/src | tar -x -C /tmp/base
+//   node packages/plan/scripts/measure.mjs --sources /tmp/base
+// `--cpu-prof-dir DIR` also writes a `node --cpu-prof` profile of --runs warm pipelines per lock.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -24,6 +29,8 @@ const { values, positionals } = parseArgs({
     bundle: { type: "string" },
     "warm-only": { type: "boolean", default: false },
     "cpu-prof-dir": { type: "string" },
+    // Take packages/{pep508,plan}/src from this checkout instead (e.g. `git archive HEAD` extracted there).
+    sources: { type: "string" },
   },
 });
 
@@ -91,7 +98,14 @@ const bundle = await build({
   write: false,
   format: "esm",
   platform: "neutral",
-  alias: Object.fromEntries(pkgs.map((p) => [`@tspack/${p}`, here(`../../${p}/src/index.ts`)])),
+  alias: Object.fromEntries(
+    pkgs.map((p) => [
+      `@tspack/${p}`,
+      values.sources !== undefined && (p === "pep508" || p === "plan")
+        ? join(values.sources, "packages", p, "src", "index.ts")
+        : here(`../../${p}/src/index.ts`),
+    ]),
+  ),
 });
 const dir = mkdtempSync(join(tmpdir(), "plan-measure-"));
 const bundlePath = join(dir, "bundle.mjs");

@@ -34,37 +34,53 @@ export type WheelChoice =
  * does not parse are ignored.
  */
 export function chooseWheel(pkg: LockPackage, index: TagIndex): WheelChoice {
-  // Fast path: fully parse only the wheels whose tags can match. A wheel it skips is incompatible or
-  // has an invalid filename, so it could not be chosen; the full pass below (which also computes the
-  // nearest miss) runs only when no wheel matches.
+  // Fast path: an upper bound of each wheel's priority from its filename's tags alone (0 when no tag
+  // combination is in the index), then full parses in descending bound order, stopping below the best
+  // priority found. A wheel it skips is incompatible, invalid or worse than the chosen one; the full
+  // pass below (which also computes the nearest miss) runs only when no wheel matches.
   const wheels = pkg.wheels;
-  let candidates: number[] | undefined;
+  // Insertion sort by descending bound (stable: equal bounds stay in lock order, which keeps uv's
+  // first-wheel-on-ties rule); a package has a handful of candidates at most.
+  const candidates: number[] = [];
+  const bounds: number[] = [];
   for (let i = 0; i < wheels.length; i++) {
-    if (mayBeCompatible((wheels[i] as LockWheel).filename, index)) (candidates ??= []).push(i);
+    const bound = priorityBound((wheels[i] as LockWheel).filename, index);
+    if (bound === 0) continue;
+    let k = candidates.length;
+    candidates.push(i);
+    bounds.push(bound);
+    while (k > 0 && (bounds[k - 1] as number) < bound) {
+      candidates[k] = candidates[k - 1] as number;
+      bounds[k] = bounds[k - 1] as number;
+      k--;
+    }
+    candidates[k] = i;
+    bounds[k] = bound;
   }
-  if (candidates !== undefined) {
-    const choice = bestWheel(pkg, index, candidates);
+  if (candidates.length > 0) {
+    const choice = bestWheel(pkg, index, { wheels: candidates, bounds });
     if (choice.kind === "wheel") return choice;
   }
   return bestWheel(pkg, index, undefined);
 }
 
-/** Per tag index: `python-abi-platform` filename suffix → whether some combination is in the index. */
-const suffixMemo = new WeakMap<TagIndex, Map<string, boolean>>();
+/** Per tag index: `python-abi-platform` filename suffix → {@link priorityBound}. */
+const suffixMemo = new WeakMap<TagIndex, Map<string, number>>();
 
 /**
- * A cheap necessary condition for compatibility: some python/ABI/platform combination of the
- * filename's last three components (split on `.` like `parseWheelFilename`) is in the index.
- * Memoized per suffix: a lock repeats a handful of tag sets (`py3-none-any`, …) many times.
+ * The highest index priority among the python/ABI/platform combinations of the filename's last three
+ * components (split on `.` like `parseWheelFilename`), 0 when none is in the index: the wheel's priority
+ * if it is valid and compatible, so an upper bound. Memoized per suffix: a lock repeats a handful of
+ * tag sets (`py3-none-any`, …) many times.
  */
-function mayBeCompatible(filename: string, index: TagIndex): boolean {
+function priorityBound(filename: string, index: TagIndex): number {
   const end = filename.length - 4;
-  if (end < 0 || filename.slice(end) !== ".whl") return false;
+  if (end < 0 || filename.slice(end) !== ".whl") return 0;
   const platformStart = filename.lastIndexOf("-", end) + 1;
   const abiStart = platformStart > 0 ? filename.lastIndexOf("-", platformStart - 2) + 1 : 0;
   const pythonStart = abiStart > 0 ? filename.lastIndexOf("-", abiStart - 2) + 1 : 0;
   // name-version-python-abi-platform: at least two more components before the tags.
-  if (pythonStart < 2 || filename.lastIndexOf("-", pythonStart - 2) < 0) return false;
+  if (pythonStart < 2 || filename.lastIndexOf("-", pythonStart - 2) < 0) return 0;
   const suffix = filename.slice(pythonStart, end);
   let memo = suffixMemo.get(index);
   if (memo === undefined) suffixMemo.set(index, (memo = new Map()));
@@ -72,7 +88,7 @@ function mayBeCompatible(filename: string, index: TagIndex): boolean {
   if (hit === undefined) {
     const abiAt = abiStart - pythonStart;
     const platformAt = platformStart - pythonStart;
-    hit = tagsInIndex(
+    hit = maxPriority(
       suffix.slice(0, abiAt - 1).split("."),
       suffix.slice(abiAt, platformAt - 1).split("."),
       suffix.slice(platformAt).split("."),
@@ -83,21 +99,34 @@ function mayBeCompatible(filename: string, index: TagIndex): boolean {
   return hit;
 }
 
-function tagsInIndex(pythons: string[], abis: string[], platforms: string[], index: TagIndex): boolean {
+function maxPriority(pythons: string[], abis: string[], platforms: string[], index: TagIndex): number {
+  let max = 0;
   for (const py of pythons) {
     const byAbi = index.byPython.get(py);
     if (byAbi === undefined) continue;
     for (const abi of abis) {
       const byPlatform = byAbi.get(abi);
       if (byPlatform === undefined) continue;
-      for (const platform of platforms) if (byPlatform.has(platform)) return true;
+      for (const platform of platforms) {
+        const p = byPlatform.get(platform);
+        if (p !== undefined && p > max) max = p;
+      }
     }
   }
-  return false;
+  return max;
 }
 
-/** The best of the wheels at `only` (every wheel when undefined), with the nearest miss over them. */
-function bestWheel(pkg: LockPackage, index: TagIndex, only: readonly number[] | undefined): WheelChoice {
+/** Candidate wheels (lock positions) in descending order of their priority bounds. */
+interface Candidates {
+  readonly wheels: readonly number[];
+  readonly bounds: readonly number[];
+}
+
+/**
+ * The best of the candidate wheels (every wheel when undefined), with the nearest miss over the wheels
+ * parsed. Candidates are visited by descending bound and skipped once their bound is below the best.
+ */
+function bestWheel(pkg: LockPackage, index: TagIndex, only: Candidates | undefined): WheelChoice {
   let best: { wheel: LockWheel; index: number; priority: number; build: BuildTag | undefined } | undefined;
   let closest: Extract<TagCompatibility, { kind: "incompatible" }> | undefined;
   const wheelTags: WheelTags[] = [];
@@ -122,7 +151,13 @@ function bestWheel(pkg: LockPackage, index: TagIndex, only: readonly number[] | 
     if (better) best = { wheel, index: i, priority: c.priority, build: parsed.buildTag };
   };
   if (only === undefined) pkg.wheels.forEach(visit);
-  else for (const i of only) visit(pkg.wheels[i] as LockWheel, i);
+  else {
+    for (let k = 0; k < only.wheels.length; k++) {
+      if (best !== undefined && (only.bounds[k] as number) < best.priority) break;
+      const i = only.wheels[k] as number;
+      visit(pkg.wheels[i] as LockWheel, i);
+    }
+  }
   if (best !== undefined) return { kind: "wheel", wheel: best.wheel, index: best.index, priority: best.priority };
   return { kind: "none", reason: closest?.reason, wheelTags };
 }

@@ -1,5 +1,5 @@
-import { compareVersions } from "@tspack/pep440";
 import type { LockPackage, LockSource } from "@tspack/uv-lock";
+import { compareVersionStrings } from "./version-order.js";
 
 /** uv's `Source` enum order, which is also the sort order of sources. */
 const SOURCE_ORDER: Record<LockSource["kind"], number> = {
@@ -81,7 +81,7 @@ export function comparePackageIds(a: LockPackage, b: LockPackage): number {
   if (a.version !== b.version) {
     if (a.version === undefined) return -1;
     if (b.version === undefined) return 1;
-    const v = compareVersions(a.version, b.version);
+    const v = compareVersionStrings(a.version, b.version);
     if (v !== 0) return v;
   }
   return compareSources(a.source, b.source);

@@ -1,4 +1,3 @@
-import { compareVersions } from "@tspack/pep440";
 import { evaluateMarker } from "@tspack/pep508";
 import {
   createTagIndex,
@@ -13,6 +12,7 @@ import { chooseWheel, type WheelChoice } from "./choose-wheel.js";
 import { markerEnvironmentFor } from "./marker-environment.js";
 import { satisfiesRequiresPython } from "./requires-python.js";
 import type { SelectedPackage, Selection } from "./select-packages.js";
+import { compareVersionStrings } from "./version-order.js";
 
 /** The file to install for a package. */
 export interface PlannedWheel {
@@ -164,7 +164,7 @@ export function planInstall(selection: Selection, target: Target, _options: Plan
     if (a.version === b.version) return 0;
     if (a.version === null) return -1;
     if (b.version === null) return 1;
-    return compareVersions(a.version, b.version);
+    return compareVersionStrings(a.version, b.version);
   };
   packages.sort(byNameVersion);
   skipped.sort(byNameVersion);

@@ -107,18 +107,23 @@ export function selectPackages(
   const pkgs = lock.packages;
 
   // ---- index the lock
-  const byId = new Map<string, number>();
   const byName = new Map<string, number[]>();
-  pkgs.forEach((p, i) => {
-    byId.set(idKey(p.name, p.version, p.source), i);
-    const list = byName.get(p.name);
-    if (list === undefined) byName.set(p.name, [i]);
+  for (let i = 0; i < pkgs.length; i++) {
+    const name = (pkgs[i] as LockPackage).name;
+    const list = byName.get(name);
+    if (list === undefined) byName.set(name, [i]);
     else list.push(i);
-  });
+  }
   const findDep = (d: LockDependency): number => {
-    const exact = byId.get(idKey(d.name, d.version, d.source));
-    if (exact !== undefined) return exact;
     const same = byName.get(d.name) ?? [];
+    // One package of that name: every rule below picks it (the common case, without building keys).
+    if (same.length === 1) return same[0] as number;
+    // The exact id (the last package with it, if the lock repeats one).
+    const key = idKey(d.name, d.version, d.source);
+    for (let k = same.length - 1; k >= 0; k--) {
+      const p = pkgs[same[k] as number] as LockPackage;
+      if (idKey(p.name, p.version, p.source) === key) return same[k] as number;
+    }
     const match = same.filter((i) => {
       const p = pkgs[i] as LockPackage;
       return (d.version === undefined || p.version === d.version) && sourceKey(p.source) === sourceKey(d.source);
@@ -239,17 +244,18 @@ export function selectPackages(
 
   // ---- graph (node 0 = Root)
   const nodePkg: number[] = [-1];
-  const nodeOf = new Map<number, number>();
+  /** Package index → graph node (0 = none yet). */
+  const nodeOf = new Int32Array(pkgs.length);
   const out: Edge[][] = [[]];
   const incoming: number[][] = [[]];
   const nodeFor = (pkg: number): number => {
-    let n = nodeOf.get(pkg);
-    if (n === undefined) {
+    let n = nodeOf[pkg] as number;
+    if (n === 0) {
       n = nodePkg.length;
       nodePkg.push(pkg);
       out.push([]);
       incoming.push([]);
-      nodeOf.set(pkg, n);
+      nodeOf[pkg] = n;
     }
     return n;
   };
@@ -349,7 +355,7 @@ export function selectPackages(
 
   for (let head = 0; head < queue.length; head++) {
     const [pkgIdx, extra] = queue[head] as [number, string | null];
-    const from = nodeOf.get(pkgIdx) as number;
+    const from = nodeOf[pkgIdx] as number;
     const p = pkgs[pkgIdx] as LockPackage;
     const deps = extra === null ? p.dependencies : (p.optionalDependencies[extra] ?? []);
     for (const dep of deps) {
@@ -387,8 +393,11 @@ export function selectPackages(
   };
   const rootSet = new Set(roots);
   const selected: SelectedPackage[] = [];
-  for (let n = 1; n < nodePkg.length; n++) {
-    const p = pkgs[nodePkg[n] as number] as LockPackage;
+  // Lock order: uv writes packages sorted, so the export sort below has little left to do.
+  for (let i = 0; i < pkgs.length; i++) {
+    const n = nodeOf[i] as number;
+    if (n === 0) continue;
+    const p = pkgs[i] as LockPackage;
     if (!include(p)) continue;
     const marker = reach[n] ?? TRUE;
     if (marker === FALSE) continue;
@@ -556,9 +565,22 @@ function reachability(
       const edge = edges[e] as Edge;
       let parentMarker = resolved;
       if (!conflicts && edge.simple && parent !== 0) {
-        // The common edge: nothing flows into the child's map, only the marker propagates.
+        // The common edge: nothing flows into the child's map, only the marker propagates
+        // (`update` inlined: this loop runs for every edge, often before the JIT has warmed up).
         const m = edge.marker;
-        update(edge.to, and(parentMarker, m === TRUE || m === FALSE ? m : resolve(m, scope, lookupKnown)));
+        const marker = m === TRUE ? parentMarker : and(parentMarker, m === FALSE ? m : resolve(m, scope, lookupKnown));
+        const to = edge.to;
+        const existing = reach[to];
+        if (existing === undefined) {
+          reach[to] = marker;
+          stack.push(to);
+        } else if (marker !== existing && existing !== TRUE && marker !== FALSE) {
+          const combined = or(marker, existing);
+          if (combined !== existing) {
+            reach[to] = combined;
+            stack.push(to);
+          }
+        }
         continue;
       }
       const childName = nameOf(edge.to);

@@ -91,6 +91,41 @@ describe("chooseWheel", () => {
       [["a-1.0-x-y-z-py3-none-any.whl", "a-1.0-cp313-cp313-manylinux_2_17_x86_64.whl"], 1],
       [["a-1.0-py3-none-any.whl", "a-1.0-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"], 1],
       [["a-1.0-cp313-cp313-win_amd64.whl", "a-1.0-cp313-cp313-macosx_11_0_arm64.whl"], undefined],
+      // The best tags come last in lock order; an invalid best falls back to the next best.
+      [
+        [
+          "a-1.0-py3-none-any.whl",
+          "a-1.0-cp313-abi3-manylinux_2_17_x86_64.whl",
+          "a-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+        ],
+        2,
+      ],
+      [
+        [
+          "a-1.0-py3-none-any.whl",
+          "a-1.0-cp313-abi3-manylinux_2_17_x86_64.whl",
+          "a!-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+        ],
+        1,
+      ],
+      [
+        [
+          "a-1.0-py3-none-any.whl",
+          "a-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+          "a-1.0-1-cp313-cp313-manylinux_2_17_x86_64.whl",
+        ],
+        2,
+      ],
+      [
+        [
+          "a-1.0-py3-none-any.whl",
+          "a-1.0-3-cp313-cp313-manylinux_2_17_x86_64.whl",
+          "a-1.0-3-cp313-cp313-manylinux_2_17_x86_64.whl",
+        ],
+        1,
+      ],
+      // Compound tags: the bound is the best combination.
+      [["a-1.0-py2.py3-none-any.whl", "a-1.0-cp312.cp313-cp313-manylinux1_x86_64.manylinux_2_17_x86_64.whl"], 1],
     ];
     for (const [files, expected] of cases) {
       const p = pkg(files);
