@@ -1,6 +1,9 @@
 // Builds the workspace: `tsc -b` type-checks every package and emits each internal package's dist/;
 // then esbuild bundles the public `tspack` package (library + CLI) into packages/tspack/dist with the
-// internal @tspack/* packages inlined, so `npm pack` of it installs anywhere without the workspace.
+// internal @tspack/* packages and the small pure libraries (fflate, smol-toml, p-limit,
+// @renovatebot/pep440) inlined, so `npm pack` of it installs anywhere without the workspace and a run
+// resolves and compiles fewer modules. Only undici, the network stack, stays a runtime dependency: it is
+// imported lazily, when a download is actually needed.
 // Declarations: tspack's own .d.ts plus the internal packages' .d.ts are copied under dist/, with
 // `@tspack/x` specifiers rewritten to relative paths.
 import { execFileSync } from "node:child_process";

@@ -6,6 +6,7 @@ export { CACHEDIR_TAG, initCache } from "./init-cache.js";
 export {
   CHECKED_BUCKET,
   cachePathFor,
+  DEFLATED_BUCKET,
   isSha256Hex,
   KNOWN_ROOT_ENTRIES,
   TMP_DIR,

@@ -11,11 +11,15 @@ export const TMP_DIR = "tmp";
 /** `checked-v1/ab/<sha256>`: empty marker files, one per fully verified wheel. */
 export const CHECKED_BUCKET = "checked-v1";
 
+/** `deflated-v1/L<level>/ab/<sha256 of the raw bytes>`: fflate raw-deflate output of generated files. */
+export const DEFLATED_BUCKET = "deflated-v1";
+
 export const KNOWN_ROOT_ENTRIES: readonly string[] = [
   ".gitignore",
   "CACHEDIR.TAG",
   /** Markers of wheels whose every entry was CRC-checked once (written by the build). */
   CHECKED_BUCKET,
+  DEFLATED_BUCKET,
   TMP_DIR,
   UNPACKED_BUCKET,
   WHEELS_BUCKET,

@@ -258,7 +258,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const all = [...depFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
       checkLimit(all, packages, codeEntries);
       if (layout === "zip") {
-        const info = await writeZipFile(join(stagingRoot, "function.zip"), all.map(toZipEntry), mtime);
+        const info = await writeZipFile(join(stagingRoot, "function.zip"), all.map(toZipEntry), {
+          mtime,
+          cacheDir: fetched.cacheDir,
+        });
         artifacts.push(zipArtifact("function", info, join(outDir, "function.zip")));
       } else {
         const taskDir = join(stagingRoot, "task");
@@ -284,8 +287,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     } else {
       checkLimit([...depFiles, ...codeEntries], packages, codeEntries);
-      const layerInfo = await writeZipFile(join(stagingRoot, "layer.zip"), depFiles.map(toZipEntry), mtime);
-      const fnInfo = await writeZipFile(join(stagingRoot, "function.zip"), codeEntries.map(toZipEntry), mtime);
+      const layerInfo = await writeZipFile(join(stagingRoot, "layer.zip"), depFiles.map(toZipEntry), {
+        mtime,
+        cacheDir: fetched.cacheDir,
+      });
+      const fnInfo = await writeZipFile(join(stagingRoot, "function.zip"), codeEntries.map(toZipEntry), {
+        mtime,
+        cacheDir: fetched.cacheDir,
+      });
       artifacts.push(zipArtifact("layer", layerInfo, join(outDir, "layer.zip")));
       artifacts.push(zipArtifact("function", fnInfo, join(outDir, "function.zip")));
       if (codeEntries.length === 0)

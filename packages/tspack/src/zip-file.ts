@@ -1,7 +1,13 @@
-import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { crc32 as zlibCrc32 } from "node:zlib";
+import { DEFLATED_BUCKET } from "@tspack/cache";
 import { type ZipInputEntry, zipChunks } from "@tspack/zip";
+import { deflateSync } from "fflate";
+
+/** The pinned compressor and level for bytes tspack deflates itself (generated files, project code). */
+const LEVEL = 6;
 
 /** A written zip and its identity. */
 export interface ZipFileInfo {
@@ -18,14 +24,77 @@ export interface ZipFileInfo {
 }
 
 /**
+ * fflate output is a pure function of (bytes, level), so it is memoized in the cache by the sha256 of
+ * the input: a warm build reads a few small files instead of running the compressor.
+ */
+class DeflateMemo {
+  private readonly known = new WeakMap<Uint8Array, Uint8Array>();
+  private readonly fresh: Array<{ path: string; data: Uint8Array }> = [];
+  private readonly keys = new WeakMap<Uint8Array, string>();
+
+  constructor(private readonly dir: string | undefined) {}
+
+  private pathFor(data: Uint8Array): string | undefined {
+    if (!this.dir) return undefined;
+    let sha = this.keys.get(data);
+    if (sha === undefined) {
+      sha = createHash("sha256").update(data).digest("hex");
+      this.keys.set(data, sha);
+    }
+    return join(this.dir, `L${LEVEL}`, sha.slice(0, 2), sha);
+  }
+
+  async prefetch(inputs: Uint8Array[]): Promise<void> {
+    await Promise.all(
+      inputs.map(async (data) => {
+        const path = this.pathFor(data);
+        if (path === undefined) return;
+        try {
+          this.known.set(data, await readFile(path));
+        } catch {
+          // not memoized yet
+        }
+      }),
+    );
+  }
+
+  compress = (data: Uint8Array, level: number): Uint8Array => {
+    const hit = level === LEVEL ? this.known.get(data) : undefined;
+    if (hit) return hit;
+    const out = deflateSync(data, { level: level as 6 });
+    const path = level === LEVEL ? this.pathFor(data) : undefined;
+    if (path) this.fresh.push({ path, data: out });
+    return out;
+  };
+
+  /** Stores new results; a failure only costs compressing again next time. */
+  async persist(): Promise<void> {
+    await Promise.all(
+      this.fresh.map(async ({ path, data }) => {
+        try {
+          await mkdir(dirname(path), { recursive: true });
+          const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+          await writeFile(tmp, data);
+          await rename(tmp, path);
+        } catch {
+          // read-only or full cache
+        }
+      }),
+    );
+  }
+}
+
+/**
  * Streams a deterministic zip to `path` (entries sorted by the writer; fixed timestamp; fflate at a pinned
  * level for new data; raw-copied entries for wheel data), hashing as it writes.
  */
 export async function writeZipFile(
   path: string,
   entries: ZipInputEntry[],
-  mtime: number | undefined,
+  options: { mtime?: number | undefined; cacheDir?: string | undefined } = {},
 ): Promise<ZipFileInfo> {
+  const memo = new DeflateMemo(options.cacheDir ? join(options.cacheDir, DEFLATED_BUCKET) : undefined);
+  await memo.prefetch(entries.flatMap((e) => ("data" in e && e.data.length > 0 ? [e.data] : [])));
   const hash = createHash("sha256");
   const fh = await open(path, "wx");
   let bytes = 0;
@@ -39,7 +108,13 @@ export async function writeZipFile(
     await fh.write(buf);
   };
   try {
-    for (const chunk of zipChunks(entries, { ...(mtime === undefined ? {} : { mtime }), crc32: (d) => zlibCrc32(d) })) {
+    const chunks = zipChunks(entries, {
+      ...(options.mtime === undefined ? {} : { mtime: options.mtime }),
+      level: LEVEL,
+      compress: memo.compress,
+      crc32: (d) => zlibCrc32(d),
+    });
+    for (const chunk of chunks) {
       hash.update(chunk);
       bytes += chunk.length;
       pending.push(chunk);
@@ -50,6 +125,7 @@ export async function writeZipFile(
   } finally {
     await fh.close();
   }
+  await memo.persist();
   const digest = hash.digest();
   let unzipped = 0;
   for (const e of entries) unzipped += "data" in e ? e.data.length : e.raw.uncompressedSize;
