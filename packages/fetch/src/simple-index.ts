@@ -1,3 +1,4 @@
+import { normalizeName } from "@tspack/dist-filename";
 import { TspackError } from "@tspack/errors";
 import { httpStatusError, networkError } from "./fetch-errors.js";
 import {
@@ -37,10 +38,8 @@ export interface SimpleProjectPage {
 export const SIMPLE_ACCEPT =
   "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 
-/** PEP 503 name normalization: lower case, runs of `-_.` → `-`. */
-export function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
+/** PEP 503 name normalization: lower case, runs of `-_.` → `-` (`normalizeName` of @tspack/dist-filename). */
+export const normalizeProjectName: (name: string) => string = normalizeName;
 
 function splitFragment(href: string, base: string): { url: string; hashes: Record<string, string> } {
   const u = new URL(href, base);

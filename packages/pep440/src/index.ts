@@ -1,4 +1,5 @@
 // @tspack/pep440: PEP 440 versions and specifiers, a facade over @renovatebot/pep440
+export { compareReleases, parsePlainRelease, plainReleaseSatisfies } from "./plain-release.js";
 export type { SatisfiesOptions, Specifier, SpecifierOperator } from "./specifier.js";
 export {
   formatSpecifier,

@@ -1,8 +1,7 @@
-import { isValidSpecifier, isValidVersion, satisfiesSpecifier } from "@tspack/pep440";
+import { isValidSpecifier, isValidVersion, plainReleaseSatisfies, satisfiesSpecifier } from "@tspack/pep440";
 import type { MarkerEnvironment } from "./marker-environment.js";
 import type { MarkerExpression, MarkerOperator, MarkerTree } from "./marker-tree.js";
 import { normalizeName } from "./names.js";
-import { plainReleaseSatisfies } from "./plain-release.js";
 
 const SPECIFIER_OPERATORS: ReadonlySet<MarkerOperator> = new Set(["==", "!=", "<", "<=", ">", ">=", "~=", "==="]);
 

@@ -1,5 +1,5 @@
 /** Lowering of parsed marker expressions to decision-diagram nodes (uv's `parse.rs` + `InternerGuard::expression`). */
-import { parseVersion } from "@tspack/pep440";
+import { parsePlainRelease, parseVersion } from "@tspack/pep440";
 import {
   and,
   CANONICAL_STRING_KEYS,
@@ -19,7 +19,6 @@ import {
 } from "./algebra-core.js";
 import type { MarkerExpression, MarkerOperator, MarkerTree, MarkerVariable } from "./marker-tree.js";
 import { isValidName, normalizeName } from "./names.js";
-import { parsePlainRelease } from "./plain-release.js";
 import { complement, excl, fromBounds, incl, type Ranges, singleton, unbounded, union } from "./ranges.js";
 
 /** A version operator of the algebra (`==*`/`!=*` are the `.*` forms). */

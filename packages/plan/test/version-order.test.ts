@@ -1,6 +1,6 @@
-import { compareVersions } from "@tspack/pep440";
+import { compareVersions, parsePlainRelease } from "@tspack/pep440";
 import { describe, expect, it } from "vitest";
-import { compareVersionStrings, parsePlainRelease } from "../src/version-order.js";
+import { compareVersionStrings } from "../src/version-order.js";
 
 describe("compareVersionStrings", () => {
   it("agrees with @tspack/pep440 on plain releases (fast path) and everything else (fallback)", () => {

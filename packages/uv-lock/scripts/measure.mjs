@@ -36,6 +36,7 @@ const bundle = await build({
   alias: {
     "@tspack/errors": here("../../errors/src/index.ts"),
     "@tspack/pep440": here("../../pep440/src/index.ts"),
+    "@tspack/pep508": here("../../pep508/src/index.ts"),
   },
 });
 const dir = mkdtempSync(join(tmpdir(), "uv-lock-measure-"));

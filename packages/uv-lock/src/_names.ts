@@ -1,14 +1,11 @@
-/** PEP 503/508 name syntax: ASCII letters/digits, `-_.` only between them. */
-const VALID_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+import { isValidName, normalizeName as normalizePep503 } from "@tspack/pep508";
 
 /** True when `name` is a valid PEP 508 distribution, extra or group name. */
-export function isValidName(name: string): boolean {
-  return VALID_NAME.test(name);
-}
+export { isValidName };
 
-/** PEP 503 normalization: lowercase, runs of `-_.` → `-`. */
+/** PEP 503 normalization: lowercase, runs of `-_.` → `-` (names uv already wrote normalized are returned as is). */
 export function normalizeName(name: string): string {
-  return isNormalizedName(name) ? name : name.toLowerCase().replace(/[-_.]+/g, "-");
+  return isNormalizedName(name) ? name : normalizePep503(name);
 }
 
 /**
@@ -31,5 +28,5 @@ export function isNormalizedName(name: string): boolean {
 /** The normalized form of a valid name, or undefined when `name` is not a valid name. */
 export function validNormalizedName(name: string): string | undefined {
   if (isNormalizedName(name)) return name;
-  return VALID_NAME.test(name) ? name.toLowerCase().replace(/[-_.]+/g, "-") : undefined;
+  return isValidName(name) ? normalizePep503(name) : undefined;
 }

@@ -1,6 +1,5 @@
 // @tspack/wheel: wheel metadata, RECORD, entry points and the pure install plan for --target/--prefix.
 export { compareUtf8, sortByUtf8 } from "./byte-order.js";
-export { crc32 } from "./crc32.js";
 export { type EmailHeaders, headerValue, headerValues, parseEmailHeaders } from "./email-headers.js";
 export { checkEntryName, normalizeEntryName, type UnsafeNameReason } from "./entry-path.js";
 export { type EntryPointScript, type EntryPoints, parseEntryPoints, parseScriptValue } from "./entry-points.js";

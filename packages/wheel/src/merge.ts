@@ -1,6 +1,6 @@
 import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { crc32 } from "@tspack/zip";
 import { compareUtf8, sortByUtf8 } from "./byte-order.js";
-import { crc32 } from "./crc32.js";
 import { findFileDirClash, type InstallOp, type WheelInstallPlan } from "./plan.js";
 import type { WheelZipEntry } from "./wheel-zip-entry.js";
 

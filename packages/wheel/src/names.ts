@@ -1,9 +1,6 @@
 /** Package-name helpers (PEP 503 / PEP 427). */
 
-/** The PEP 503 normalized form of a distribution name: lowercase, runs of `-_.` become `-`. */
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
+export { normalizeName } from "@tspack/dist-filename";
 
 /** Name and version from a wheel filename `{name}-{version}(-{build})?-{py}-{abi}-{plat}.whl`, or undefined. */
 export function splitWheelFilename(filename: string): { name: string; version: string } | undefined {

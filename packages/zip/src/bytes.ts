@@ -37,6 +37,17 @@ export function put64(b: Uint8Array, o: number, v: number): void {
   put32(b, o + 4, Math.floor(v / 0x1_0000_0000));
 }
 
+/** The concatenation of `chunks`, whose lengths add up to `total`. */
+export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
 /** Zip record signatures. */
 export const SIG = {
   local: 0x04034b50,

@@ -9,6 +9,7 @@ export type { InflateEntryOptions, VerifyEntryOptions } from "./inflate-entry.js
 export { inflateEntry, verifyEntry } from "./inflate-entry.js";
 export type { ReadZipOptions } from "./read-zip-entries.js";
 export { readZipEntries } from "./read-zip-entries.js";
+export { decodeUtf8, encodeUtf8 } from "./utf8.js";
 export type { ZipInputEntry, ZipRawData, ZipWriteOptions } from "./write-zip.js";
 export { writeZip, zipChunks } from "./write-zip.js";
 export type { ZipEntry } from "./zip-entry.js";

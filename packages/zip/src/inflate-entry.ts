@@ -1,4 +1,5 @@
 import { Inflate, inflateSync } from "fflate";
+import { concatBytes } from "./bytes.js";
 import { crc32 as jsCrc32 } from "./crc32.js";
 import { getEntryData } from "./entry-data.js";
 import type { ZipEntry } from "./zip-entry.js";
@@ -84,13 +85,7 @@ function inflateRaw(raw: Uint8Array, entry: ZipEntry, archive: string | undefine
   }
   // fflate hands out fresh copies, so a single chunk is returned as is.
   if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of chunks) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
 
 /**

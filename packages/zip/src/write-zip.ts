@@ -1,6 +1,6 @@
 import { TspackError } from "@tspack/errors";
 import { deflateSync } from "fflate";
-import { put16, put32, put64, SIG, SIZE } from "./bytes.js";
+import { concatBytes, put16, put32, put64, SIG, SIZE } from "./bytes.js";
 import { crc32 as jsCrc32 } from "./crc32.js";
 import { type DosDateTime, toDosDateTime } from "./dos-time.js";
 import { encodeUtf8 } from "./utf8.js";
@@ -340,11 +340,5 @@ export function writeZip(entries: Iterable<ZipInputEntry>, options: ZipWriteOpti
     chunks.push(c);
     total += c.length;
   }
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of chunks) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }

@@ -31,3 +31,20 @@ describe("decodeUtf8", () => {
     expect(decodeUtf8(Uint8Array.from(bytes), true)).toContain("\ufffd");
   });
 });
+
+describe("pure UTF-8 codec (the fallback of @tspack/wheel's TextEncoder/TextDecoder)", () => {
+  it.each(["", "ascii only", "données/é.txt", "日本語", "emoji 😀 pair", "\uffff"])(
+    "round-trips %j like TextEncoder",
+    (s) => {
+      const bytes = encodeUtf8(s);
+      expect(Buffer.from(bytes)).toEqual(Buffer.from(new TextEncoder().encode(s)));
+      expect(decodeUtf8(bytes, true)).toBe(s);
+    },
+  );
+
+  it("replaces invalid sequences with U+FFFD and keeps the valid text around them", () => {
+    expect(decodeUtf8(Uint8Array.from([0xff]), true)).toBe("\ufffd");
+    expect(decodeUtf8(Uint8Array.from([0xed, 0xa0, 0x80]), true)).toMatch(/^\ufffd+$/);
+    expect(decodeUtf8(Uint8Array.from([0x61, 0xc0, 0xaf, 0x62]), true)).toMatch(/^a\ufffd+b$/);
+  });
+});

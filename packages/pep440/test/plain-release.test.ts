@@ -1,6 +1,6 @@
-import { satisfiesSpecifier } from "@tspack/pep440";
 import { describe, expect, it } from "vitest";
 import { parsePlainRelease, plainReleaseSatisfies } from "../src/plain-release.js";
+import { satisfiesSpecifier } from "../src/specifier.js";
 
 describe("plain release fast path", () => {
   it.each([

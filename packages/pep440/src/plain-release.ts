@@ -1,7 +1,7 @@
 /**
  * A fast path for the common case of release-only versions (`3.13`, `3.12.7`): parsed and compared
  * without the general PEP 440 parser, whose first use in a process is expensive. Anything else
- * (pre/post/dev/local parts, epochs, `v` prefixes, whitespace, wildcards) is left to @tspack/pep440.
+ * (pre/post/dev/local parts, epochs, `v` prefixes, whitespace, wildcards) is left to the general parser.
  */
 
 /**
@@ -31,11 +31,12 @@ export function parsePlainRelease(s: string): number[] | undefined {
   return out;
 }
 
-function compareReleases(a: readonly number[], b: readonly number[]): number {
+/** Release tuples compared like PEP 440 (missing segments are zeros): -1, 0 or 1. */
+export function compareReleases(a: readonly number[], b: readonly number[]): number {
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
+    if (d !== 0) return d < 0 ? -1 : 1;
   }
   return 0;
 }
