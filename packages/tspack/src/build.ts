@@ -152,6 +152,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   };
   const warn = (message: string): void => onEvent({ type: "warning", message });
 
+  if (options.layout !== undefined) layoutOf(options, undefined); // refuse a bad layout before any download
   const fetched = await fetchWheels({ ...options, onEvent });
   stage("plan+fetch");
   const { project, target } = fetched;
