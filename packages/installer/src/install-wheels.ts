@@ -29,12 +29,12 @@ import {
 } from "./publish-tree.js";
 import { TreeWriter } from "./tree-writer.js";
 import {
+  linkToCache,
   readUnpacked,
   readUnpackedFile,
   type StoredEntry,
   type UnpackedWheel,
   unpackedPath,
-  unpackToCache,
 } from "./unpacked-cache.js";
 
 /** One wheel to install: a verified file in the download cache. */
@@ -121,6 +121,16 @@ const hash = (data: Uint8Array): string => createHash("sha256").update(data).dig
 
 type Source = { kind: "archive"; archive: WheelArchive } | { kind: "unpacked"; unpacked: UnpackedWheel };
 
+/** A wheel missing from the unpacked cache: extracted into the staging tree, then linked into the cache. */
+interface ColdWheel {
+  sha256: string;
+  owner: string;
+  archive: WheelArchive;
+}
+
+/** Stops filling the cache when only copies would do (links across filesystems): extracting is as fast. */
+class SkipCache extends Error {}
+
 function abortError(signal: AbortSignal): TspackError {
   return new TspackError(ERROR_CODES.ABORTED, "The install was aborted", { cause: signal.reason });
 }
@@ -174,6 +184,7 @@ export async function installWheels(
     const plans: WheelInstallPlan<StoredEntry>[] = [];
     const sources = new Map<string, Source>();
     const packages: InstalledPackage[] = [];
+    const cold: ColdWheel[] = [];
     const seen = new Map<string, string>();
     for (const wheel of wheels) {
       if (signal?.aborted) throw abortError(signal);
@@ -192,11 +203,7 @@ export async function installWheels(
         const read = (e: ZipEntry) => inflateWheelEntry(archive, e);
         plan = planWheelInstall({ filename: wheel.filename, entries: archive.entries, read, hash }, layout);
         source = { kind: "archive", archive };
-        if (options.cacheDir !== undefined) {
-          const files = validateWheelEntries(wheel.filename, archive.entries);
-          const unpacked = await unpackToCache(options.cacheDir, wheel.sha256, archive, files, signal);
-          source = { kind: "unpacked", unpacked };
-        }
+        if (options.cacheDir !== undefined) cold.push({ sha256: wheel.sha256, owner: planOwner(plan), archive });
       }
       if (wheel.name !== undefined && normalizeName(wheel.name) !== plan.normalizedName) {
         throw new TspackError(
@@ -249,7 +256,10 @@ export async function installWheels(
     // 3. Write the staged tree.
     mkdirSync(staging);
     const writer = new TreeWriter(staging);
-    const linker = new Linker(options.linkMode ?? "clone", (f: LinkFallback) => {
+    const requestedMode = options.linkMode ?? "clone";
+    let fillingCache = false;
+    const linker = new Linker(requestedMode, (f: LinkFallback) => {
+      if (fillingCache && f.to === "copy") throw new SkipCache(f.reason);
       emit({ type: "link-fallback", ...f });
       if (f.to === "copy") {
         emit({
@@ -282,6 +292,29 @@ export async function installWheels(
       }
     }
     if (signal?.aborted) throw abortError(signal);
+
+    // 3b. Fill the unpacked cache from the staged files (each file is written once, then linked).
+    if (options.cacheDir !== undefined && cold.length > 0 && (linker.mode !== "copy" || requestedMode === "copy")) {
+      const staged = new Map<string, Map<string, string>>(cold.map((c) => [c.owner, new Map()]));
+      for (const op of merged.ops) {
+        if (op.kind === "entry" && op.mode === entryFileMode(op.entry)) {
+          staged.get(op.owner)?.set(op.source, `${staging}/${op.dest}`);
+        }
+      }
+      fillingCache = true;
+      try {
+        for (const c of cold) {
+          if (signal?.aborted) throw abortError(signal);
+          const files = validateWheelEntries(c.archive.filename, c.archive.entries);
+          await linkToCache(options.cacheDir, c.sha256, c.archive, files, staged.get(c.owner)!, linker, signal);
+          usedLinks = true;
+        }
+      } catch (e) {
+        if (!(e instanceof SkipCache)) throw e;
+      } finally {
+        fillingCache = false;
+      }
+    }
 
     // 4. Bytecode, in the staging tree, recorded as if compiled in place.
     let bytecode: InstallResult["bytecode"];
