@@ -18,6 +18,7 @@ import {
 } from "@tspack/wheel";
 import type { ZipEntry } from "@tspack/zip";
 import { inflateWheelEntry, openWheelArchive, type WheelArchive } from "./archive.js";
+import { CacheFiller, SkipCache } from "./cache-filler.js";
 import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "./compile-bytecode.js";
 import { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
 import {
@@ -29,7 +30,6 @@ import {
 } from "./publish-tree.js";
 import { TreeWriter } from "./tree-writer.js";
 import {
-  linkToCache,
   readUnpacked,
   readUnpackedFile,
   type StoredEntry,
@@ -128,9 +128,6 @@ interface ColdWheel {
   archive: WheelArchive;
 }
 
-/** Stops filling the cache when only copies would do (links across filesystems): extracting is as fast. */
-class SkipCache extends Error {}
-
 function abortError(signal: AbortSignal): TspackError {
   return new TspackError(ERROR_CODES.ABORTED, "The install was aborted", { cause: signal.reason });
 }
@@ -139,7 +136,9 @@ function abortError(signal: AbortSignal): TspackError {
  * Installs wheels into a `--target`/`--prefix` directory like `uv pip install --no-deps`, with
  * tspack's stricter validation and deterministic results. Everything is written into a staging
  * directory next to `dest` and moved into place only when complete: a failed install leaves `dest`
- * as it was. With `cacheDir`, each wheel is unpacked once into the cache and linked from there.
+ * as it was. With `cacheDir`, a wheel missing from the unpacked cache is extracted into the staging
+ * tree and its files are then linked into the cache (each file is written once); cached wheels are
+ * linked from there.
  */
 export async function installWheels(
   wheels: ReadonlyArray<InstallWheelInput>,
@@ -179,6 +178,7 @@ export async function installWheels(
     // does not exist yet
   }
   const staging = siblingPath(dest, "staging");
+  let filler: CacheFiller | undefined;
   try {
     // 1. Plans (and the unpacked cache).
     const plans: WheelInstallPlan<StoredEntry>[] = [];
@@ -253,7 +253,8 @@ export async function installWheels(
       }
     }
 
-    // 3. Write the staged tree.
+    // 3. Write the staged tree. Cold wheels then fill the unpacked cache by linking their staged
+    // files (in a worker, while the next wheels are written): each file is created once.
     mkdirSync(staging);
     const writer = new TreeWriter(staging);
     const requestedMode = options.linkMode ?? "clone";
@@ -268,15 +269,27 @@ export async function installWheels(
         });
       }
     });
+    const fills = new Map<string, { job: number; left: number; staged: Map<string, string>; cold: ColdWheel }>();
+    if (options.cacheDir !== undefined && cold.length > 0) {
+      filler = new CacheFiller(options.cacheDir, linker, requestedMode);
+      for (const c of cold) {
+        fills.set(c.owner, { job: await filler.prepare(c.sha256, c.archive), left: 0, staged: new Map(), cold: c });
+      }
+      for (const op of merged.ops) {
+        const f = fills.get(op.owner);
+        if (f === undefined) continue;
+        f.left++;
+        if (op.kind === "entry" && op.mode === entryFileMode(op.entry))
+          f.staged.set(op.source, `${staging}/${op.dest}`);
+      }
+    }
     let usedLinks = false;
     for (const op of merged.ops) {
       if (signal?.aborted) throw abortError(signal);
+      const src = sources.get(op.owner)!;
       if (op.kind === "generated") {
         writer.writeFile(op.dest, op.data, op.mode);
-        continue;
-      }
-      const src = sources.get(op.owner)!;
-      if (src.kind === "unpacked") {
+      } else if (src.kind === "unpacked") {
         usedLinks = true;
         const cachedMode = entryFileMode(op.entry);
         writer.linkFile(
@@ -290,30 +303,22 @@ export async function installWheels(
       } else {
         writer.writeFile(op.dest, inflateWheelEntry(src.archive, op.entry as ZipEntry), op.mode);
       }
+      const f = fills.get(op.owner);
+      if (f !== undefined && --f.left === 0 && filler !== undefined) {
+        fillingCache = true;
+        try {
+          const files = validateWheelEntries(f.cold.archive.filename, f.cold.archive.entries);
+          filler.fill(f.job, files, f.staged);
+        } finally {
+          fillingCache = false;
+        }
+      }
     }
     if (signal?.aborted) throw abortError(signal);
-
-    // 3b. Fill the unpacked cache from the staged files (each file is written once, then linked).
-    if (options.cacheDir !== undefined && cold.length > 0 && (linker.mode !== "copy" || requestedMode === "copy")) {
-      const staged = new Map<string, Map<string, string>>(cold.map((c) => [c.owner, new Map()]));
-      for (const op of merged.ops) {
-        if (op.kind === "entry" && op.mode === entryFileMode(op.entry)) {
-          staged.get(op.owner)?.set(op.source, `${staging}/${op.dest}`);
-        }
-      }
-      fillingCache = true;
-      try {
-        for (const c of cold) {
-          if (signal?.aborted) throw abortError(signal);
-          const files = validateWheelEntries(c.archive.filename, c.archive.entries);
-          await linkToCache(options.cacheDir, c.sha256, c.archive, files, staged.get(c.owner)!, linker, signal);
-          usedLinks = true;
-        }
-      } catch (e) {
-        if (!(e instanceof SkipCache)) throw e;
-      } finally {
-        fillingCache = false;
-      }
+    if (filler !== undefined) {
+      const filled = await filler.finish();
+      filler = undefined;
+      if (filled.length > 0) usedLinks = true;
     }
 
     // 4. Bytecode, in the staging tree, recorded as if compiled in place.
@@ -358,6 +363,7 @@ export async function installWheels(
       ...(bytecode === undefined ? {} : { bytecode }),
     };
   } catch (e) {
+    await filler?.abandon();
     rmSync(staging, { recursive: true, force: true });
     if (signal?.aborted && !isTspackError(e, ERROR_CODES.ABORTED)) throw abortError(signal);
     if (isTspackError(e)) throw e;

@@ -38,6 +38,11 @@ export class Linker {
     return this.#mode;
   }
 
+  /** True once a file was linked (the mode is final). */
+  get decided(): boolean {
+    return this.#decided;
+  }
+
   /** Links (or copies) `src` to `dest`, which must not exist. */
   link(src: string, dest: string): void {
     if (this.#decided) {

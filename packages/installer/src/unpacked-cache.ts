@@ -3,7 +3,6 @@ import { createTempPath, publishDirectory, unpackedDirFor } from "@tspack/cache"
 import { entryFileMode, type WheelFileEntry } from "@tspack/wheel";
 import type { ZipEntry } from "@tspack/zip";
 import { inflateWheelEntry, type WheelArchive } from "./archive.js";
-import type { Linker } from "./link-mode.js";
 import { TreeWriter } from "./tree-writer.js";
 
 /** The central-directory fields kept in the unpacked cache's manifest. */
@@ -70,13 +69,12 @@ export async function unpackToCache(
   return publishUnpacked(cacheDir, sha256, archive, tmp);
 }
 
-/** Writes the manifest into `tmp` (whose `files/` is complete) and publishes it atomically. */
-async function publishUnpacked(
-  cacheDir: string,
+/** Writes `<tmp>/manifest.json` for the wheel `archive` (whose files are in `<tmp>/files/`). */
+export function writeManifest(
+  tmp: string,
   sha256: string,
   archive: WheelArchive,
-  tmp: string,
-): Promise<UnpackedWheel> {
+): { filename: string; entries: StoredEntry[] } {
   const manifest: Manifest = {
     version: 1,
     filename: archive.filename,
@@ -84,45 +82,20 @@ async function publishUnpacked(
     entries: archive.entries.map((e) => Object.fromEntries(FIELDS.map((k) => [k, e[k]])) as StoredEntry),
   };
   writeFileSync(`${tmp}/manifest.json`, JSON.stringify(manifest));
-  const final = unpackedDirFor(cacheDir, sha256);
-  await publishDirectory(tmp, final);
-  return { filesDir: `${final}/files`, filename: archive.filename, entries: manifest.entries };
+  return manifest;
 }
 
-/**
- * Fills the cache from files already extracted elsewhere (the cold install's staging tree), so that
- * each file is written once: `staged` maps a wheel path to an absolute file holding exactly that
- * entry's bytes with its cache mode ({@link entryFileMode}); it is linked (`linker`) into a temp
- * directory of the cache. Files not in `staged` (replaced, rewritten, or with another mode) are
- * inflated and written. The entry is published atomically like {@link unpackToCache}; on any error
- * the temp directory is removed and the error rethrown.
- */
-export async function linkToCache(
+/** Writes the manifest into `tmp` (whose `files/` is complete) and publishes it atomically. */
+async function publishUnpacked(
   cacheDir: string,
   sha256: string,
   archive: WheelArchive,
-  files: ReadonlyArray<WheelFileEntry<ZipEntry>>,
-  staged: ReadonlyMap<string, string>,
-  linker: Linker,
-  signal?: AbortSignal,
+  tmp: string,
 ): Promise<UnpackedWheel> {
-  const tmp = await createTempPath(cacheDir, ".unpack");
-  mkdirSync(tmp, { recursive: true });
-  const writer = new TreeWriter(`${tmp}/files`);
-  mkdirSync(writer.root);
-  try {
-    for (const { path, entry } of files) {
-      signal?.throwIfAborted();
-      const mode = entryFileMode(entry);
-      const src = staged.get(path);
-      if (src === undefined) writer.writeFile(path, inflateWheelEntry(archive, entry), mode);
-      else writer.linkFile(path, src, mode, mode, entry.uncompressedSize, linker);
-    }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return publishUnpacked(cacheDir, sha256, archive, tmp);
+  const manifest = writeManifest(tmp, sha256, archive);
+  const final = unpackedDirFor(cacheDir, sha256);
+  await publishDirectory(tmp, final);
+  return { filesDir: `${final}/files`, filename: archive.filename, entries: manifest.entries };
 }
 
 /** The cached path of a wheel file (by its normalized path). */

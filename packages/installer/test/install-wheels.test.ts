@@ -1,8 +1,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { entryFileMode, validateWheelEntries } from "@tspack/wheel";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeWheel, type RawEntry, zeroBombPayload } from "../../../test/helpers/make-wheel.js";
-import { type InstallEvent, installWheels } from "../src/index.js";
+import {
+  type InstallEvent,
+  inflateWheelEntry,
+  installWheels,
+  openWheelArchive,
+  readUnpacked,
+  unpackedPath,
+} from "../src/index.js";
 import { errorOf, names, removeSandboxes, sandbox, treeListing, wheelInputs } from "./fs-fixture.js";
 
 const rich = makeWheel({
@@ -176,6 +184,36 @@ describe("installWheels: golden trees", () => {
     expect(statSync(join(box, "b/rich_pkg/core.py")).nlink).toBe(1);
     expect(statSync(join(box, "b/bin/helper.sh")).mode & 0o777).toBe(0o755);
     expect(treeListing(join(box, "b"))).toBe(treeListing(join(box, "a")));
+  });
+
+  it("fills the cache on a cold install with the wheel's own bytes and modes, linked to the target where identical", async () => {
+    const box = sandbox();
+    const cacheDir = join(box, "cache");
+    const inputs = wheelInputs(box, [rich]);
+    const cold = await installWheels(inputs, { dest: join(box, "t"), layout: "target", python: [3, 13], cacheDir });
+    const u = readUnpacked(cacheDir, rich.sha256);
+    expect(u).toBeDefined();
+    const archive = openWheelArchive(inputs[0]!.path, rich.filename, rich.sha256);
+    const files = validateWheelEntries(rich.filename, archive.entries);
+    expect(files.length).toBe(17);
+    for (const { path, entry } of files) {
+      const cached = unpackedPath(u!, path);
+      expect(Buffer.from(readFileSync(cached)).equals(Buffer.from(inflateWheelEntry(archive, entry))), path).toBe(true);
+      expect(statSync(cached).mode & 0o777, path).toBe(entryFileMode(entry));
+    }
+    // Rewritten (#!python), replaced (RECORD) and re-moded (odd.bin 0o777 → 0o644 vs .data/scripts 0o755) files are
+    // written, not linked; verbatim files share the target's inode when hardlinking.
+    expect(readFileSync(unpackedPath(u!, "Rich_Pkg-1.2.0.data/scripts/rich-legacy"), "utf8")).toBe(
+      "#!python\nprint('legacy')\n",
+    );
+    if (cold.linkMode === "hardlink") {
+      expect(statSync(unpackedPath(u!, "rich_pkg/core.py")).ino).toBe(statSync(join(box, "t/rich_pkg/core.py")).ino);
+      expect(statSync(unpackedPath(u!, "Rich_Pkg-1.2.0.dist-info/RECORD")).nlink).toBe(1);
+    }
+    expect(readdirSync(join(cacheDir, "tmp"))).toEqual([]);
+    const warm = await installWheels(inputs, { dest: join(box, "w"), layout: "target", python: [3, 13], cacheDir });
+    expect(warm.packages[0]?.cached).toBe(true);
+    expect(treeListing(join(box, "w"), { dirs: true })).toBe(treeListing(join(box, "t"), { dirs: true }));
   });
 
   it("keeps modes exact under a restrictive umask", async () => {
