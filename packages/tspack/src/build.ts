@@ -4,16 +4,17 @@
  * build leaves the previous artifacts intact and no partial files.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
 import { collectProjectFiles, detectHandler, dockerfileFor, isPackagedProject } from "@tspack/project";
 import { defaultInterpreterPath, type InstallLayout, type OwnedInstallOp } from "@tspack/wheel";
 import { getEntryData, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
 import type { TspackEvent } from "./events.js";
-import { type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
+import { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
 import { buildLocalSources } from "./members.js";
+import { readProject, workspaceRootOf } from "./read-project.js";
 import { type LoadedWheel, loadWheel, planWheels, readEntry, verifyWheelOnce, wheelFromBytes } from "./wheels.js";
 import { writeZipFile, type ZipFileInfo } from "./zip-file.js";
 
@@ -152,13 +153,28 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   };
   const warn = (message: string): void => onEvent({ type: "warning", message });
 
-  if (options.layout !== undefined) layoutOf(options, undefined); // refuse a bad layout before any download
-  const fetched = await fetchWheels({ ...options, onEvent });
-  stage("plan+fetch");
-  const { project, target } = fetched;
-  const cfg = project.pyproject?.tspack ?? {};
+  const signal = options.signal;
+  const checkAborted = (): void => {
+    if (signal?.aborted) throw new TspackError(ERROR_CODES.ABORTED, "The build was aborted", { cause: signal.reason });
+  };
+  checkAborted();
+  // Refuse bad options before any download: layout, timestamp, and an output folder that must not be replaced.
+  if (options.layout !== undefined) layoutOf(options, undefined);
+  checkSourceDateEpoch(options.sourceDateEpoch);
+  const project0 = options.project ?? options.planned?.project ?? (await readProject(options));
+  const cfg = project0.pyproject?.tspack ?? {};
   const layout = layoutOf(options, cfg.layout);
-  const outDir = resolve(project.projectDir, options.outDir ?? cfg.out ?? join("dist", "lambda"));
+  const outDir = resolve(project0.projectDir, options.outDir ?? cfg.out ?? join("dist", "lambda"));
+  await checkOutDir(outDir, [
+    { dir: project0.projectDir, what: "the project" },
+    { dir: workspaceRootOf(project0), what: "the workspace" },
+    { dir: cacheDirFor(options), what: "the cache" },
+  ]);
+
+  const fetched = await fetchWheels({ ...options, project: project0, onEvent });
+  stage("plan+fetch");
+  checkAborted();
+  const { project, target } = fetched;
 
   // Size estimate from the lock before doing any work: compressed sizes are a lower bound.
   const wheelBytes = fetched.plan.packages.reduce((n, p) => n + (p.wheel?.size ?? 0), 0);
@@ -185,8 +201,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const loaded = await Promise.all(fetched.wheels.map((w) => loadWheel(w)));
   for (const w of loaded) wheels.push(w);
   // Full CRC/size check once per wheel (remembered in the cache); warm builds skip it.
-  for (const w of loaded) await verifyWheelOnce(w, fetched.cacheDir);
+  for (const w of loaded) {
+    checkAborted();
+    await verifyWheelOnce(w, fetched.cacheDir);
+  }
   stage("read-wheels");
+  checkAborted();
 
   // The project's own code, for roots that are not installed as a package (virtual projects).
   const root = project.projectInfo.name
@@ -206,6 +226,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     projectFiles.map(async (f) => ({ path: f.path, mode: f.mode, data: await readFile(f.abs), owner: "project" })),
   );
   stage("project-files");
+  checkAborted();
 
   const python = target.python;
   const runtimeInfo = LAMBDA_RUNTIMES.find((r) => r.python === `${python[0]}.${python[1]}`);
@@ -232,6 +253,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       onEvent({ type: "install:conflict", ...c });
     }
     stage("plan-install");
+    checkAborted();
 
     let depFiles: FileEntry[];
     if (layout === "layer") {
@@ -262,11 +284,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         const info = await writeZipFile(join(stagingRoot, "function.zip"), all.map(toZipEntry), {
           mtime,
           cacheDir: fetched.cacheDir,
+          signal,
         });
         artifacts.push(zipArtifact("function", info, join(outDir, "function.zip")));
       } else {
         const taskDir = join(stagingRoot, "task");
-        const dirInfo = await writeTree(taskDir, all);
+        const dirInfo = await writeTree(taskDir, all, checkAborted);
         artifacts.push({ kind: "task-root", path: join(outDir, "task"), ...dirInfo });
         const handler = cfg.handler ?? detectHandler(codeEntries.map((f) => f.path));
         const dockerfile = dockerfileFor({
@@ -291,10 +314,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const layerInfo = await writeZipFile(join(stagingRoot, "layer.zip"), depFiles.map(toZipEntry), {
         mtime,
         cacheDir: fetched.cacheDir,
+        signal,
       });
       const fnInfo = await writeZipFile(join(stagingRoot, "function.zip"), codeEntries.map(toZipEntry), {
         mtime,
         cacheDir: fetched.cacheDir,
+        signal,
       });
       artifacts.push(zipArtifact("layer", layerInfo, join(outDir, "layer.zip")));
       artifacts.push(zipArtifact("function", fnInfo, join(outDir, "function.zip")));
@@ -309,6 +334,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     }
     stage("write");
+    checkAborted();
 
     const manifest = {
       tspack: 1,
@@ -410,7 +436,11 @@ function sizeError(message: string, sizes: PackageSize[]): TspackError {
 }
 
 /** Writes files into a fresh directory (inflating wheel entries); returns size and a content digest. */
-async function writeTree(dir: string, files: FileEntry[]): Promise<Omit<BuildArtifact, "kind" | "path">> {
+async function writeTree(
+  dir: string,
+  files: FileEntry[],
+  checkAborted: () => void,
+): Promise<Omit<BuildArtifact, "kind" | "path">> {
   const { createHash } = await import("node:crypto");
   const { chmod } = await import("node:fs/promises");
   const digest = createHash("sha256");
@@ -418,6 +448,7 @@ async function writeTree(dir: string, files: FileEntry[]): Promise<Omit<BuildArt
   let bytes = 0;
   const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
   for (const f of sorted) {
+    checkAborted();
     const target = join(dir, ...f.path.split("/"));
     const parent = dirname(target);
     if (!made.has(parent)) {
@@ -432,6 +463,55 @@ async function writeTree(dir: string, files: FileEntry[]): Promise<Omit<BuildArt
     digest.update(data);
   }
   return { bytes, unzippedBytes: bytes, files: sorted.length, sha256: digest.digest("hex") };
+}
+
+/** The last second a zip timestamp can hold: 2107-12-31T23:59:59Z. */
+const MAX_SOURCE_DATE_EPOCH = 4_354_819_199;
+
+function checkSourceDateEpoch(epoch: number | undefined): void {
+  if (epoch === undefined) return;
+  if (!Number.isFinite(epoch) || epoch > MAX_SOURCE_DATE_EPOCH) {
+    throw new TspackError(
+      ERROR_CODES.USAGE,
+      `The sourceDateEpoch "${epoch}" is out of range: zip timestamps end in 2107 (${MAX_SOURCE_DATE_EPOCH})`,
+      { hint: "Give seconds since 1970-01-01T00:00:00Z (SOURCE_DATE_EPOCH); earlier than 1980 counts as 1980-01-01" },
+    );
+  }
+}
+
+/**
+ * `outDir` is replaced as a whole, so it must not hold the project, the workspace or the cache, and an
+ * existing non-empty folder must be tspack's own output (it has a build.json).
+ */
+async function checkOutDir(outDir: string, keep: Array<{ dir: string; what: string }>): Promise<void> {
+  for (const { dir, what } of keep) {
+    const d = resolve(dir);
+    if (d === outDir || d.startsWith(outDir.endsWith(sep) ? outDir : outDir + sep)) {
+      throw new TspackError(ERROR_CODES.USAGE, `The output folder "${outDir}" contains ${what} "${d}"`, {
+        hint: "tspack replaces the output folder as a whole: choose a folder of its own, e.g. dist/lambda (the default)",
+      });
+    }
+  }
+  let names: string[];
+  try {
+    names = await readdir(outDir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return;
+    if (code === "ENOTDIR")
+      throw new TspackError(ERROR_CODES.USAGE, `The output folder "${outDir}" is a file`, {
+        hint: "Choose a folder with --out (it is created and replaced as a whole)",
+      });
+    throw e;
+  }
+  if (names.length === 0 || names.includes("build.json")) return;
+  throw new TspackError(
+    ERROR_CODES.USAGE,
+    `The output folder "${outDir}" is not empty and has no build.json: tspack did not write it`,
+    {
+      hint: "tspack replaces the output folder as a whole: choose a new or empty folder, or remove this one first",
+    },
+  );
 }
 
 /** Moves `staging` to `outDir`, replacing what was there; the old tree is removed last. */

@@ -6,6 +6,7 @@ import type { FetchItem, FetchOptions } from "@tspack/fetch";
 import { missingWheelsError, type PlannedPackage } from "@tspack/plan";
 import type { Dispatcher } from "undici";
 import { type PlanOptions, type PlanResult, plan } from "./plan.js";
+import { workspaceRootOf } from "./read-project.js";
 
 /** Download options (all optional; the cache location follows `resolveCacheDir`). */
 export interface FetchStageOptions extends PlanOptions {
@@ -95,7 +96,7 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
   const missing = missingWheelsError(planned.plan);
   if (missing) throw missing;
   const cacheDir = cacheDirFor(options);
-  const workspaceRoot = planned.project.projectDir;
+  const workspaceRoot = workspaceRootOf(planned.project);
 
   const remote: Array<{ pkg: PlannedPackage; item: FetchItem }> = [];
   const local: Array<{ pkg: PlannedPackage; path: string }> = [];
@@ -120,13 +121,9 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
         },
       });
     } else {
-      const base =
-        pkg.source.kind === "path"
-          ? resolve(workspaceRoot, pkg.source.path)
-          : pkg.source.kind === "registry"
-            ? resolve(workspaceRoot, pkg.source.url, w.path ?? w.filename)
-            : resolve(workspaceRoot, w.path ?? w.filename);
-      local.push({ pkg, path: base });
+      // The plan's `path` is already workspace-relative (a local registry's folder joined with the file).
+      const rel = w.path ?? (pkg.source.kind === "path" ? pkg.source.path : w.filename);
+      local.push({ pkg, path: resolve(workspaceRoot, rel) });
     }
   }
 
@@ -159,10 +156,12 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
     try {
       digest = await hashFile(path);
     } catch (e) {
-      throw new TspackError(ERROR_CODES.FILE_NOT_FOUND, `The wheel "${path}" of "${pkg.name}" cannot be read`, {
-        hint: "The lock names a local file: build it again or re-lock",
-        cause: e,
-      });
+      const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+      throw new TspackError(
+        ERROR_CODES.FILE_NOT_FOUND,
+        `The wheel "${path}" of "${pkg.name}" ${missing ? "does not exist" : `cannot be read: ${(e as Error).message}`}`,
+        { hint: "The lock names a local file: build it again or re-lock", cause: e },
+      );
     }
     const expected = sha256Of(pkg.wheel?.hash);
     if (expected !== undefined && expected !== digest.sha256) {

@@ -122,7 +122,16 @@ async function fetchRequirements(
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    throw new TspackError(ERROR_CODES.FILE_NOT_FOUND, `Cannot read the requirements file "${path}"`, { cause: e });
+    const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+    throw new TspackError(
+      ERROR_CODES.FILE_NOT_FOUND,
+      `The requirements file "${path}" ${missing ? "does not exist" : `cannot be read: ${(e as Error).message}`}`,
+      {
+        hint: "Write it with `uv export --frozen --no-dev --no-editable -o requirements.txt` (or `tspack export`)",
+        cause: e,
+        details: { path },
+      },
+    );
   }
   const parsed = parseRequirementsTxt(text);
   if (parsed.unsupported.length) {

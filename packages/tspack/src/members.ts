@@ -3,6 +3,7 @@ import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { type BuiltWheel, buildMemberWheel } from "@tspack/project";
 import type { TspackEvent } from "./events.js";
 import type { FetchStageResult } from "./fetch.js";
+import { workspaceRootOf } from "./read-project.js";
 
 /** A local source tree (workspace member, packaged root) built into a wheel in memory. */
 export interface BuiltMember extends BuiltWheel {
@@ -30,7 +31,7 @@ export async function buildLocalSources(
         },
       );
     }
-    const built = await buildMemberWheel(resolve(fetched.project.projectDir, pkg.source.path), {
+    const built = await buildMemberWheel(resolve(workspaceRootOf(fetched.project), pkg.source.path), {
       name: pkg.name,
       ...(pkg.version ? { version: pkg.version } : {}),
     });

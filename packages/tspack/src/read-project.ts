@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
 import type { ProjectInfo } from "@tspack/plan";
 import { type PyprojectInfo, projectInfoForPlan, readPyproject } from "@tspack/project";
@@ -71,6 +71,14 @@ export async function readProject(options: ProjectOptions = {}): Promise<Project
     projectInfo: pyproject ? projectInfoForPlan(pyproject) : projectInfoFromLock(lock),
     warnings,
   };
+}
+
+/**
+ * The folder the lock's relative paths (local wheels, workspace members) are relative to: uv writes them
+ * relative to the workspace root, which is where uv.lock lives (not necessarily `projectDir`).
+ */
+export function workspaceRootOf(project: Pick<ProjectContext, "lockPath">): string {
+  return dirname(project.lockPath);
 }
 
 /** Without pyproject.toml: the root is the lock's package whose source is the workspace root ("."). */

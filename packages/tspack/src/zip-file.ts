@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { crc32 as zlibCrc32 } from "node:zlib";
 import { DEFLATED_BUCKET } from "@tspack/cache";
+import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { type ZipInputEntry, zipChunks } from "@tspack/zip";
 import { deflateSync } from "fflate";
 
@@ -86,12 +87,13 @@ class DeflateMemo {
 
 /**
  * Streams a deterministic zip to `path` (entries sorted by the writer; fixed timestamp; fflate at a pinned
- * level for new data; raw-copied entries for wheel data), hashing as it writes.
+ * level for new data; raw-copied entries for wheel data), hashing as it writes. `signal` is checked between
+ * 4 MiB writes (TSPACK_ABORTED; the caller removes the partial file).
  */
 export async function writeZipFile(
   path: string,
   entries: ZipInputEntry[],
-  options: { mtime?: number | undefined; cacheDir?: string | undefined } = {},
+  options: { mtime?: number | undefined; cacheDir?: string | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<ZipFileInfo> {
   const memo = new DeflateMemo(options.cacheDir ? join(options.cacheDir, DEFLATED_BUCKET) : undefined);
   await memo.prefetch(entries.flatMap((e) => ("data" in e && e.data.length > 0 ? [e.data] : [])));
@@ -119,7 +121,12 @@ export async function writeZipFile(
       bytes += chunk.length;
       pending.push(chunk);
       pendingBytes += chunk.length;
-      if (pendingBytes >= 4 * 1024 * 1024) await flush();
+      if (pendingBytes >= 4 * 1024 * 1024) {
+        if (options.signal?.aborted) {
+          throw new TspackError(ERROR_CODES.ABORTED, `Writing "${path}" was aborted`, { cause: options.signal.reason });
+        }
+        await flush();
+      }
     }
     await flush();
   } finally {

@@ -19,7 +19,7 @@ export function formatMainHelp(version: string): string {
     "Defaults: x86_64, CPython 3.13, manylinux2014 (glibc 2.17), the uv Lambda guide's target.",
     "Use --runtime python3.13 to allow every wheel the Lambda runtime can load (glibc 2.34).",
     "",
-    "Docs: docs/cli.md. Exit status: 0 ok, 1 failure, 2 usage error.",
+    "Docs: docs/cli.md. Exit status: 0 ok, 1 failure, 2 usage error, 130 interrupted.",
   ];
   return `${lines.join("\n")}\n`;
 }

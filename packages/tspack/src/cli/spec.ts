@@ -40,7 +40,7 @@ const PROJECT: FlagSpec[] = [
     name: "lock",
     kind: "string",
     value: "PATH",
-    help: "Path to uv.lock (default: PROJECT_DIR/uv.lock)",
+    help: "Path to uv.lock, relative to the current folder (default: PROJECT_DIR/uv.lock)",
     group: G_PROJECT,
   },
 ];
@@ -181,7 +181,13 @@ const NET: FlagSpec[] = [
 ];
 
 const INSTALL: FlagSpec[] = [
-  { name: "link-mode", kind: "string", value: "MODE", help: "clone | hardlink (default) | copy", group: G_INSTALL },
+  {
+    name: "link-mode",
+    kind: "string",
+    value: "MODE",
+    help: "clone (default; falls back to hardlink, then copy) | hardlink | copy",
+    group: G_INSTALL,
+  },
   { name: "no-installer-metadata", kind: "boolean", help: "Do not write INSTALLER and REQUESTED", group: G_INSTALL },
   {
     name: "shebang",
@@ -221,7 +227,7 @@ export const COMMANDS: CommandSpec[] = [
         short: "o",
         kind: "string",
         value: "DIR",
-        help: "Output folder (default dist/lambda)",
+        help: "Output folder, replaced as a whole (default: PROJECT_DIR/dist/lambda)",
         group: G_BUILD,
       },
       ...PROJECT,

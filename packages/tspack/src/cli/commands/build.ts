@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget } from "@tspack/platform-tags";
 import { type BuildLayout, build } from "../../build.js";
@@ -6,19 +7,25 @@ import type { CommandContext } from "../context.js";
 import { formatBytes, formatMs, formatTable } from "../output.js";
 import { fetchOptionsFrom } from "./common.js";
 
+/** The first and last seconds a zip (DOS) timestamp can hold: 1980-01-01 and 2107-12-31T23:59:59, UTC. */
+const FIRST_ZIP_SECOND = 315_532_800;
+const LAST_ZIP_SECOND = 4_354_819_199;
+
+/** SOURCE_DATE_EPOCH as the reproducible-builds spec defines it: ASCII decimal seconds; checked before any work. */
 function sourceDateEpoch(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 315532800) {
-    throw new TspackError(
-      ERROR_CODES.USAGE,
-      `SOURCE_DATE_EPOCH "${value}" is not a whole number of seconds from 1980 on`,
-      {
-        hint: "Zip timestamps start in 1980: unset it, or give e.g. SOURCE_DATE_EPOCH=315532800",
-      },
-    );
-  }
-  return n;
+  const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  const reason = Number.isNaN(n)
+    ? "not a decimal number of seconds"
+    : n < FIRST_ZIP_SECOND
+      ? "before 1980, the first zip timestamp"
+      : n > LAST_ZIP_SECOND
+        ? "after 2107, the last zip timestamp"
+        : undefined;
+  if (reason === undefined) return n;
+  throw new TspackError(ERROR_CODES.USAGE, `SOURCE_DATE_EPOCH "${value}" is invalid: ${reason}`, {
+    hint: `Give whole seconds since 1970-01-01T00:00:00Z between ${FIRST_ZIP_SECOND} (1980) and ${LAST_ZIP_SECOND} (2107), or unset it`,
+  });
 }
 
 /** `tspack build`: the artifacts, with sizes and hashes. */
@@ -36,7 +43,7 @@ export async function runBuild(ctx: CommandContext): Promise<number> {
   const result = await build({
     ...fetchOptionsFrom(ctx),
     ...(layout === undefined ? {} : { layout }),
-    ...(out === undefined ? {} : { outDir: out }),
+    ...(out === undefined ? {} : { outDir: resolve(ctx.cwd, out) }),
     ...(shebang === undefined ? {} : { shebang }),
     ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
   });

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { cleanCache, pruneCache, verifyCache } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { cacheDirFor } from "../../fetch.js";
@@ -9,7 +10,10 @@ import { formatBytes } from "../output.js";
 export async function runCache(ctx: CommandContext): Promise<number> {
   const sub = ctx.positionals[0];
   const cacheDir = flagString(ctx.flags, "cache-dir");
-  const dir = cacheDirFor({ ...(cacheDir === undefined ? {} : { cacheDir }), env: ctx.env });
+  const dir = cacheDirFor({
+    ...(cacheDir === undefined ? {} : { cacheDir: resolve(ctx.cwd, cacheDir) }),
+    env: ctx.env,
+  });
   const print = (human: string, json: unknown): void => {
     if (ctx.output.json) ctx.output.out(`${JSON.stringify(json, null, 2)}\n`);
     else if (!ctx.output.quiet || sub === "dir") ctx.output.out(human);

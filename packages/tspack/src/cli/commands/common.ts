@@ -1,4 +1,5 @@
 /** Option objects shared by the commands that plan, download and install. */
+import { resolve } from "node:path";
 import type { FetchStageOptions } from "../../fetch.js";
 import { flagBool, flagList, flagString } from "../args.js";
 import type { CommandContext } from "../context.js";
@@ -13,11 +14,12 @@ export function fetchOptionsFrom(ctx: CommandContext): FetchStageOptions {
     positiveInt(flagString(ctx.flags, "concurrency"), "--concurrency") ??
     positiveInt(ctx.env.TSPACK_CONCURRENCY || undefined, "TSPACK_CONCURRENCY");
   return {
-    projectDir: ctx.positionals[0] ?? ctx.cwd,
-    ...(lockPath === undefined ? {} : { lockPath }),
+    projectDir: resolve(ctx.cwd, ctx.positionals[0] ?? "."),
+    // Paths given on the command line are relative to the current folder, like every CLI (and uv).
+    ...(lockPath === undefined ? {} : { lockPath: resolve(ctx.cwd, lockPath) }),
     target: targetFromFlags(ctx.flags),
     selection: selectionFromFlags(ctx.flags),
-    ...(cacheDir === undefined ? {} : { cacheDir }),
+    ...(cacheDir === undefined ? {} : { cacheDir: resolve(ctx.cwd, cacheDir) }),
     env: ctx.env,
     offline: flagBool(ctx.flags, "offline") || ctx.env.TSPACK_OFFLINE === "1",
     ...(concurrency === undefined ? {} : { concurrency }),

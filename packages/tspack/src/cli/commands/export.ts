@@ -20,8 +20,8 @@ export async function runExport(ctx: CommandContext): Promise<number> {
     });
   }
   const text = await exportRequirements({
-    projectDir: ctx.positionals[0] ?? ctx.cwd,
-    ...(lockPath === undefined ? {} : { lockPath }),
+    projectDir: resolve(ctx.cwd, ctx.positionals[0] ?? "."),
+    ...(lockPath === undefined ? {} : { lockPath: resolve(ctx.cwd, lockPath) }),
     selection: selectionFromFlags(ctx.flags),
     hashes: !flagBool(ctx.flags, "no-hashes"),
     annotate: !flagBool(ctx.flags, "no-annotate"),

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget } from "@tspack/platform-tags";
 import { install } from "../../install.js";
@@ -33,8 +34,8 @@ export async function runInstall(ctx: CommandContext): Promise<number> {
   const base = fetchOptionsFrom(ctx);
   const result = await install({
     ...base,
-    ...(requirementsFile === undefined ? {} : { requirementsFile, projectDir: ctx.cwd }),
-    dest: (target ?? prefix)!,
+    ...(requirementsFile === undefined ? {} : { requirementsFile: resolve(ctx.cwd, requirementsFile) }),
+    dest: resolve(ctx.cwd, (target ?? prefix)!),
     layout: target !== undefined ? "target" : "prefix",
     ...(linkMode === undefined ? {} : { linkMode: linkMode as "clone" | "hardlink" | "copy" }),
     clean: flagBool(ctx.flags, "clean"),

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { planToJSON } from "@tspack/plan";
 import { formatTarget } from "@tspack/platform-tags";
 import { plan } from "../../plan.js";
@@ -11,8 +12,8 @@ import { eventPrinter } from "../progress.js";
 export async function runPlan(ctx: CommandContext): Promise<number> {
   const lockPath = flagString(ctx.flags, "lock");
   const result = await plan({
-    projectDir: ctx.positionals[0] ?? ctx.cwd,
-    ...(lockPath === undefined ? {} : { lockPath }),
+    projectDir: resolve(ctx.cwd, ctx.positionals[0] ?? "."),
+    ...(lockPath === undefined ? {} : { lockPath: resolve(ctx.cwd, lockPath) }),
     target: targetFromFlags(ctx.flags),
     selection: selectionFromFlags(ctx.flags),
     onEvent: eventPrinter(ctx.output),
