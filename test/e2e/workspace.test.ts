@@ -158,3 +158,36 @@ describe("workspace: virtual root + natively built `library` member", () => {
     expect(pythonZipInfo(zipPath).bad).toBeNull();
   });
 });
+
+describe("workspace with --layout layer", () => {
+  it("puts third-party wheels in layer.zip and the member + app code in function.zip", async () => {
+    const dir = tempDir("tspack-ws-layer-");
+    writeTree(dir, files);
+    const r = await runCliAsync([
+      "build",
+      dir,
+      "--layout",
+      "layer",
+      "--cache-dir",
+      tempDir("tspack-ws-layer-cache-"),
+      "--mirror",
+      mirrorArg(server.url),
+      "-q",
+    ]);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    const layer = zipNames(join(dir, "dist", "lambda", "layer.zip"));
+    const fn = zipNames(join(dir, "dist", "lambda", "function.zip"));
+    expect(layer.every((n) => n.startsWith("python/lib/python3.13/site-packages/"))).toBe(true);
+    expect(layer.some((n) => n.includes("/library"))).toBe(false);
+    expect(layer).toEqual(expect.arrayContaining(["python/lib/python3.13/site-packages/anyio/__init__.py"]));
+    expect(fn).toEqual([
+      "app/__init__.py",
+      "app/main.py",
+      "library-0.1.0.dist-info/METADATA",
+      "library-0.1.0.dist-info/RECORD",
+      "library-0.1.0.dist-info/WHEEL",
+      "library/__init__.py",
+      "library/py.typed",
+    ]);
+  });
+});

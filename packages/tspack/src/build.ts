@@ -192,14 +192,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 
   // Local sources (workspace members, packaged roots): built natively, never with a backend.
-  const wheels: LoadedWheel[] = [];
+  const members: LoadedWheel[] = [];
   for (const m of await buildLocalSources(fetched, onEvent)) {
-    wheels.push(
+    members.push(
       wheelFromBytes({ name: m.name, version: m.version, filename: m.filename, sha256: m.sha256, bytes: m.bytes }),
     );
   }
   const loaded = await Promise.all(fetched.wheels.map((w) => loadWheel(w)));
-  for (const w of loaded) wheels.push(w);
+  const wheels: LoadedWheel[] = [...members, ...loaded];
   // Full CRC/size check once per wheel (remembered in the cache); warm builds skip it.
   for (const w of loaded) {
     checkAborted();
@@ -246,8 +246,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let packages: PackageSize[] = [];
   try {
     const mtime = options.sourceDateEpoch;
-    const { merged, byOwner, plans } = planWheels(wheels, installLayout(layout === "layer" ? "prefix" : "target"));
-    for (const c of merged.conflicts) {
+    // The layer holds third-party wheels in the --prefix layout; the project's own packages (packaged
+    // root, workspace members) go to function.zip in the --target layout, next to the project's code.
+    const { merged, byOwner, plans } =
+      layout === "layer" ? planWheels(loaded, installLayout("prefix")) : planWheels(wheels, installLayout("target"));
+    const memberPlan =
+      layout === "layer" && members.length > 0 ? planWheels(members, installLayout("target")) : undefined;
+    for (const c of [...merged.conflicts, ...(memberPlan?.merged.conflicts ?? [])]) {
       if (!c.identical)
         warn(`"${c.path}" is in both ${c.loser} and ${c.winner}; ${c.winner} wins (the package that sorts last)`);
       onEvent({ type: "install:conflict", ...c });
@@ -271,7 +276,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     } else {
       depFiles = opsToFiles(merged.ops, byOwner, (p) => p);
     }
-    packages = packageSizes(depFiles, plans, wheels);
+    const memberFiles = memberPlan ? opsToFiles(memberPlan.merged.ops, memberPlan.byOwner, (p) => p) : [];
+    packages = packageSizes([...depFiles, ...memberFiles], [...plans, ...(memberPlan?.plans ?? [])], wheels);
 
     if (layout === "zip" || layout === "dir") {
       const depPaths = new Set(depFiles.map((f) => f.path));
@@ -310,20 +316,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         });
       }
     } else {
-      checkLimit([...depFiles, ...codeEntries], packages, codeEntries);
+      const codePaths = new Set(codeEntries.map((f) => f.path));
+      const functionFiles = [...memberFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
+      checkLimit([...depFiles, ...functionFiles], packages, codeEntries);
       const layerInfo = await writeZipFile(join(stagingRoot, "layer.zip"), depFiles.map(toZipEntry), {
         mtime,
         cacheDir: fetched.cacheDir,
         signal,
       });
-      const fnInfo = await writeZipFile(join(stagingRoot, "function.zip"), codeEntries.map(toZipEntry), {
+      const fnInfo = await writeZipFile(join(stagingRoot, "function.zip"), functionFiles.map(toZipEntry), {
         mtime,
         cacheDir: fetched.cacheDir,
         signal,
       });
       artifacts.push(zipArtifact("layer", layerInfo, join(outDir, "layer.zip")));
       artifacts.push(zipArtifact("function", fnInfo, join(outDir, "function.zip")));
-      if (codeEntries.length === 0)
+      if (functionFiles.length === 0)
         warn("function.zip is empty: the project has no code of its own to ship (see [tool.tspack] include)");
     }
     for (const a of artifacts) {

@@ -235,6 +235,12 @@ export const COMMANDS: CommandSpec[] = [
       ...SELECTION,
       ...NET,
       ...INSTALL.filter((f) => f.name === "shebang"),
+      {
+        name: "compile-bytecode",
+        kind: "boolean",
+        help: "Refused: build ships no .pyc (use `tspack install --compile-bytecode`)",
+        group: G_INSTALL,
+      },
       ...OUTPUT,
     ],
     examples: [
