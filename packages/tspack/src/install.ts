@@ -88,6 +88,8 @@ export async function install(options: InstallStageOptions): Promise<InstallStag
     }
   }
   const { installWheels } = await import("@tspack/installer");
+  const started = performance.now();
+  options.onEvent?.({ type: "install:start", packages: wheels.length });
   const result = await installWheels(
     wheels.map((w) => ({ path: w.path, sha256: w.sha256, filename: w.filename, name: w.name, version: w.version })),
     {
@@ -107,6 +109,13 @@ export async function install(options: InstallStageOptions): Promise<InstallStag
       },
     },
   );
+  options.onEvent?.({
+    type: "install:done",
+    packages: result.packages.length,
+    files: result.files,
+    bytes: result.bytes,
+    ms: performance.now() - started,
+  });
   return { ...result, target, wheels };
 }
 
