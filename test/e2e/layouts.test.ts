@@ -4,7 +4,7 @@
  * with its Dockerfile. Every zip is checked by two independent readers: Info-ZIP `unzip -t` and
  * Python's zipfile.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningIndexServer, startIndexServer } from "../helpers/index-server.js";
@@ -108,6 +108,20 @@ describe("dir layout", () => {
     );
     expect(readFileSync(join(out.dir, "task", "alpha", "data", "table.txt"), "utf8")).toBe("a,b,c\n1,2,3\n");
     expect(statSync(join(out.dir, "task", "app", "main.py")).mode & 0o777).toBe(0o644);
+  });
+
+  it("every file and directory of task/ has the fixed 1980-01-01 mtime (a COPY gives the same image layer)", () => {
+    const stamps = new Set<number>();
+    const walk = (d: string): void => {
+      stamps.add(statSync(d).mtimeMs);
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else stamps.add(statSync(p).mtimeMs);
+      }
+    };
+    walk(join(out.dir, "task"));
+    expect([...stamps]).toEqual([315_532_800_000]);
   });
 
   it("the Dockerfile copies task/ into the Lambda base image of the runtime and names the handler", () => {

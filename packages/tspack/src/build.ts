@@ -10,7 +10,7 @@ import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
 import { collectProjectFiles, detectHandler, dockerfileFor, isPackagedProject } from "@tspack/project";
 import { defaultInterpreterPath, type InstallLayout, type OwnedInstallOp } from "@tspack/wheel";
-import { getEntryData, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
+import { DOS_EPOCH_SECONDS, getEntryData, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
 import type { TspackEvent } from "./events.js";
 import { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
 import { buildLocalSources } from "./members.js";
@@ -295,7 +295,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         artifacts.push(zipArtifact("function", info, join(outDir, "function.zip")));
       } else {
         const taskDir = join(stagingRoot, "task");
-        const dirInfo = await writeTree(taskDir, all, checkAborted);
+        const dirInfo = await writeTree(taskDir, all, checkAborted, mtime ?? DOS_EPOCH_SECONDS);
         artifacts.push({ kind: "task-root", path: join(outDir, "task"), ...dirInfo });
         const handler = cfg.handler ?? detectHandler(codeEntries.map((f) => f.path));
         const dockerfile = dockerfileFor({
@@ -444,13 +444,19 @@ function sizeError(message: string, sizes: PackageSize[]): TspackError {
 }
 
 /** Writes files into a fresh directory (inflating wheel entries); returns size and a content digest. */
+/**
+ * Writes files into a fresh directory (inflating wheel entries), with fixed modes and one fixed mtime on
+ * every file and directory (SOURCE_DATE_EPOCH, else 1980-01-01), so a `COPY` of the tree into an image
+ * gives the same layer whatever the build machine. Returns the size and a digest of paths, modes and bytes.
+ */
 async function writeTree(
   dir: string,
   files: FileEntry[],
   checkAborted: () => void,
+  mtime: number,
 ): Promise<Omit<BuildArtifact, "kind" | "path">> {
   const { createHash } = await import("node:crypto");
-  const { chmod } = await import("node:fs/promises");
+  const { chmod, utimes } = await import("node:fs/promises");
   const digest = createHash("sha256");
   const made = new Set<string>();
   let bytes = 0;
@@ -466,9 +472,17 @@ async function writeTree(
     const data = f.raw ? readEntry(f.raw.wheel, f.raw.entry) : f.data!;
     await writeFile(target, data, { mode: f.mode });
     await chmod(target, f.mode);
+    await utimes(target, mtime, mtime);
     bytes += data.length;
     digest.update(`${f.path}\0${f.mode.toString(8)}\0${data.length}\0`);
     digest.update(data);
+  }
+  // Directories last, deepest first (writing a file changes its parent's mtime).
+  const dirs = new Set<string>([dir]);
+  for (const parent of made) for (let d = parent; d.length > dir.length; d = dirname(d)) dirs.add(d);
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+    await chmod(d, 0o755);
+    await utimes(d, mtime, mtime);
   }
   return { bytes, unzippedBytes: bytes, files: sorted.length, sha256: digest.digest("hex") };
 }
