@@ -3,8 +3,8 @@
  * Artifacts are written into a fresh temporary folder next to `outDir` and renamed into place, so a failed
  * build leaves the previous artifacts intact and no partial files.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { chmod, mkdir, readdir, readFile, rename, rm, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
@@ -305,7 +305,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
           ...(handler ? { handler } : {}),
         });
         await writeFile(join(stagingRoot, "Dockerfile"), dockerfile);
-        const { createHash } = await import("node:crypto");
         artifacts.push({
           kind: "dockerfile",
           path: join(outDir, "Dockerfile"),
@@ -455,8 +454,6 @@ async function writeTree(
   checkAborted: () => void,
   mtime: number,
 ): Promise<Omit<BuildArtifact, "kind" | "path">> {
-  const { createHash } = await import("node:crypto");
-  const { chmod, utimes } = await import("node:fs/promises");
   const digest = createHash("sha256");
   const made = new Set<string>();
   let bytes = 0;

@@ -18,7 +18,7 @@ import { createTagIndex, explainNearestMiss, type Target } from "@tspack/platfor
 import type { LockPackage } from "@tspack/uv-lock";
 import { cacheDirFor, type FetchStageOptions, fetchFilesOptions, fetchWheels, type LocalWheel } from "./fetch.js";
 import { buildLocalSources } from "./members.js";
-import { resolveTarget } from "./target.js";
+import { isTarget, resolveTarget } from "./target.js";
 
 export interface InstallStageOptions extends FetchStageOptions {
   /** `--target DIR` (function zip / task root layout) or `--prefix DIR` (layer layout). */
@@ -65,10 +65,7 @@ export async function install(options: InstallStageOptions): Promise<InstallStag
   let wheels: LocalWheel[];
   const cacheDir = cacheDirFor(options);
   if (options.requirementsFile !== undefined) {
-    target =
-      options.target && "implementation" in options.target
-        ? (options.target as Target)
-        : (resolveTarget(options.target ?? {}) as Target);
+    target = options.target && isTarget(options.target) ? options.target : (resolveTarget(options.target) as Target);
     wheels = await fetchRequirements(options.requirementsFile, target, { ...options, cacheDir });
   } else {
     const fetched = await fetchWheels({ ...options, cacheDir });

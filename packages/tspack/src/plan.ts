@@ -2,7 +2,7 @@ import { type InstallPlan, planInstall, type Selection, type SelectOptions, sele
 import type { Target } from "@tspack/platform-tags";
 import type { TspackEvent } from "./events.js";
 import { type ProjectContext, type ProjectOptions, readProject } from "./read-project.js";
-import { resolveTarget, type TargetOptions } from "./target.js";
+import { isTarget, resolveTarget, type TargetOptions } from "./target.js";
 
 /** Options shared by every stage that plans. */
 export interface PlanOptions extends ProjectOptions {
@@ -21,10 +21,6 @@ export interface PlanResult {
   target: Target;
   selection: Selection;
   plan: InstallPlan;
-}
-
-function isTarget(t: TargetOptions | Target): t is Target {
-  return typeof (t as Target).implementation === "string" && Array.isArray((t as Target).glibc);
 }
 
 /** Merges `[tool.tspack]` defaults under explicit target options (explicit wins). */

@@ -24,6 +24,11 @@ export interface TargetOptions {
   python?: string;
 }
 
+/** True when `t` is already a resolved {@link Target} rather than CLI-style {@link TargetOptions}. */
+export function isTarget(t: TargetOptions | Target): t is Target {
+  return typeof (t as Target).implementation === "string" && Array.isArray((t as Target).glibc);
+}
+
 /**
  * Turns target options into an explicit {@link Target}. Never looks at the host.
  * @throws TSPACK_TARGET_INVALID for unknown or contradictory spellings.

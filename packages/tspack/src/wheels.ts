@@ -29,7 +29,11 @@ export interface LoadedWheel {
   entries: ZipEntry[];
 }
 
-/** Inflates one entry with node:zlib, refusing more output than declared (zip bombs), and checks CRC and size. */
+/**
+ * Inflates one entry with node:zlib, refusing more output than declared (zip bombs), and checks CRC and size.
+ * Twin of @tspack/installer's `inflateWheelEntry`, kept on purpose: importing the installer here would put
+ * the whole installer (workers, staging, bytecode) on the warm zip path, which must load as little as possible.
+ */
 export function readEntry(wheel: Pick<LoadedWheel, "filename" | "bytes">, entry: ZipEntry): Uint8Array {
   const raw = getEntryData(wheel.bytes, entry, { name: wheel.filename });
   let data: Uint8Array;
