@@ -58,7 +58,7 @@ const scenarios = ids.map((id) => {
 
 // The built CLI (the root `pnpm install` builds it).
 if (
-  !existsSync(join(ROOT, "packages", "tspack", "dist", "cli.js")) ||
+  !existsSync(join(ROOT, "packages", "tspack", "dist", "cli.cjs")) ||
   !existsSync(join(ROOT, "packages", "plan", "dist", "index.js"))
 ) {
   log("bench: building the workspace first (node scripts/build.mjs)");

@@ -7,6 +7,7 @@
 // Declarations: tspack's own .d.ts plus the internal packages' .d.ts are copied under dist/, with
 // `@tspack/x` specifiers rewritten to relative paths.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,8 +28,27 @@ mkdirSync(dist, { recursive: true });
 const pkgJson = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
 const external = Object.keys(pkgJson.dependencies ?? {});
 const { build } = await import("esbuild");
+// The build id keys tspack's memoized results in the cache (packages/tspack/src/memo.ts): a hash of every
+// source file, package manifest and the lockfile, so results made by other code are never reused.
+function buildId() {
+  const files = [join(root, "pnpm-lock.yaml")];
+  for (const name of readdirSync(join(root, "packages")).sort()) {
+    const dir = join(root, "packages", name);
+    if (existsSync(join(dir, "package.json"))) files.push(join(dir, "package.json"));
+    if (existsSync(join(dir, "src"))) files.push(...walk(join(dir, "src")).sort());
+  }
+  const h = createHash("sha256");
+  for (const f of files) h.update(`${relative(root, f)}\0${statSync(f).size}\0`).update(readFileSync(f));
+  return h.digest("hex");
+}
+const define = {
+  __TSPACK_VERSION__: JSON.stringify(pkgJson.version),
+  __TSPACK_BUILD_ID__: JSON.stringify(`${pkgJson.version}+${buildId().slice(0, 32)}`),
+};
+
+// The library: ESM with code splitting, so `import { build } from "tspack"` loads only what it uses.
 await build({
-  entryPoints: { index: join(pkgDir, "src", "index.ts"), cli: join(pkgDir, "src", "cli", "main.ts") },
+  entryPoints: { index: join(pkgDir, "src", "index.ts") },
   outdir: dist,
   bundle: true,
   splitting: true,
@@ -41,8 +61,67 @@ await build({
   logLevel: "warning",
   conditions: ["tspack-source"],
   chunkNames: "chunks/[name]-[hash]",
-  define: { __TSPACK_VERSION__: JSON.stringify(pkgJson.version) },
+  define,
 });
+// The CLI: one CommonJS file, so bin/tspack.js can compile it through a V8 code cache on every Node
+// version (Node 20 has no compile cache for ES modules). Command modules stay lazy: esbuild wraps them
+// in init functions that run on first use. The first line names the bundle's sha256, the cache key.
+const fflateShim = join(root, "scripts", "shims", "fflate-lazy.js");
+const lazyFflate = {
+  name: "lazy-fflate",
+  setup(b) {
+    b.onResolve({ filter: /^fflate$/ }, (args) =>
+      args.pluginData?.real
+        ? undefined
+        : args.importer === fflateShim
+          ? b.resolve("fflate", { resolveDir: join(pkgDir, "src"), kind: args.kind, pluginData: { real: true } })
+          : { path: fflateShim },
+    );
+  },
+};
+// In the CommonJS bundle the lazy `import("undici")` becomes a lazy require (a dynamic import would need a
+// module loader that code compiled through vm.Script does not have).
+const requireUndici = {
+  name: "require-undici",
+  setup(b) {
+    b.onLoad({ filter: /http-client\.js$/ }, async (args) => ({
+      contents: readFileSync(args.path, "utf8").replace(/\bimport\("undici"\)/g, 'Promise.resolve(require("undici"))'),
+      loader: "js",
+    }));
+  },
+};
+const cli = await build({
+  entryPoints: [join(pkgDir, "src", "cli", "main.ts")],
+  plugins: [lazyFflate, requireUndici],
+  outfile: join(dist, "cli.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  external: ["undici"],
+  write: false,
+  legalComments: "none",
+  logLevel: "warning",
+  conditions: ["tspack-source"],
+  define,
+});
+/** Writes a CommonJS bundle with its `// tspack-bundle <sha256>` first line (the code cache's key). */
+const writeBundle = (name, text) =>
+  writeFileSync(join(dist, name), `// tspack-bundle ${createHash("sha256").update(text).digest("hex")}\n${text}`);
+writeBundle("cli.cjs", cli.outputFiles[0].text);
+// undici in a bundle of its own: compiled through the code cache when a download needs it, and never
+// read by warm runs (bin/tspack.js resolves the CLI's `require("undici")` to it).
+const undiciBundle = await build({
+  stdin: { contents: 'module.exports = require("undici");', resolveDir: pkgDir, loader: "js" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  write: false,
+  legalComments: "none",
+  logLevel: "warning",
+});
+writeBundle("undici.cjs", undiciBundle.outputFiles[0].text);
 log("esbuild → packages/tspack/dist");
 
 // Declarations.

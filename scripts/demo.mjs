@@ -14,7 +14,7 @@ const EXAMPLE = "examples/fastapi-lambda";
 const demoDir = join(ROOT, ".cache", "demo");
 const log = (m) => process.stderr.write(`${m}\n`);
 
-if (!existsSync(join(ROOT, "packages", "tspack", "dist", "cli.js"))) {
+if (!existsSync(join(ROOT, "packages", "tspack", "dist", "cli.cjs"))) {
   log("demo: building the workspace first (node scripts/build.mjs)");
   spawnSync(process.execPath, [join(ROOT, "scripts", "build.mjs"), "--quiet"], { stdio: "inherit" });
 }

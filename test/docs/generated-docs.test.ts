@@ -11,7 +11,7 @@ describe("generated docs are up to date", () => {
   it("docs/errors.md matches packages/errors/src/codes.ts", () => {
     expect(() => run("gen-error-docs.mjs")).not.toThrow();
   });
-  it.runIf(existsSync(`${root}packages/tspack/dist/cli.js`))("docs/cli.md matches the CLI's --help", () => {
+  it.runIf(existsSync(`${root}packages/tspack/dist/cli.cjs`))("docs/cli.md matches the CLI's --help", () => {
     expect(() => run("gen-cli-docs.mjs")).not.toThrow();
   });
 });

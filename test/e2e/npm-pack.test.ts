@@ -69,7 +69,16 @@ beforeAll(async () => {
   const paths = info!.files.map((f) => f.path);
   // Only bin/, dist/ and package.json (+ README/LICENSE when present): no sources, tests or tsbuildinfo.
   expect(paths.filter((p) => !/^(bin\/|dist\/|package\.json$|README|LICENSE)/.test(p))).toEqual([]);
-  expect(paths).toEqual(expect.arrayContaining(["bin/tspack.js", "dist/cli.js", "dist/index.js", "dist/index.d.ts"]));
+  expect(paths).toEqual(
+    expect.arrayContaining([
+      "bin/tspack.js",
+      "bin/package.json",
+      "dist/cli.cjs",
+      "dist/undici.cjs",
+      "dist/index.js",
+      "dist/index.d.ts",
+    ]),
+  );
 
   installDir = tempDir("tspack-npm-empty-");
   expect(readdirSync(installDir)).toEqual([]);

@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { compileGlob, globMatchesFileOrParent } from "./glob.js";
 import type { TspackConfig } from "./tspack-config.js";
-import { ALWAYS_EXCLUDED_DIRS, isAlwaysExcludedFile, walkFiles } from "./walk.js";
+import { ALWAYS_EXCLUDED_DIRS, isAlwaysExcludedFile, statOrUndefined, walkFiles } from "./walk.js";
 
 /** One file of the project's own code, ready for a zip. */
 export interface ProjectFile {
@@ -51,10 +50,10 @@ export async function collectProjectFiles(
     const globs = config.include.map(compileGlob);
     files = (await walkFiles(root, "", skipDir)).filter((f) => globs.some((g) => globMatchesFileOrParent(g, f.path)));
   } else {
-    const entries = await readdir(root, { withFileTypes: true });
+    const entries = readdirSync(root, { withFileTypes: true });
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const abs = join(root, e.name);
-      const st = await stat(abs).catch(() => undefined);
+      const st = statOrUndefined(abs);
       if (st === undefined) continue;
       if (st.isDirectory()) {
         if (ALWAYS_EXCLUDED_DIRS.includes(e.name) || EXCLUDED_TOP_LEVEL_DIRS.includes(e.name) || e.name === outRel)

@@ -1,5 +1,14 @@
-import { readdir, realpath, stat } from "node:fs/promises";
+import { readdirSync, realpathSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
+
+/** `stat` (following links), or undefined when it fails (dangling link, permissions). */
+export function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A file found on disk. */
 export interface WalkedFile {
@@ -44,12 +53,13 @@ export async function walkFiles(
 ): Promise<WalkedFile[]> {
   const out: WalkedFile[] = [];
   const seen = new Set<string>();
-  const visit = async (relDir: string): Promise<void> => {
+  // Synchronous calls: a project tree is small, and thread-pool round trips cost more than the syscalls.
+  const visit = (relDir: string): void => {
     const absDir = relDir === "" ? root : join(root, relDir);
-    const real = await realpath(absDir);
+    const real = realpathSync(absDir);
     if (seen.has(real)) return;
     seen.add(real);
-    const entries = await readdir(absDir, { withFileTypes: true });
+    const entries = readdirSync(absDir, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const relPath = relDir === "" ? entry.name : `${relDir}/${entry.name}`;
@@ -58,7 +68,7 @@ export async function walkFiles(
       let isFile = entry.isFile();
       let mode = 0;
       if (entry.isSymbolicLink() || isFile) {
-        const st = await stat(abs).catch(() => undefined);
+        const st = statOrUndefined(abs);
         if (st === undefined) continue; // dangling link
         isDir = st.isDirectory();
         isFile = st.isFile();
@@ -66,12 +76,12 @@ export async function walkFiles(
       }
       if (isDir) {
         if (ALWAYS_EXCLUDED_DIRS.includes(entry.name) || skipDir(relPath, entry.name)) continue;
-        await visit(relPath);
+        visit(relPath);
       } else if (isFile && !isAlwaysExcludedFile(entry.name)) {
         out.push({ path: relPath, abs, mode: (mode & 0o111) !== 0 ? 0o755 : 0o644 });
       }
     }
   };
-  await visit(rel);
+  visit(rel);
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

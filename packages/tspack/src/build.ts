@@ -14,8 +14,17 @@ import { DOS_EPOCH_SECONDS, getEntryData, type ZipEntry, type ZipInputEntry } fr
 import type { TspackEvent } from "./events.js";
 import { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
 import { buildLocalSources } from "./members.js";
-import { readProject, workspaceRootOf } from "./read-project.js";
-import { type LoadedWheel, loadWheel, planWheels, readEntry, verifyWheelOnce, wheelFromBytes } from "./wheels.js";
+import { planMemoized } from "./plan-memo.js";
+import { workspaceRootOf } from "./read-project.js";
+import {
+  type LoadedWheel,
+  loadWheel,
+  type PlannedWheels,
+  planWheels,
+  readEntry,
+  verifyWheelOnce,
+  wheelFromBytes,
+} from "./wheels.js";
 import { writeZipFile, type ZipFileInfo } from "./zip-file.js";
 
 /** Lambda's limit on the unzipped size of a function and all its layers. */
@@ -161,7 +170,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Refuse bad options before any download: layout, timestamp, and an output folder that must not be replaced.
   if (options.layout !== undefined) layoutOf(options, undefined);
   checkSourceDateEpoch(options.sourceDateEpoch);
-  const project0 = options.project ?? options.planned?.project ?? (await readProject(options));
+  // Planning is memoized in the cache (plan-memo.ts): a warm build does not parse the lock.
+  const planned = options.planned ?? (await planMemoized({ ...options, onEvent }, cacheDirFor(options)));
+  const project0 = planned.project;
   const cfg = project0.pyproject?.tspack ?? {};
   const layout = layoutOf(options, cfg.layout);
   const outDir = resolve(project0.projectDir, options.outDir ?? cfg.out ?? join("dist", "lambda"));
@@ -171,7 +182,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     { dir: cacheDirFor(options), what: "the cache" },
   ]);
 
-  const fetched = await fetchWheels({ ...options, project: project0, onEvent });
+  const fetched = await fetchWheels({ ...options, planned, onEvent });
   stage("plan+fetch");
   checkAborted();
   const { project, target } = fetched;
@@ -249,9 +260,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // The layer holds third-party wheels in the --prefix layout; the project's own packages (packaged
     // root, workspace members) go to function.zip in the --target layout, next to the project's code.
     const { merged, byOwner, plans } =
-      layout === "layer" ? planWheels(loaded, installLayout("prefix")) : planWheels(wheels, installLayout("target"));
+      layout === "layer"
+        ? await planWheels(loaded, installLayout("prefix"), fetched.cacheDir)
+        : await planWheels(wheels, installLayout("target"), fetched.cacheDir);
     const memberPlan =
-      layout === "layer" && members.length > 0 ? planWheels(members, installLayout("target")) : undefined;
+      layout === "layer" && members.length > 0
+        ? await planWheels(members, installLayout("target"), fetched.cacheDir)
+        : undefined;
     for (const c of [...merged.conflicts, ...(memberPlan?.merged.conflicts ?? [])]) {
       if (!c.identical)
         warn(`"${c.path}" is in both ${c.loser} and ${c.winner}; ${c.winner} wins (the package that sorts last)`);
@@ -387,11 +402,7 @@ function zipArtifact(kind: "function" | "layer", info: ZipFileInfo, finalPath: s
   };
 }
 
-function packageSizes(
-  files: FileEntry[],
-  plans: ReturnType<typeof planWheels>["plans"],
-  wheels: LoadedWheel[],
-): PackageSize[] {
+function packageSizes(files: FileEntry[], plans: PlannedWheels["plans"], wheels: LoadedWheel[]): PackageSize[] {
   const byOwner = new Map<string, PackageSize>();
   for (const p of plans) {
     const w = wheels.find((x) => x.filename === p.filename);

@@ -5,7 +5,8 @@ import { ERROR_CODES, TspackError } from "@tspack/errors";
 import type { FetchItem, FetchOptions } from "@tspack/fetch";
 import { missingWheelsError, type PlannedPackage } from "@tspack/plan";
 import type { Dispatcher } from "undici";
-import { type PlanOptions, type PlanResult, plan } from "./plan.js";
+import type { PlanOptions, PlanResult } from "./plan.js";
+import { extendLazy, planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
 
 /** Download options (all optional; the cache location follows `resolveCacheDir`). */
@@ -92,10 +93,10 @@ function sha256Of(hash: string | undefined): string | undefined {
  *   TSPACK_HTTP_STATUS, TSPACK_NETWORK (all failures of the run in one error)
  */
 export async function fetchWheels(options: FetchStageOptions = {}): Promise<FetchStageResult> {
-  const planned = options.planned ?? (await plan(options));
+  const cacheDir = cacheDirFor(options);
+  const planned = options.planned ?? (await planMemoized(options, cacheDir));
   const missing = missingWheelsError(planned.plan);
   if (missing) throw missing;
-  const cacheDir = cacheDirFor(options);
   const workspaceRoot = workspaceRootOf(planned.project);
 
   const remote: Array<{ pkg: PlannedPackage; item: FetchItem }> = [];
@@ -195,5 +196,5 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
   wheels.sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0,
   );
-  return { ...planned, cacheDir, wheels, localSources, requests, bytesDownloaded };
+  return extendLazy(planned, { cacheDir, wheels, localSources, requests, bytesDownloaded });
 }

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
 import type { ProjectInfo } from "@tspack/plan";
-import { type PyprojectInfo, projectInfoForPlan, readPyproject } from "@tspack/project";
+import { type PyprojectInfo, parsePyproject, projectInfoForPlan, readPyproject } from "@tspack/project";
 import { type Lock, type LockWarning, parseUvLock } from "@tspack/uv-lock";
 
 /** Where the project and its lock are. */
@@ -30,15 +30,79 @@ export interface ProjectContext {
  *   TSPACK_PYPROJECT_INVALID
  */
 export async function readProject(options: ProjectOptions = {}): Promise<ProjectContext> {
+  const { projectDir, lockPath } = projectPaths(options);
+  const text = await readLockText(lockPath);
+  const { lock, warnings } = parseUvLock(text, { path: lockPath });
+  let pyproject: PyprojectInfo | undefined;
+  try {
+    pyproject = await readPyproject(projectDir);
+  } catch (e) {
+    if (!isTspackError(e, ERROR_CODES.FILE_NOT_FOUND)) throw e;
+  }
+  return {
+    projectDir,
+    lockPath,
+    lock,
+    pyproject,
+    projectInfo: pyproject ? projectInfoForPlan(pyproject) : projectInfoFromLock(lock),
+    warnings,
+  };
+}
+
+/**
+ * The texts a project is made of: uv.lock and pyproject.toml (undefined when the folder has none).
+ * @throws TSPACK_FILE_NOT_FOUND (no lock, or an unreadable pyproject.toml)
+ */
+export async function readProjectTexts(
+  projectDir: string,
+  lockPath: string,
+): Promise<{ lockText: string; pyprojectText: string | undefined }> {
+  const lockText = await readLockText(lockPath);
+  let pyprojectText: string | undefined;
+  try {
+    pyprojectText = await readFile(join(projectDir, "pyproject.toml"), "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") await readPyproject(projectDir); // throws its error
+  }
+  return { lockText, pyprojectText };
+}
+
+/** Parses the texts of {@link readProjectTexts} into a project (what {@link readProject} returns). */
+export function projectFromTexts(
+  projectDir: string,
+  lockPath: string,
+  texts: { lockText: string; pyprojectText: string | undefined },
+): ProjectContext {
+  const { lock, warnings } = parseUvLock(texts.lockText, { path: lockPath });
+  const pyproject =
+    texts.pyprojectText === undefined
+      ? undefined
+      : parsePyproject(texts.pyprojectText, join(projectDir, "pyproject.toml"));
+  return {
+    projectDir,
+    lockPath,
+    lock,
+    pyproject,
+    projectInfo: pyproject ? projectInfoForPlan(pyproject) : projectInfoFromLock(lock),
+    warnings,
+  };
+}
+
+/** The absolute project folder and lock path of `options`. */
+export function projectPaths(options: ProjectOptions): { projectDir: string; lockPath: string } {
   const projectDir = resolve(options.projectDir ?? ".");
   const lockPath = options.lockPath
     ? isAbsolute(options.lockPath)
       ? options.lockPath
       : resolve(projectDir, options.lockPath)
     : join(projectDir, "uv.lock");
-  let text: string;
+  return { projectDir, lockPath };
+}
+
+/** The text of uv.lock. @throws TSPACK_FILE_NOT_FOUND naming the path, with a hint. */
+export async function readLockText(lockPath: string): Promise<string> {
   try {
-    text = await readFile(lockPath, "utf8");
+    return await readFile(lockPath, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new TspackError(
@@ -56,21 +120,6 @@ export async function readProject(options: ProjectOptions = {}): Promise<Project
       },
     );
   }
-  const { lock, warnings } = parseUvLock(text, { path: lockPath });
-  let pyproject: PyprojectInfo | undefined;
-  try {
-    pyproject = await readPyproject(projectDir);
-  } catch (e) {
-    if (!isTspackError(e, ERROR_CODES.FILE_NOT_FOUND)) throw e;
-  }
-  return {
-    projectDir,
-    lockPath,
-    lock,
-    pyproject,
-    projectInfo: pyproject ? projectInfoForPlan(pyproject) : projectInfoFromLock(lock),
-    warnings,
-  };
 }
 
 /**

@@ -16,8 +16,8 @@ import { type MadeWheel, recordHash, writeTestZip } from "../../helpers/make-whe
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** The built CLI entry point. */
 export const CLI = join(REPO_ROOT, "packages", "tspack", "bin", "tspack.js");
-/** The bundle the CLI entry point imports. */
-export const CLI_BUNDLE = join(REPO_ROOT, "packages", "tspack", "dist", "cli.js");
+/** The CommonJS bundle the CLI entry point runs (through its code cache). */
+export const CLI_BUNDLE = join(REPO_ROOT, "packages", "tspack", "dist", "cli.cjs");
 /** The fake host every generated lock points at; tests mirror it to the loopback server. */
 export const FAKE_HOST = "https://pypi.example.invalid/";
 

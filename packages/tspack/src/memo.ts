@@ -1,0 +1,74 @@
+/**
+ * Memoized pure stages. Planning (uv.lock + pyproject.toml + target + selection → wheels) and per-wheel
+ * install planning (wheel bytes + layout → files, RECORD, launchers) are pure functions of their inputs,
+ * so their results are kept in the cache under `memo-v1/<kind>/ab/<key>.json`, where the key is the
+ * sha256 of every input plus the build id of this tspack (a hash of its sources and dependencies, so a
+ * different tspack never reads another's results). A warm build then skips parsing and planning.
+ * Entries are written atomically; an unreadable or foreign entry is a miss, and a failed write only
+ * costs the work next time.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/** Top-level cache directory of the memoized stages. */
+export const MEMO_BUCKET = "memo-v1";
+
+declare const __TSPACK_BUILD_ID__: string | undefined;
+
+/**
+ * Identifies the code that produced a memoized result: set by the build (sha256 of the sources and the
+ * lockfile); unbundled sources (tests) use one id per process, so they never share results across runs.
+ */
+export const BUILD_ID: string =
+  typeof __TSPACK_BUILD_ID__ === "string"
+    ? __TSPACK_BUILD_ID__
+    : `dev-${process.pid}-${randomBytes(8).toString("hex")}`;
+
+/** The memo kinds (one folder each). */
+export type MemoKind = "plan" | "install";
+
+/** sha256 (hex) of the build id, the kind and every part (length-prefixed, so parts cannot run together). */
+export function memoKey(kind: MemoKind, parts: ReadonlyArray<string | Uint8Array | undefined>): string {
+  const h = createHash("sha256");
+  h.update(`tspack-memo\0${BUILD_ID}\0${kind}\0`);
+  for (const p of parts) {
+    if (p === undefined) h.update("u\0");
+    else if (typeof p === "string") h.update(`s${Buffer.byteLength(p)}\0`).update(p);
+    else h.update(`b${p.length}\0`).update(p);
+  }
+  return h.digest("hex");
+}
+
+function memoPath(cacheDir: string, kind: MemoKind, key: string): string {
+  return join(cacheDir, MEMO_BUCKET, kind, key.slice(0, 2), `${key}.json`);
+}
+
+/** The memoized value, or undefined when absent or unreadable. */
+export async function readMemo<T>(cacheDir: string, kind: MemoKind, key: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(memoPath(cacheDir, kind, key), "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(text) as { key?: string; value?: T };
+    return value.key === key ? value.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores `value` (JSON) atomically; errors (read-only or full cache) are ignored. */
+export async function writeMemo(cacheDir: string, kind: MemoKind, key: string, value: unknown): Promise<void> {
+  const path = memoPath(cacheDir, kind, key);
+  try {
+    await mkdir(join(path, ".."), { recursive: true });
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    await writeFile(tmp, JSON.stringify({ key, value }));
+    await rename(tmp, path);
+  } catch {
+    // a read-only or full cache only costs the work next time
+  }
+}

@@ -1,0 +1,162 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { makeWheel } from "../../../test/helpers/make-wheel.js";
+import { build } from "../src/build.js";
+import { MEMO_BUCKET, memoKey, readMemo, writeMemo } from "../src/memo.js";
+import { plan } from "../src/plan.js";
+import { planMemoized } from "../src/plan-memo.js";
+import { readProject } from "../src/read-project.js";
+import { loadWheel, planWheels, wheelFromBytes } from "../src/wheels.js";
+import { removeTemps, tempDir, virtualAppProject, writeFiles } from "./fixtures/local-project.js";
+
+afterAll(removeTemps);
+
+/** Every memo file of a kind in a cache. */
+function memoFiles(cacheDir: string, kind: string): string[] {
+  const root = join(cacheDir, MEMO_BUCKET, kind);
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((fan) => readdirSync(join(root, fan)).map((f) => join(root, fan, f)));
+}
+
+describe("memoKey / readMemo / writeMemo", () => {
+  it("keys differ by kind, by any part, and by where parts are split", () => {
+    const base = memoKey("plan", ["a", "b"]);
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(memoKey("plan", ["a", "b"])).toBe(base);
+    expect(memoKey("install", ["a", "b"])).not.toBe(base);
+    expect(memoKey("plan", ["a", "c"])).not.toBe(base);
+    expect(memoKey("plan", ["ab", ""])).not.toBe(memoKey("plan", ["a", "b"]));
+    expect(memoKey("plan", [undefined])).not.toBe(memoKey("plan", [""]));
+    expect(memoKey("plan", [new Uint8Array([1])])).not.toBe(memoKey("plan", ["\u0001"]));
+  });
+
+  it("round-trips JSON; a missing, corrupt or foreign entry is a miss", async () => {
+    const cacheDir = tempDir();
+    const key = memoKey("plan", ["x"]);
+    expect(await readMemo(cacheDir, "plan", key)).toBeUndefined();
+    await writeMemo(cacheDir, "plan", key, { a: [1, "two"] });
+    expect(await readMemo(cacheDir, "plan", key)).toEqual({ a: [1, "two"] });
+    const [file] = memoFiles(cacheDir, "plan");
+    expect(file).toBe(join(cacheDir, MEMO_BUCKET, "plan", key.slice(0, 2), `${key}.json`));
+    writeFileSync(file!, "{not json");
+    expect(await readMemo(cacheDir, "plan", key)).toBeUndefined();
+    // An entry stored under another key (copied or renamed by hand) is not trusted.
+    writeFileSync(file!, JSON.stringify({ key: memoKey("plan", ["y"]), value: 1 }));
+    expect(await readMemo(cacheDir, "plan", key)).toBeUndefined();
+  });
+
+  it("a cache that cannot be written only loses the memo", async () => {
+    const cacheDir = join(tempDir(), "file");
+    writeFileSync(cacheDir, "a file where the cache folder should be");
+    await expect(writeMemo(cacheDir, "plan", memoKey("plan", []), 1)).resolves.toBeUndefined();
+  });
+});
+
+describe("planMemoized", () => {
+  it("a hit returns what planning returns, and parses the lock only when asked", async () => {
+    const { dir, cacheDir } = virtualAppProject();
+    const fresh = await plan({ projectDir: dir });
+    const miss = await planMemoized({ projectDir: dir }, cacheDir);
+    expect(memoFiles(cacheDir, "plan")).toHaveLength(1);
+    const events: string[] = [];
+    const hit = await planMemoized({ projectDir: dir, onEvent: (e) => events.push(e.type) }, cacheDir);
+    for (const r of [miss, hit]) {
+      expect(r.plan).toEqual(fresh.plan);
+      expect(r.target).toEqual(fresh.target);
+      expect(r.project.projectInfo).toEqual(fresh.project.projectInfo);
+      expect(r.project.pyproject).toEqual(fresh.project.pyproject);
+    }
+    expect(events).toEqual(["plan:done"]);
+    // Lazy, but there: the lock and the selection equal a fresh read.
+    expect(Object.getOwnPropertyDescriptor(hit.project, "lock")?.get).toBeTypeOf("function");
+    expect(hit.project.lock).toEqual((await readProject({ projectDir: dir })).lock);
+    expect(hit.selection.packages.map((p) => p.name)).toEqual(fresh.selection.packages.map((p) => p.name));
+  });
+
+  it("any change of the lock, pyproject.toml, target or selection is a new plan", async () => {
+    const { dir, cacheDir } = virtualAppProject();
+    await planMemoized({ projectDir: dir }, cacheDir);
+    await planMemoized({ projectDir: dir, target: { arch: "aarch64" } }, cacheDir);
+    await planMemoized({ projectDir: dir, selection: { noDev: true, extras: [] } }, cacheDir);
+    expect(memoFiles(cacheDir, "plan")).toHaveLength(3);
+    const pyproject = join(dir, "pyproject.toml");
+    writeFileSync(pyproject, `${readFileSync(pyproject, "utf8")}\n[tool.tspack]\narch = "arm64"\n`);
+    const r = await planMemoized({ projectDir: dir }, cacheDir);
+    expect(r.target.arch).toBe("aarch64");
+    expect(memoFiles(cacheDir, "plan")).toHaveLength(4);
+    const lock = join(dir, "uv.lock");
+    writeFileSync(lock, `${readFileSync(lock, "utf8")}\n`);
+    await planMemoized({ projectDir: dir }, cacheDir);
+    expect(memoFiles(cacheDir, "plan")).toHaveLength(5);
+  });
+
+  it("errors are not memoized: a broken lock fails every time", async () => {
+    const { dir, cacheDir } = virtualAppProject();
+    writeFileSync(join(dir, "uv.lock"), "version = [");
+    for (let i = 0; i < 2; i++) {
+      await expect(planMemoized({ projectDir: dir }, cacheDir)).rejects.toMatchObject({ code: "TSPACK_TOML_SYNTAX" });
+    }
+    expect(memoFiles(cacheDir, "plan")).toEqual([]);
+  });
+});
+
+describe("planWheels with the install memo", () => {
+  const layout = {
+    kind: "target",
+    python: [3, 13],
+    installerMetadata: false,
+    shebang: "/var/lang/bin/python3.13",
+  } as const;
+  const wheel = makeWheel({
+    name: "tool",
+    version: "1.0",
+    files: { "tool/__init__.py": "x = 1\n", "tool/cli.py": "def main():\n    pass\n" },
+    entryPoints: "[console_scripts]\ntool = tool.cli:main\n",
+  });
+
+  it("a memoized plan equals a fresh one, generated bytes included, without reading the central directory", async () => {
+    const cacheDir = tempDir();
+    const path = join(tempDir(), wheel.filename);
+    writeFiles(join(path, ".."), { [wheel.filename]: wheel.bytes });
+    const input = { name: "tool", version: "1.0", filename: wheel.filename, sha256: wheel.sha256, path };
+    const fresh = await planWheels([wheelFromBytes({ ...input, bytes: wheel.bytes })], layout);
+    await planWheels([await loadWheel(input)], layout, cacheDir);
+    expect(memoFiles(cacheDir, "install")).toHaveLength(1);
+    const loaded = await loadWheel(input);
+    const entries = Object.getOwnPropertyDescriptor(loaded, "entries")!.get!;
+    let reads = 0;
+    Object.defineProperty(loaded, "entries", {
+      get: () => {
+        reads++;
+        return entries();
+      },
+    });
+    const hit = await planWheels([loaded], layout, cacheDir);
+    expect(reads).toBe(0);
+    expect(hit.plans).toEqual(fresh.plans);
+    expect(hit.merged).toEqual(fresh.merged);
+    const launcher = hit.merged.ops.find((o) => o.dest === "bin/tool");
+    expect(launcher?.kind === "generated" && launcher.data).toBeInstanceOf(Uint8Array);
+    // Another layout is another plan.
+    await planWheels([loaded], { ...layout, kind: "prefix" }, cacheDir);
+    expect(memoFiles(cacheDir, "install")).toHaveLength(2);
+  });
+});
+
+describe("build with memoized stages", () => {
+  it("the second build reads the memo and writes the same bytes; a corrupt memo is rebuilt", async () => {
+    const { dir, cacheDir } = virtualAppProject();
+    const zip = () => readFileSync(join(dir, "dist", "lambda", "function.zip"));
+    await build({ projectDir: dir, cacheDir });
+    const first = zip();
+    expect(memoFiles(cacheDir, "plan")).toHaveLength(1);
+    expect(memoFiles(cacheDir, "install")).toHaveLength(1);
+    await build({ projectDir: dir, cacheDir });
+    expect(zip().equals(first)).toBe(true);
+    for (const f of [...memoFiles(cacheDir, "plan"), ...memoFiles(cacheDir, "install")]) writeFileSync(f, "[");
+    await build({ projectDir: dir, cacheDir });
+    expect(zip().equals(first)).toBe(true);
+    expect(JSON.parse(readFileSync(memoFiles(cacheDir, "install")[0]!, "utf8")).value.name).toBe("idna");
+  });
+});
