@@ -79,20 +79,26 @@ const lazyFflate = {
     );
   },
 };
-// In the CommonJS bundle the lazy `import("undici")` becomes a lazy require (a dynamic import would need a
-// module loader that code compiled through vm.Script does not have).
-const requireUndici = {
-  name: "require-undici",
+// In the CommonJS bundle, lazy imports of externals (undici, node: built-ins) become lazy requires: a
+// dynamic import would need a module loader that code compiled through vm.Script does not have.
+const lazyRequires = {
+  name: "lazy-requires",
   setup(b) {
-    b.onLoad({ filter: /http-client\.js$/ }, async (args) => ({
-      contents: readFileSync(args.path, "utf8").replace(/\bimport\("undici"\)/g, 'Promise.resolve(require("undici"))'),
-      loader: "js",
-    }));
+    b.onLoad({ filter: /\.(js|ts)$/ }, async (args) => {
+      if (args.path.includes("node_modules")) return undefined;
+      const text = readFileSync(args.path, "utf8");
+      const re = /\bimport\(("undici"|"node:[a-z_/]+")\)/g;
+      if (!re.test(text)) return undefined;
+      return {
+        contents: text.replace(re, "Promise.resolve().then(() => require($1))"),
+        loader: args.path.endsWith(".ts") ? "ts" : "js",
+      };
+    });
   },
 };
 const cli = await build({
   entryPoints: [join(pkgDir, "src", "cli", "main.ts")],
-  plugins: [lazyFflate, requireUndici],
+  plugins: [lazyFflate, lazyRequires],
   outfile: join(dist, "cli.cjs"),
   bundle: true,
   format: "cjs",

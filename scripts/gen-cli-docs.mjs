@@ -21,7 +21,8 @@ go to stdout and progress events to stderr as JSON lines.
 
 Environment: \`TSPACK_CACHE_DIR\`, \`XDG_CACHE_HOME\` (cache location), \`TSPACK_CONCURRENCY\`, \`TSPACK_OFFLINE=1\`,
 \`SOURCE_DATE_EPOCH\` (zip timestamps), \`NETRC\`, \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\` (credentials),
-\`HTTPS_PROXY\`/\`HTTP_PROXY\`/\`NO_PROXY\`, \`NO_COLOR\`.
+\`HTTPS_PROXY\`/\`HTTP_PROXY\`/\`NO_PROXY\`, \`NO_COLOR\`, \`TSPACK_COMPILE_CACHE_DIR\` / \`TSPACK_NO_COMPILE_CACHE=1\`
+(where the CLI keeps V8's compiled code, or turn that off).
 
 ## tspack
 

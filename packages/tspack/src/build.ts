@@ -16,15 +16,8 @@ import { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels
 import { buildLocalSources } from "./members.js";
 import { planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
-import {
-  type LoadedWheel,
-  loadWheel,
-  type PlannedWheels,
-  planWheels,
-  readEntry,
-  verifyWheelOnce,
-  wheelFromBytes,
-} from "./wheels.js";
+import { verifyWheels } from "./verify-wheels.js";
+import { type LoadedWheel, loadWheel, type PlannedWheels, planWheels, readEntry, wheelFromBytes } from "./wheels.js";
 import { writeZipFile, type ZipFileInfo } from "./zip-file.js";
 
 /** Lambda's limit on the unzipped size of a function and all its layers. */
@@ -211,11 +204,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   const loaded = await Promise.all(fetched.wheels.map((w) => loadWheel(w)));
   const wheels: LoadedWheel[] = [...members, ...loaded];
-  // Full CRC/size check once per wheel (remembered in the cache); warm builds skip it.
-  for (const w of loaded) {
-    checkAborted();
-    await verifyWheelOnce(w, fetched.cacheDir);
-  }
+  // Full CRC/size check once per wheel (remembered in the cache; warm builds skip it), in a worker thread
+  // while this one plans and writes; the build waits for it before publishing anything.
+  const verified = verifyWheels(loaded, new Map(fetched.wheels.map((w) => [w.sha256, w.path])), fetched.cacheDir);
+  verified.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
   stage("read-wheels");
   checkAborted();
 
@@ -369,6 +361,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       warnings,
     };
     await writeFile(join(stagingRoot, "build.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    await verified;
     await replaceDir(stagingRoot, outDir);
   } catch (e) {
     await rm(stagingRoot, { recursive: true, force: true });

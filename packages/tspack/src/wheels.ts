@@ -4,11 +4,8 @@
  * inflate (node:zlib) and sha256 (node:crypto).
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
-import { CHECKED_BUCKET } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import {
   type GeneratedOp,
@@ -99,25 +96,6 @@ export function wheelFromBytes(w: {
   bytes: Uint8Array;
 }): LoadedWheel {
   return lazyWheel(w);
-}
-
-/**
- * Inflates every entry once to check CRC and sizes (the zip path later copies compressed bytes
- * without inflating). A marker `checked-v1/<sha256>` in the cache remembers wheels already checked, so
- * warm builds skip this.
- */
-export async function verifyWheelOnce(wheel: LoadedWheel, cacheDir: string | undefined): Promise<void> {
-  const marker = cacheDir ? join(cacheDir, CHECKED_BUCKET, wheel.sha256.slice(0, 2), wheel.sha256) : undefined;
-  if (marker && existsSync(marker)) return;
-  for (const entry of wheel.entries) if (!entry.isDirectory) readEntry(wheel, entry);
-  if (marker) {
-    try {
-      await mkdir(join(marker, ".."), { recursive: true });
-      await writeFile(marker, "");
-    } catch {
-      // a read-only cache only costs the check next time
-    }
-  }
 }
 
 /** The plan of every wheel and their merge (a deterministic winner on conflicts). */
