@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -133,6 +134,9 @@ export class HttpClient {
     this.retry = resolveRetryOptions(options.retry);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.signal = options.signal;
+    // Every in-flight request listens to the caller's signal: more than 10 at once is expected, not a leak
+    // (without this, Node prints MaxListenersExceededWarning on builds with many downloads).
+    if (options.signal) setMaxListeners(0, options.signal);
   }
 
   /** The dispatcher; imports undici only on the first call when none was injected. */

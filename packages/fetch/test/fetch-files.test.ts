@@ -353,6 +353,28 @@ describe("fetchFiles: offline, abort", () => {
   });
 });
 
+describe("fetchFiles: one signal, many requests", () => {
+  it("32 parallel downloads on one AbortSignal print no MaxListenersExceededWarning", async () => {
+    const { files, items } = corpus(32, 50_000);
+    const s = await server({ files });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      const r = await fetchFiles(withBase(items, s.url), {
+        cacheDir: freshCache(),
+        concurrency: 32,
+        signal: new AbortController().signal,
+      });
+      expect(r.files).toHaveLength(32);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe("fetchFiles: sources and credentials", () => {
   const FILE = "/files/b-2.0-py3-none-any.whl";
   const bytes = makeBytes(50_000, 9);
