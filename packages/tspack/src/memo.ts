@@ -11,7 +11,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-/** Top-level cache directory of the memoized stages. */
+/** Top-level cache directory of the memoized stages (listed in @tspack/cache, so `cache prune` keeps it). */
 export const MEMO_BUCKET = "memo-v1";
 
 declare const __TSPACK_BUILD_ID__: string | undefined;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, openSync, readFileSync, writevSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writev, writevSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { crc32 as zlibCrc32 } from "node:zlib";
@@ -109,20 +109,53 @@ export async function writeZipFile(
   const memo = new DeflateMemo(options.cacheDir ? join(options.cacheDir, DEFLATED_BUCKET) : undefined);
   await memo.prefetch(entries.flatMap((e) => ("data" in e && e.data.length > 0 ? [e.data] : [])));
   const hash = createHash("sha256");
-  // Chunks are headers and views into the wheels already in memory (no copies): they are written with
-  // writev in batches, synchronously (fewer copies and thread-pool round trips than streaming writes).
+  // Chunks are headers and views into the wheels already in memory (no copies). Small zips are written
+  // with synchronous writev; above 8 MiB, batches go to the thread pool as positional writevs (up to 4 in
+  // flight) so that the kernel copies one batch while this thread hashes and frames the next.
   const fd = openSync(path, "wx");
   let bytes = 0;
+  let position = 0;
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
-  const flush = (): void => {
-    let chunks = batch;
+  const inflight: Promise<void>[] = [];
+  let failure: unknown;
+  const writeAt = async (chunks: Uint8Array[], at: number): Promise<void> => {
+    let left = chunks;
+    let pos = at;
+    while (left.length > 0) {
+      const n = await new Promise<number>((resolve, reject) =>
+        writev(fd, left, pos, (err, written) => (err ? reject(err) : resolve(written))),
+      );
+      pos += n;
+      left = dropWritten(left, n);
+    }
+  };
+  const flush = async (final: boolean): Promise<void> => {
+    const chunks = batch;
+    const size = batchBytes;
     batch = [];
     batchBytes = 0;
-    while (chunks.length > 0) {
-      const n = writevSync(fd, chunks);
-      chunks = dropWritten(chunks, n);
+    if (chunks.length > 0) {
+      if (final && inflight.length === 0) {
+        let left = chunks;
+        let pos = position;
+        while (left.length > 0) {
+          const n = writevSync(fd, left, pos);
+          pos += n;
+          left = dropWritten(left, n);
+        }
+      } else {
+        const p = writeAt(chunks, position);
+        p.catch((e: unknown) => {
+          failure ??= e;
+        });
+        inflight.push(p);
+        if (inflight.length >= 4) await inflight.shift();
+      }
+      position += size;
     }
+    if (final) await Promise.all(inflight.splice(0));
+    if (failure !== undefined) throw failure;
   };
   try {
     const chunks = zipChunks(entries, {
@@ -136,15 +169,16 @@ export async function writeZipFile(
       bytes += chunk.length;
       batch.push(chunk);
       batchBytes += chunk.length;
-      if (batch.length >= 512 || batchBytes >= 16 * 1024 * 1024) {
+      if (batch.length >= 1024 || batchBytes >= 8 * 1024 * 1024) {
         if (options.signal?.aborted) {
           throw new TspackError(ERROR_CODES.ABORTED, `Writing "${path}" was aborted`, { cause: options.signal.reason });
         }
-        flush();
+        await flush(false);
       }
     }
-    flush();
+    await flush(true);
   } finally {
+    await Promise.allSettled(inflight);
     closeSync(fd);
   }
   await memo.persist();

@@ -2,7 +2,8 @@
  * CRC-32 (IEEE 802.3, the zip/zlib polynomial 0xEDB88320) in pure JavaScript, slice-by-16.
  */
 
-const TABLES: Int32Array = makeTables();
+/** Built on first use: callers that pass their own CRC function (node:zlib) never pay for it. */
+let TABLES: Int32Array | undefined;
 
 function makeTables(): Int32Array {
   const t = new Int32Array(16 * 256);
@@ -26,6 +27,7 @@ function makeTables(): Int32Array {
  * `crc32(b, crc32(a))` equals `crc32(a ++ b)` (same contract as `zlib.crc32`).
  */
 export function crc32(data: Uint8Array, seed = 0): number {
+  TABLES ??= makeTables();
   const t = TABLES;
   let crc = ~seed | 0;
   let i = 0;
