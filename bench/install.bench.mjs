@@ -1,7 +1,8 @@
 // Install benchmark: tspack's installer vs `cp -al`, `unzip -q` and `pip install --target`.
 //
 //   node scripts/build.mjs --quiet   (or: ./node_modules/.bin/tsc -b packages/installer)
-//   node bench/install.bench.mjs [--runs 5] [--files 8000] [--json] [--no-pip] [--work DIR] [--keep]
+//   node bench/install.bench.mjs [--runs 5] [--files 8000] [--wheels 20] [--json] [--no-pip] [--work DIR] [--keep]
+//   (small installs: --files 300 --wheels 10 — must not be slower than before the worker thread)
 //
 // Generates (once, deterministic) a dependency set of 20 wheels, ~8,000 files, ~86 MB unzipped: a mix
 // of compressible .py text and incompressible .so-like blobs in nested packages. Every run writes into
@@ -25,6 +26,7 @@ const opt = (name, def) => {
 };
 const RUNS = Number(opt("--runs", "5"));
 const FILES = Number(opt("--files", "8000"));
+const WHEEL_COUNT = Number(opt("--wheels", "20"));
 const JSON_OUT = flag("--json");
 const WITH_PIP = !flag("--no-pip");
 const WORK = opt("--work", join(tmpdir(), "tspack-bench-install"));
@@ -108,7 +110,7 @@ const b64 = (d) => createHash("sha256").update(d).digest("base64url");
 function makeDependencySet(dir, totalFiles) {
   mkdirSync(dir, { recursive: true });
   const rand = prng(42);
-  const WHEELS = 20;
+  const WHEELS = WHEEL_COUNT;
   const out = [];
   for (let w = 0; w < WHEELS; w++) {
     const name = `pkg${String(w).padStart(2, "0")}`;
@@ -185,12 +187,12 @@ mkdirSync(runDir, { recursive: true });
 let fresh = 0;
 const freshDir = (tag) => join(runDir, `${tag}-${fresh++}`);
 
-const wheelsDir = join(WORK, `wheels-v2-${FILES}`);
+const wheelsDir = join(WORK, `wheels-v2-${FILES}${WHEEL_COUNT === 20 ? "" : `-w${WHEEL_COUNT}`}`);
 let wheels;
 if (existsSync(join(wheelsDir, "manifest.json"))) {
   wheels = JSON.parse(execFileSync("cat", [join(wheelsDir, "manifest.json")]).toString());
 } else {
-  log(`generating ${FILES} files as 20 wheels in ${wheelsDir} ...`);
+  log(`generating ${FILES} files as ${WHEEL_COUNT} wheels in ${wheelsDir} ...`);
   wheels = makeDependencySet(wheelsDir, FILES);
   writeFileSync(join(wheelsDir, "manifest.json"), JSON.stringify(wheels));
 }

@@ -12,6 +12,7 @@ export {
   TMP_DIR,
   tempDirFor,
   UNPACKED_BUCKET,
+  UNPACKED_MANIFEST,
   unpackedDirFor,
   WHEELS_BUCKET,
 } from "./layout.js";

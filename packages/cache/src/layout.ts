@@ -3,8 +3,14 @@ import { TspackError } from "@tspack/errors";
 
 /** Version of the downloaded-wheel bucket. Bump when the entry format changes (see docs/cache.md). */
 export const WHEELS_BUCKET = "wheels-v1";
-/** Version of the unpacked-wheel bucket (owned by the installer). */
-export const UNPACKED_BUCKET = "unpacked-v1";
+/**
+ * Version of the unpacked-wheel bucket (owned by the installer). v2 is flat: `unpacked-v2/ab/<sha256>/`
+ * holds `manifest.json` and the wheel's files named by entry index (no directory tree to create).
+ * `unpacked-v1` (a tree per wheel) is an unknown bucket now, so `pruneCache` removes it.
+ */
+export const UNPACKED_BUCKET = "unpacked-v2";
+/** The file every complete unpacked entry holds (written into the temp directory before it is renamed in). */
+export const UNPACKED_MANIFEST = "manifest.json";
 /** Directory for in-progress writes; on the cache's filesystem so that publishing is a rename. */
 export const TMP_DIR = "tmp";
 /** Every top-level name a current tspack writes into the cache root. Anything else is pruned. */
@@ -20,6 +26,8 @@ export const KNOWN_ROOT_ENTRIES: readonly string[] = [
   /** Markers of wheels whose every entry was CRC-checked once (written by the build). */
   CHECKED_BUCKET,
   DEFLATED_BUCKET,
+  /** Memoized pure stages of tspack (plans, per-wheel install plans): `memo-v1/<kind>/ab/<key>.json`. */
+  "memo-v1",
   TMP_DIR,
   UNPACKED_BUCKET,
   WHEELS_BUCKET,
@@ -48,9 +56,13 @@ export function cachePathFor(cacheRoot: string, sha256hex: string): string {
   return join(cacheRoot, WHEELS_BUCKET, "sha256", sha.slice(0, 2), sha.slice(2));
 }
 
-/** The directory where the installer keeps the unpacked tree of the wheel with this sha256. */
+/**
+ * The directory where the installer keeps the unpacked files of the wheel with this sha256:
+ * `<root>/unpacked-v2/ab/<sha256>` (2-char fan-out, then the full sha256).
+ */
 export function unpackedDirFor(cacheRoot: string, sha256hex: string): string {
-  return join(cacheRoot, UNPACKED_BUCKET, checkSha(sha256hex));
+  const sha = checkSha(sha256hex);
+  return join(cacheRoot, UNPACKED_BUCKET, sha.slice(0, 2), sha);
 }
 
 /** The cache's temp directory (`<root>/tmp`). */

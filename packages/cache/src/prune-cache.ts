@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { isSha256Hex, KNOWN_ROOT_ENTRIES, TMP_DIR, WHEELS_BUCKET } from "./layout.js";
+import { isSha256Hex, KNOWN_ROOT_ENTRIES, TMP_DIR, UNPACKED_BUCKET, WHEELS_BUCKET } from "./layout.js";
 
 /** Options of {@link pruneCache}. */
 export interface PruneCacheOptions {
@@ -26,8 +26,8 @@ async function listDir(path: string): Promise<string[]> {
 
 /**
  * `tspack cache prune`: removes temp entries older than N minutes (leftovers of killed processes;
- * recent ones may belong to a running tspack), unknown or outdated buckets (e.g. `wheels-v0`), and
- * misnamed files inside `wheels-v1/`. Never touches valid entries.
+ * recent ones may belong to a running tspack), unknown or outdated buckets (e.g. `wheels-v0`,
+ * `unpacked-v1`), and misnamed files inside `wheels-v1/` and `unpacked-v2/`. Never touches valid entries.
  */
 export async function pruneCache(cacheRoot: string, options: PruneCacheOptions = {}): Promise<PruneCacheResult> {
   const cutoff = (options.now ?? Date.now()) - (options.tempOlderThanMinutes ?? 60) * 60_000;
@@ -57,6 +57,16 @@ export async function pruneCache(cacheRoot: string, options: PruneCacheOptions =
       for (const rest of await listDir(join(cacheRoot, fanRel))) {
         if (!isSha256Hex(fan + rest)) await remove(`${fanRel}/${rest}`);
       }
+    }
+  }
+  for (const fan of await listDir(join(cacheRoot, UNPACKED_BUCKET))) {
+    const fanRel = `${UNPACKED_BUCKET}/${fan}`;
+    if (!/^[0-9a-f]{2}$/.test(fan)) {
+      await remove(fanRel);
+      continue;
+    }
+    for (const sha of await listDir(join(cacheRoot, fanRel))) {
+      if (!isSha256Hex(sha) || !sha.startsWith(fan)) await remove(`${fanRel}/${sha}`);
     }
   }
   return { removed: removed.sort() };

@@ -1,7 +1,7 @@
-import { readdir, rm, stat } from "node:fs/promises";
+import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { hashFile } from "./hash-file.js";
-import { WHEELS_BUCKET } from "./layout.js";
+import { UNPACKED_BUCKET, UNPACKED_MANIFEST, WHEELS_BUCKET } from "./layout.js";
 
 /** A cache entry whose bytes do not hash to its name; {@link verifyCache} removed it. */
 export interface BadCacheEntry {
@@ -27,6 +27,8 @@ export interface VerifyCacheResult {
   bytes: number;
   /** Bad entries (removed), sorted by path. */
   bad: BadCacheEntry[];
+  /** Unpacked entries checked (each must hold a readable JSON `manifest.json`; the others are bad). */
+  unpacked?: number;
 }
 
 async function listDir(path: string): Promise<string[]> {
@@ -40,7 +42,8 @@ async function listDir(path: string): Promise<string[]> {
 
 /**
  * `tspack cache verify`: re-hashes every downloaded file, removes those whose bytes do not match
- * their content address, and reports them. Misnamed files are left to `pruneCache`.
+ * their content address, and reports them; removes unpacked entries without a readable manifest
+ * (the installer also re-extracts those it finds incomplete). Misnamed files are left to `pruneCache`.
  */
 export async function verifyCache(cacheRoot: string, options: VerifyCacheOptions = {}): Promise<VerifyCacheResult> {
   const base = join(cacheRoot, WHEELS_BUCKET, "sha256");
@@ -76,6 +79,27 @@ export async function verifyCache(cacheRoot: string, options: VerifyCacheOptions
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  let unpacked = 0;
+  const ubase = join(cacheRoot, UNPACKED_BUCKET);
+  for (const fan of await listDir(ubase)) {
+    if (!/^[0-9a-f]{2}$/.test(fan)) continue;
+    for (const sha of await listDir(join(ubase, fan))) {
+      if (!/^[0-9a-f]{64}$/.test(sha) || !sha.startsWith(fan)) continue;
+      unpacked++;
+      const abs = join(ubase, fan, sha);
+      let ok = false;
+      try {
+        const manifest: unknown = JSON.parse(await readFile(join(abs, UNPACKED_MANIFEST), "utf8"));
+        ok = typeof manifest === "object" && manifest !== null;
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        await rm(abs, { recursive: true, force: true });
+        bad.push({ path: `${UNPACKED_BUCKET}/${fan}/${sha}`, expected: sha, actual: "" });
+      }
+    }
+  }
   bad.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { checked: entries.length, bytes, bad };
+  return { checked: entries.length, bytes, bad, ...(unpacked > 0 ? { unpacked } : {}) };
 }

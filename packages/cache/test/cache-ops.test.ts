@@ -136,6 +136,49 @@ describe("cache operations", () => {
     expect(await hasEntry(root, sha("keep"))).toBe(true);
   });
 
+  it("pruneCache removes the old unpacked-v1 bucket and misnamed unpacked-v2 entries, keeping good ones", async () => {
+    const root = fresh();
+    await initCache(root);
+    const good = unpackedDirFor(root, sha("u"));
+    mkdirSync(join(good, "0"), { recursive: true });
+    writeFileSync(join(good, "manifest.json"), "{}");
+    mkdirSync(join(root, "unpacked-v1", sha("u"), "files"), { recursive: true });
+    mkdirSync(join(root, "unpacked-v2", "zz"), { recursive: true });
+    mkdirSync(join(root, "unpacked-v2", "ab", sha("u")), { recursive: true }); // wrong fan-out for this sha
+    mkdirSync(join(root, "unpacked-v2", "ab", "not-a-sha"), { recursive: true });
+    const r = await pruneCache(root);
+    expect(r.removed).toEqual([
+      "unpacked-v1",
+      `unpacked-v2/ab/${sha("u")}`,
+      "unpacked-v2/ab/not-a-sha",
+      "unpacked-v2/zz",
+    ]);
+    expect(existsSync(join(good, "manifest.json"))).toBe(true);
+  });
+
+  it("verifyCache removes unpacked entries without a readable manifest", async () => {
+    const root = fresh();
+    for (const [name, manifest] of [
+      ["ok", "{}"],
+      ["garbage", "{ nope"],
+      ["missing", undefined],
+    ] as const) {
+      const dir = unpackedDirFor(root, sha(name));
+      mkdirSync(join(dir, "0"), { recursive: true });
+      if (manifest !== undefined) writeFileSync(join(dir, "manifest.json"), manifest);
+    }
+    const r = await verifyCache(root);
+    expect(r.unpacked).toBe(3);
+    expect(r.bad).toEqual(
+      [sha("garbage"), sha("missing")]
+        .map((s) => ({ path: `unpacked-v2/${s.slice(0, 2)}/${s}`, expected: s, actual: "" }))
+        .sort((a, b) => (a.path < b.path ? -1 : 1)),
+    );
+    expect(existsSync(unpackedDirFor(root, sha("ok")))).toBe(true);
+    expect(existsSync(unpackedDirFor(root, sha("garbage")))).toBe(false);
+    expect(existsSync(unpackedDirFor(root, sha("missing")))).toBe(false);
+  });
+
   it("cleanCache removes a cache and refuses a directory that is not one", async () => {
     const root = fresh();
     await put(root, "x");

@@ -6,7 +6,7 @@ const SHA = "ab".repeat(32);
 describe("layout", () => {
   it("fans out by the first two hex digits and keeps the filename out of the path", () => {
     expect(cachePathFor("/c", SHA)).toBe(`/c/wheels-v1/sha256/ab/${SHA.slice(2)}`);
-    expect(unpackedDirFor("/c", SHA)).toBe(`/c/unpacked-v1/${SHA}`);
+    expect(unpackedDirFor("/c", SHA)).toBe(`/c/unpacked-v2/ab/${SHA}`);
   });
 
   it.each(["", "AB".repeat(32), "ab".repeat(31), `${"ab".repeat(31)}zz`, `../${"a".repeat(61)}`])(

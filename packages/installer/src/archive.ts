@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { getEntryData, readZipEntries, type ZipEntry } from "@tspack/zip";
@@ -7,6 +7,7 @@ import { getEntryData, readZipEntries, type ZipEntry } from "@tspack/zip";
 /** A wheel archive read into memory, with its verified central directory. */
 export interface WheelArchive {
   filename: string;
+  /** The whole file, in a SharedArrayBuffer (worker threads inflate from it without a copy). */
   bytes: Uint8Array;
   entries: ZipEntry[];
 }
@@ -22,6 +23,24 @@ const zipInvalid = (wheel: string, entry: string, reason: string, cause?: unknow
     },
   );
 
+/** Reads a whole file into shared memory (as fast as readFileSync; a worker can read it too). */
+function readShared(path: string): Uint8Array {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, bytes, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === size ? bytes : bytes.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Reads a cached `.whl`, checks its sha256 (lowercase hex) and parses its central directory with
  * @tspack/zip (zip64, data descriptors, local/central consistency). Throws TSPACK_INTEGRITY_MISMATCH
@@ -30,7 +49,7 @@ const zipInvalid = (wheel: string, entry: string, reason: string, cause?: unknow
 export function openWheelArchive(path: string, filename: string, sha256: string | undefined): WheelArchive {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readShared(path);
   } catch (e) {
     throw new TspackError(ERROR_CODES.FILE_NOT_FOUND, `The wheel "${filename}" cannot be read from "${path}"`, {
       cause: e,
@@ -50,7 +69,20 @@ export function openWheelArchive(path: string, filename: string, sha256: string 
       );
     }
   }
+  return wheelArchiveFromBytes(filename, bytes);
+}
+
+/** A wheel archive from bytes already read and checked (parses the central directory). */
+export function wheelArchiveFromBytes(filename: string, bytes: Uint8Array): WheelArchive {
   return { filename, bytes, entries: readZipEntries(bytes, { name: filename }) };
+}
+
+/**
+ * zlib options for inflating an entry of `size` bytes in one output chunk (no 16 KiB pieces to
+ * concatenate, one allocation; capped at 64 MiB) and stopping past the declared size (zip bomb).
+ */
+export function inflateOptions(size: number): { maxOutputLength: number; chunkSize: number } {
+  return { maxOutputLength: Math.max(1, size), chunkSize: Math.max(64, Math.min(size + 1, 64 * 1024 * 1024)) };
 }
 
 /**
@@ -64,7 +96,7 @@ export function inflateWheelEntry(archive: WheelArchive, entry: ZipEntry): Uint8
     out = raw;
   } else {
     try {
-      out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+      out = inflateRawSync(raw, inflateOptions(entry.uncompressedSize));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {

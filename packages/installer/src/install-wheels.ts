@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
 import {
@@ -17,10 +17,11 @@ import {
   type WheelInstallPlan,
 } from "@tspack/wheel";
 import type { ZipEntry } from "@tspack/zip";
-import { inflateWheelEntry, openWheelArchive, type WheelArchive } from "./archive.js";
-import { CacheFiller, SkipCache } from "./cache-filler.js";
+import { inflateWheelEntry, openWheelArchive, type WheelArchive, wheelArchiveFromBytes } from "./archive.js";
+import { type CacheFill, CacheFiller, SkipCache } from "./cache-filler.js";
 import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "./compile-bytecode.js";
 import { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
+import { type ExtractJob, ExtractWorker, ParallelExtract } from "./parallel-extract.js";
 import {
   type PublishMode,
   publishTree,
@@ -36,6 +37,7 @@ import {
   type UnpackedWheel,
   unpackedPath,
 } from "./unpacked-cache.js";
+import { WheelPrefetch } from "./wheel-prefetch.js";
 
 /** One wheel to install: a verified file in the download cache. */
 export interface InstallWheelInput {
@@ -76,8 +78,14 @@ export interface InstallOptions {
   shebang?: string;
   /** Content of INSTALLER (default `tspack`). */
   installer?: string;
-  /** Cache root: wheels are unpacked once into `<cacheDir>/unpacked-v1/<sha256>/` and linked from there. */
+  /** Cache root: wheels are unpacked once into `<cacheDir>/unpacked-v2/ab/<sha256>/` and linked from there. */
   cacheDir?: string;
+  /**
+   * Inflate and write in a worker thread as well as the main thread: `true` always (and the main
+   * thread waits for the worker to start: for tests), `false` never; default: when there is enough
+   * to extract (about 1,000 files or 24 MiB). The installed tree is the same.
+   */
+  parallel?: boolean;
   /** Compile `.pyc` (unchecked-hash) with this interpreter, which must be the target's X.Y. */
   compileBytecode?: CompileBytecodeOptions;
   signal?: AbortSignal;
@@ -118,6 +126,25 @@ export interface InstallResult {
 
 /** node:crypto (SHA-NI) instead of the plan's pure SHA-256: 3× faster on launchers, 25× on large scripts. */
 const hash = (data: Uint8Array): string => createHash("sha256").update(data).digest("base64url");
+
+/**
+ * Below these sizes a worker thread costs more than it saves (it boots in ~50 ms and the extraction
+ * itself takes about as long): measured with bench/install.bench.mjs (see docs/benchmarks.md). The
+ * worker starts before planning when the cold wheels' compressed size × 2 reaches the byte limit.
+ */
+const PARALLEL_MIN_FILES = 1000;
+const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
+
+function wantWorker(parallel: boolean | undefined, files: number, bytes: number): boolean {
+  if (parallel !== undefined) return parallel;
+  return files >= PARALLEL_MIN_FILES || bytes >= PARALLEL_MIN_BYTES;
+}
+
+function jobBytes(jobs: ReadonlyArray<ExtractJob>): number {
+  let n = 0;
+  for (const j of jobs) n += j.entry.uncompressedSize;
+  return n;
+}
 
 type Source = { kind: "archive"; archive: WheelArchive } | { kind: "unpacked"; unpacked: UnpackedWheel };
 
@@ -179,6 +206,8 @@ export async function installWheels(
   }
   const staging = siblingPath(dest, "staging");
   let filler: CacheFiller | undefined;
+  let worker: ExtractWorker | undefined;
+  let extract: ParallelExtract | undefined;
   try {
     // 1. Plans (and the unpacked cache).
     const plans: WheelInstallPlan<StoredEntry>[] = [];
@@ -186,11 +215,39 @@ export async function installWheels(
     const packages: InstalledPackage[] = [];
     const cold: ColdWheel[] = [];
     const seen = new Map<string, string>();
-    for (const wheel of wheels) {
+    let coldFiles = 0;
+    let coldBytes = 0;
+    // Look up the unpacked cache first: with enough cold bytes, the worker starts now and reads and
+    // hashes wheels from the last one while this thread plans from the first.
+    const lookups = wheels.map((w) => {
+      if (options.cacheDir === undefined) return undefined;
+      try {
+        return readUnpacked(options.cacheDir, w.sha256);
+      } catch (e) {
+        return e as Error; // thrown again below, in order
+      }
+    });
+    const coldSlots = new Map<number, number>();
+    const coldInputs: InstallWheelInput[] = [];
+    let coldWheelBytes = 0;
+    for (const [i, w] of wheels.entries()) {
+      if (lookups[i] !== undefined) continue;
+      coldSlots.set(i, coldInputs.push(w) - 1);
+      try {
+        coldWheelBytes += statSync(w.path).size;
+      } catch {
+        // reported when read
+      }
+    }
+    if (wantWorker(options.parallel, 0, coldWheelBytes * 2)) worker = new ExtractWorker();
+    const prefetch = worker !== undefined && coldInputs.length > 1 ? new WheelPrefetch(coldInputs, worker) : undefined;
+    for (const [i, wheel] of wheels.entries()) {
       if (signal?.aborted) throw abortError(signal);
       let plan: WheelInstallPlan<StoredEntry>;
       let source: Source;
-      const cached = options.cacheDir === undefined ? undefined : readUnpacked(options.cacheDir, wheel.sha256);
+      const lookup = lookups[i];
+      if (lookup instanceof Error) throw lookup;
+      const cached = lookup;
       if (cached) {
         const read = (e: StoredEntry) => {
           const n = normalizeEntryName(e.name);
@@ -199,11 +256,20 @@ export async function installWheels(
         plan = planWheelInstall({ filename: wheel.filename, entries: cached.entries, read, hash }, layout);
         source = { kind: "unpacked", unpacked: cached };
       } else {
-        const archive = openWheelArchive(wheel.path, wheel.filename, wheel.sha256);
+        const slot = coldSlots.get(i);
+        const bytes = slot === undefined ? undefined : prefetch?.take(slot);
+        const archive =
+          bytes === undefined
+            ? openWheelArchive(wheel.path, wheel.filename, wheel.sha256)
+            : wheelArchiveFromBytes(wheel.filename, bytes);
         const read = (e: ZipEntry) => inflateWheelEntry(archive, e);
         plan = planWheelInstall({ filename: wheel.filename, entries: archive.entries, read, hash }, layout);
         source = { kind: "archive", archive };
         if (options.cacheDir !== undefined) cold.push({ sha256: wheel.sha256, owner: planOwner(plan), archive });
+        coldFiles += archive.entries.length;
+        for (const e of archive.entries) coldBytes += e.uncompressedSize;
+        // Boot the worker now (~50 ms on the other core) so that it is ready when extraction starts.
+        if (worker === undefined && wantWorker(options.parallel, coldFiles, coldBytes)) worker = new ExtractWorker();
       }
       if (wheel.name !== undefined && normalizeName(wheel.name) !== plan.normalizedName) {
         throw new TspackError(
@@ -253,8 +319,9 @@ export async function installWheels(
       }
     }
 
-    // 3. Write the staged tree. Cold wheels then fill the unpacked cache by linking their staged
-    // files (in a worker, while the next wheels are written): each file is created once.
+    // 3. Write the staged tree: links from the unpacked cache, then the files of cold wheels
+    // (inflated by this thread and, for big installs, a worker) and the generated files. Cold wheels
+    // fill the flat unpacked cache by linking their staged files: each file is created once.
     mkdirSync(staging);
     const writer = new TreeWriter(staging);
     const requestedMode = options.linkMode ?? "clone";
@@ -269,54 +336,115 @@ export async function installWheels(
         });
       }
     });
-    const fills = new Map<string, { job: number; left: number; staged: Map<string, string>; cold: ColdWheel }>();
-    if (options.cacheDir !== undefined && cold.length > 0) {
-      filler = new CacheFiller(options.cacheDir, linker, requestedMode);
-      for (const c of cold) {
-        fills.set(c.owner, { job: await filler.prepare(c.sha256, c.archive), left: 0, staged: new Map(), cold: c });
-      }
-      for (const op of merged.ops) {
-        const f = fills.get(op.owner);
-        if (f === undefined) continue;
-        f.left++;
-        if (op.kind === "entry" && op.mode === entryFileMode(op.entry))
-          f.staged.set(op.source, `${staging}/${op.dest}`);
-      }
-    }
     let usedLinks = false;
+    let bytes = 0;
     for (const op of merged.ops) {
       if (signal?.aborted) throw abortError(signal);
       const src = sources.get(op.owner)!;
       if (op.kind === "generated") {
-        writer.writeFile(op.dest, op.data, op.mode);
-      } else if (src.kind === "unpacked") {
-        usedLinks = true;
-        const cachedMode = entryFileMode(op.entry);
-        writer.linkFile(
-          op.dest,
-          unpackedPath(src.unpacked, op.source),
-          cachedMode,
-          op.mode,
-          op.entry.uncompressedSize,
-          linker,
-        );
+        bytes += op.data.length;
       } else {
-        writer.writeFile(op.dest, inflateWheelEntry(src.archive, op.entry as ZipEntry), op.mode);
+        bytes += op.entry.uncompressedSize;
+        if (src.kind === "unpacked") {
+          usedLinks = true;
+          const cachedMode = entryFileMode(op.entry);
+          writer.linkFile(
+            op.dest,
+            unpackedPath(src.unpacked, op.source),
+            cachedMode,
+            op.mode,
+            op.entry.uncompressedSize,
+            linker,
+          );
+        }
       }
-      const f = fills.get(op.owner);
-      if (f !== undefined && --f.left === 0 && filler !== undefined) {
-        fillingCache = true;
-        try {
-          const files = validateWheelEntries(f.cold.archive.filename, f.cold.archive.entries);
-          filler.fill(f.job, files, f.staged);
-        } finally {
-          fillingCache = false;
+    }
+    const fills = new Map<string, CacheFill>();
+    if (options.cacheDir !== undefined && cold.length > 0) {
+      const skip = linker.decided && linker.mode === "copy" && requestedMode !== "copy";
+      if (!skip) {
+        filler = new CacheFiller(options.cacheDir);
+        for (const c of cold) {
+          const files = validateWheelEntries(c.archive.filename, c.archive.entries);
+          fills.set(c.owner, await filler.add(c.sha256, c.archive, files));
+        }
+      }
+    }
+    const archives: WheelArchive[] = [];
+    const archiveIndex = new Map<WheelArchive, number>();
+    const indexOf = (a: WheelArchive): number => {
+      let i = archiveIndex.get(a);
+      if (i === undefined) {
+        i = archives.push(a) - 1;
+        archiveIndex.set(a, i);
+      }
+      return i;
+    };
+    const jobs: ExtractJob[] = [];
+    for (const op of merged.ops) {
+      const src = sources.get(op.owner)!;
+      if (op.kind !== "entry" || src.kind !== "archive") continue;
+      const entry = op.entry as ZipEntry;
+      const fill = filler === undefined ? undefined : fills.get(op.owner);
+      let link = "";
+      if (fill !== undefined && op.mode === entryFileMode(entry) && !fill.linked.has(entry)) {
+        link = CacheFiller.pathOf(fill, entry);
+        fill.linked.add(entry);
+        if (!linker.decided) {
+          // The first link decides the mode (clone → hardlink, or no cache when only copies would do), here.
+          writer.writeFile(op.dest, inflateWheelEntry(src.archive, entry), op.mode);
+          mkdirSync(dirname(link), { recursive: true });
+          fillingCache = true;
+          try {
+            linker.link(`${staging}/${op.dest}`, link);
+          } catch (e) {
+            if (!(e instanceof SkipCache)) throw e;
+            filler?.abandon();
+            filler = undefined;
+          } finally {
+            fillingCache = false;
+          }
+          continue;
+        }
+      }
+      jobs.push({ archive: indexOf(src.archive), entry, path: `${staging}/${op.dest}`, mode: op.mode, link });
+    }
+    if (filler !== undefined) {
+      // Cache files that are not staged verbatim (other mode, lost a conflict, replaced RECORD).
+      for (const fill of fills.values()) {
+        const a = indexOf(fill.archive);
+        for (const { entry } of fill.files) {
+          if (!fill.linked.has(entry))
+            jobs.push({
+              archive: a,
+              entry,
+              path: CacheFiller.pathOf(fill, entry),
+              mode: entryFileMode(entry),
+              link: "",
+            });
         }
       }
     }
     if (signal?.aborted) throw abortError(signal);
-    if (filler !== undefined) {
-      const filled = await filler.finish();
+    const useWorker = jobs.length > 0 && wantWorker(options.parallel, jobs.length, jobBytes(jobs));
+    if (useWorker) worker ??= new ExtractWorker();
+    extract = new ParallelExtract(
+      archives,
+      jobs,
+      linker.mode,
+      [staging, ...(filler === undefined ? [] : filler.fills.map((f) => f.tmp))],
+      useWorker ? worker : undefined,
+    );
+    // While the worker starts on its share: generated files and the cache manifests.
+    for (const op of merged.ops) if (op.kind === "generated") writer.writeFile(op.dest, op.data, op.mode);
+    const cached = filler?.writeManifests();
+    await extract.complete(signal, options.parallel === true);
+    extract = undefined;
+    worker?.terminate();
+    worker = undefined;
+    if (signal?.aborted) throw abortError(signal);
+    if (filler !== undefined && cached !== undefined) {
+      const filled = await filler.publish(cached);
       filler = undefined;
       if (filled.length > 0) usedLinks = true;
     }
@@ -354,8 +482,8 @@ export async function installWheels(
       layout: options.layout,
       linkMode: usedLinks ? linker.mode : "extract",
       publish,
-      files: writer.files,
-      bytes: writer.bytes,
+      files: merged.ops.length,
+      bytes,
       packages,
       conflicts: merged.conflicts,
       removed,
@@ -363,7 +491,9 @@ export async function installWheels(
       ...(bytecode === undefined ? {} : { bytecode }),
     };
   } catch (e) {
-    await filler?.abandon();
+    await extract?.cancel();
+    worker?.terminate();
+    filler?.abandon();
     rmSync(staging, { recursive: true, force: true });
     if (signal?.aborted && !isTspackError(e, ERROR_CODES.ABORTED)) throw abortError(signal);
     if (isTspackError(e)) throw e;

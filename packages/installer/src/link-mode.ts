@@ -13,7 +13,8 @@ export interface LinkFallback {
 
 const NEXT: Record<LinkMode, LinkMode | undefined> = { clone: "hardlink", hardlink: "copy", copy: undefined };
 
-function linkOnce(mode: LinkMode, src: string, dest: string): void {
+/** One link (or copy) of `src` to `dest` with a decided mode, without fallback. */
+export function linkOnce(mode: LinkMode, src: string, dest: string): void {
   if (mode === "clone") copyFileSync(src, dest, constants.COPYFILE_FICLONE_FORCE);
   else if (mode === "hardlink") linkSync(src, dest);
   else copyFileSync(src, dest);

@@ -1,9 +1,18 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createTempPath, publishDirectory, unpackedDirFor } from "@tspack/cache";
+import { randomBytes } from "node:crypto";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createTempPath, publishDirectory, tempDirFor, UNPACKED_MANIFEST, unpackedDirFor } from "@tspack/cache";
 import { entryFileMode, type WheelFileEntry } from "@tspack/wheel";
 import type { ZipEntry } from "@tspack/zip";
 import { inflateWheelEntry, type WheelArchive } from "./archive.js";
-import { TreeWriter } from "./tree-writer.js";
 
 /** The central-directory fields kept in the unpacked cache's manifest. */
 export type StoredEntry = Pick<
@@ -11,40 +20,148 @@ export type StoredEntry = Pick<
   "name" | "method" | "crc32" | "compressedSize" | "uncompressedSize" | "externalAttributes"
 >;
 
-/** A wheel unpacked once into `<cacheDir>/unpacked-v1/<sha256>/files/`, described by `manifest.json`. */
+/**
+ * A wheel unpacked once into `<cacheDir>/unpacked-v2/ab/<sha256>/`: `manifest.json` and each file of
+ * the wheel named by its entry index `i`, at `<i / 32>/<i>` (buckets of 32: linking into small
+ * directories is ~2× faster on ext4 than into one directory of hundreds), with its install mode
+ * (0o644, or 0o755 for S_IFREG executables). No wheel directory tree: filling it is only links.
+ */
 export interface UnpackedWheel {
-  /** Directory holding the files at their normalized wheel paths. */
-  filesDir: string;
+  /** The entry's directory. */
+  dir: string;
   filename: string;
   entries: StoredEntry[];
+  /** Normalized wheel path → index of its entry (= its file name in `dir`). */
+  files: ReadonlyMap<string, number>;
 }
 
 interface Manifest {
-  version: 1;
+  version: 2;
   filename: string;
   sha256: string;
   entries: StoredEntry[];
+  /** Normalized wheel path → entry index, for every file of the wheel (validated). */
+  files: Record<string, number>;
 }
 
-const FIELDS = ["name", "method", "crc32", "compressedSize", "uncompressedSize", "externalAttributes"] as const;
+/** Files per bucket directory of an unpacked entry. */
+const BUCKET_BITS = 5;
 
-/** The unpacked copy of the wheel with this sha256, or undefined when absent or unreadable. */
+/** The path of entry `index`'s file inside an unpacked entry directory: `<bucket>/<index>`. */
+export function unpackedFileName(index: number): string {
+  return `${index >> BUCKET_BITS}/${index}`;
+}
+
+/** Moves a broken entry aside (into the cache's tmp/, one rename) and deletes it; races are harmless. */
+function discard(cacheDir: string, dir: string): void {
+  const aside = `${tempDirFor(cacheDir)}/${process.pid}-${randomBytes(8).toString("hex")}.broken`;
+  try {
+    mkdirSync(tempDirFor(cacheDir), { recursive: true });
+    renameSync(dir, aside);
+  } catch {
+    return; // already gone (another process discarded or replaced it)
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/**
+ * The unpacked copy of the wheel with this sha256, or undefined when absent. An entry that is
+ * unreadable or incomplete (bad manifest, missing or extra files) is removed, so that the install
+ * extracts the wheel again and publishes a good copy.
+ */
 export function readUnpacked(cacheDir: string, sha256: string): UnpackedWheel | undefined {
   const dir = unpackedDirFor(cacheDir, sha256);
-  let manifest: Manifest;
+  let text: string;
   try {
-    manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, "utf8")) as Manifest;
-  } catch {
+    text = readFileSync(`${dir}/${UNPACKED_MANIFEST}`, "utf8");
+  } catch (e) {
+    // Entries are published whole (rename), so an existing directory without a readable manifest
+    // is damaged, never in progress.
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT" || existsSync(dir)) discard(cacheDir, dir);
     return undefined;
   }
-  if (manifest.version !== 1 || manifest.sha256 !== sha256 || !Array.isArray(manifest.entries)) return undefined;
-  return { filesDir: `${dir}/files`, filename: manifest.filename, entries: manifest.entries };
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch {
+    discard(cacheDir, dir);
+    return undefined;
+  }
+  const files = new Map<string, number>();
+  let ok =
+    manifest !== null &&
+    typeof manifest === "object" &&
+    manifest.version === 2 &&
+    manifest.sha256 === sha256 &&
+    typeof manifest.filename === "string" &&
+    Array.isArray(manifest.entries) &&
+    manifest.files !== null &&
+    typeof manifest.files === "object";
+  if (ok) {
+    for (const [path, index] of Object.entries(manifest.files)) {
+      if (!Number.isInteger(index) || index < 0 || index >= manifest.entries.length) ok = false;
+      files.set(path, index);
+    }
+  }
+  // One readdir per bucket: every file must be there (a partial copy would fail the link half-way).
+  if (ok) {
+    const buckets = new Map<number, number>();
+    for (const index of files.values()) buckets.set(index >> BUCKET_BITS, (buckets.get(index >> BUCKET_BITS) ?? 0) + 1);
+    try {
+      ok = readdirSync(dir).length === buckets.size + 1;
+      for (const [bucket, count] of buckets) if (ok) ok = readdirSync(`${dir}/${bucket}`).length === count;
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    discard(cacheDir, dir);
+    return undefined;
+  }
+  return { dir, filename: manifest.filename, entries: manifest.entries, files };
+}
+
+/** Index of each entry in the archive's central directory (its file name in the unpacked cache). */
+export function entryIndexes(archive: WheelArchive): Map<ZipEntry, number> {
+  return new Map(archive.entries.map((e, i) => [e, i]));
+}
+
+/**
+ * Writes `<tmp>/manifest.json` for the wheel `archive` whose `files` are in `tmp` (named by entry
+ * index). Returns the wheel as it will be read from the cache once `tmp` is published at `dir`.
+ */
+export function writeManifest(
+  tmp: string,
+  dir: string,
+  sha256: string,
+  archive: WheelArchive,
+  files: ReadonlyArray<WheelFileEntry<ZipEntry>>,
+  indexes: ReadonlyMap<ZipEntry, number> = entryIndexes(archive),
+): UnpackedWheel {
+  const map: Record<string, number> = {};
+  for (const { path, entry } of files) map[path] = indexes.get(entry)!;
+  const manifest: Manifest = {
+    version: 2,
+    filename: archive.filename,
+    sha256,
+    entries: archive.entries.map((e) => ({
+      name: e.name,
+      method: e.method,
+      crc32: e.crc32,
+      compressedSize: e.compressedSize,
+      uncompressedSize: e.uncompressedSize,
+      externalAttributes: e.externalAttributes,
+    })),
+    files: map,
+  };
+  writeFileSync(`${tmp}/${UNPACKED_MANIFEST}`, JSON.stringify(manifest));
+  return { dir, filename: archive.filename, entries: manifest.entries, files: new Map(Object.entries(map)) };
 }
 
 /**
  * Unpacks the (validated) files of `archive` into the cache: inflate + verify each entry, write it
- * with its install mode (0o644, or 0o755 for S_IFREG executables) into a temp directory, write the
- * manifest, then publish atomically (a concurrent writer's copy wins harmlessly).
+ * with its install mode into a temp directory, write the manifest, then publish atomically (a
+ * concurrent writer's copy wins harmlessly).
  */
 export async function unpackToCache(
   cacheDir: string,
@@ -54,53 +171,34 @@ export async function unpackToCache(
   signal?: AbortSignal,
 ): Promise<UnpackedWheel> {
   const tmp = await createTempPath(cacheDir, ".unpack");
-  mkdirSync(tmp, { recursive: true });
-  const writer = new TreeWriter(`${tmp}/files`);
-  mkdirSync(writer.root);
+  mkdirSync(tmp);
+  const indexes = entryIndexes(archive);
+  const dir = unpackedDirFor(cacheDir, sha256);
   try {
-    for (const { path, entry } of files) {
+    const umask = process.umask();
+    for (const { entry } of files) {
       signal?.throwIfAborted();
-      writer.writeFile(path, inflateWheelEntry(archive, entry), entryFileMode(entry));
+      const index = indexes.get(entry)!;
+      mkdirSync(`${tmp}/${index >> BUCKET_BITS}`, { recursive: true });
+      const path = `${tmp}/${unpackedFileName(index)}`;
+      const mode = entryFileMode(entry);
+      writeFileSync(path, inflateWheelEntry(archive, entry), { mode, flag: "wx" });
+      if ((mode & umask) !== 0) chmodSync(path, mode);
     }
+    const unpacked = writeManifest(tmp, dir, sha256, archive, files, indexes);
+    await publishDirectory(tmp, dir);
+    return unpacked;
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-  return publishUnpacked(cacheDir, sha256, archive, tmp);
-}
-
-/** Writes `<tmp>/manifest.json` for the wheel `archive` (whose files are in `<tmp>/files/`). */
-export function writeManifest(
-  tmp: string,
-  sha256: string,
-  archive: WheelArchive,
-): { filename: string; entries: StoredEntry[] } {
-  const manifest: Manifest = {
-    version: 1,
-    filename: archive.filename,
-    sha256,
-    entries: archive.entries.map((e) => Object.fromEntries(FIELDS.map((k) => [k, e[k]])) as StoredEntry),
-  };
-  writeFileSync(`${tmp}/manifest.json`, JSON.stringify(manifest));
-  return manifest;
-}
-
-/** Writes the manifest into `tmp` (whose `files/` is complete) and publishes it atomically. */
-async function publishUnpacked(
-  cacheDir: string,
-  sha256: string,
-  archive: WheelArchive,
-  tmp: string,
-): Promise<UnpackedWheel> {
-  const manifest = writeManifest(tmp, sha256, archive);
-  const final = unpackedDirFor(cacheDir, sha256);
-  await publishDirectory(tmp, final);
-  return { filesDir: `${final}/files`, filename: archive.filename, entries: manifest.entries };
 }
 
 /** The cached path of a wheel file (by its normalized path). */
 export function unpackedPath(u: UnpackedWheel, source: string): string {
-  return `${u.filesDir}/${source}`;
+  const index = u.files.get(source);
+  if (index === undefined) throw new Error(`The unpacked wheel "${u.filename}" has no file "${source}"`);
+  return `${u.dir}/${unpackedFileName(index)}`;
 }
 
 /** Reads a cached file's bytes (the plan reads WHEEL, METADATA, RECORD, entry points, scripts). */
