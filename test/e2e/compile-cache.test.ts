@@ -3,7 +3,7 @@
  * The cache must only ever make runs faster: a first run writes it, later runs use it, and a corrupt,
  * foreign or disabled cache still gives the same output.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningIndexServer, startIndexServer } from "../helpers/index-server.js";
@@ -82,6 +82,13 @@ describe("the CLI's code cache", () => {
     const off = tempDir("tspack-cc-off2-");
     expect(await buildWith({ TSPACK_COMPILE_CACHE_DIR: off, TSPACK_NO_COMPILE_CACHE: "1" })).toBe(on);
     expect(readdirSync(off)).toEqual([]);
+  });
+
+  it("a cache folder that other users can write to is never used (V8 trusts code cache data)", async () => {
+    const dir = tempDir("tspack-cc-shared-");
+    chmodSync(dir, 0o777);
+    await buildWith({ TSPACK_COMPILE_CACHE_DIR: dir, TSPACK_NO_COMPILE_CACHE: undefined });
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("a failing run saves no cache", async () => {

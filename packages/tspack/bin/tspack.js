@@ -18,12 +18,29 @@ const command = argv.find((a) => !a.startsWith("-")) ?? "";
 const commandKey = /^[a-z]{1,16}$/.test(command) ? command : "other";
 const compiled = [];
 
+/**
+ * True when `dir` is safe to load compiled code from: missing (created 0700 on save), or a directory of
+ * this user that nobody else can write to. Code cache data is trusted by V8, so a directory another user
+ * could plant files in (e.g. pre-created in a shared /tmp) is never used.
+ */
+function safeDir(dir) {
+  let st;
+  try {
+    st = fs.lstatSync(dir);
+  } catch {
+    return true;
+  }
+  if (!st.isDirectory() || (st.mode & 0o022) !== 0) return false;
+  return typeof process.getuid !== "function" || st.uid === process.getuid();
+}
+
 /** Where a bundle's code cache lives, or undefined when caching is off or the bundle has no hash line. */
 function codeCache(source, key) {
   const m = cacheOn ? /^\/\/ tspack-bundle ([0-9a-f]{64})\n/.exec(source) : null;
   if (!m) return undefined;
   const uid = typeof process.getuid === "function" ? process.getuid() : "user";
   const dir = env.TSPACK_COMPILE_CACHE_DIR || path.join(require("node:os").tmpdir(), `tspack-compile-cache-${uid}`);
+  if (!safeDir(dir)) return undefined;
   const stem = `${process.version}-${process.arch}-`;
   const tail = `-${key}.bin`;
   return { dir, stem, tail, file: path.join(dir, `${stem}${m[1].slice(0, 16)}${tail}`) };
