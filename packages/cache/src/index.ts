@@ -9,6 +9,7 @@ export {
   DEFLATED_BUCKET,
   isSha256Hex,
   KNOWN_ROOT_ENTRIES,
+  MEMO_BUCKET,
   TMP_DIR,
   tempDirFor,
   UNPACKED_BUCKET,

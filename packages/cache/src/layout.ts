@@ -20,14 +20,19 @@ export const CHECKED_BUCKET = "checked-v1";
 /** `deflated-v1/L<level>/ab/<sha256 of the raw bytes>`: fflate raw-deflate output of generated files. */
 export const DEFLATED_BUCKET = "deflated-v1";
 
+/**
+ * `memo-v1/<kind>/ab/<key>.json`: memoized pure stages of tspack (plans, per-wheel install plans), keyed
+ * by the sha256 of their inputs and tspack's build id (written by the tspack package).
+ */
+export const MEMO_BUCKET = "memo-v1";
+
 export const KNOWN_ROOT_ENTRIES: readonly string[] = [
   ".gitignore",
   "CACHEDIR.TAG",
   /** Markers of wheels whose every entry was CRC-checked once (written by the build). */
   CHECKED_BUCKET,
   DEFLATED_BUCKET,
-  /** Memoized pure stages of tspack (plans, per-wheel install plans): `memo-v1/<kind>/ab/<key>.json`. */
-  "memo-v1",
+  MEMO_BUCKET,
   TMP_DIR,
   UNPACKED_BUCKET,
   WHEELS_BUCKET,

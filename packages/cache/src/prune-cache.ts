@@ -1,11 +1,16 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { isSha256Hex, KNOWN_ROOT_ENTRIES, TMP_DIR, UNPACKED_BUCKET, WHEELS_BUCKET } from "./layout.js";
+import { isSha256Hex, KNOWN_ROOT_ENTRIES, MEMO_BUCKET, TMP_DIR, UNPACKED_BUCKET, WHEELS_BUCKET } from "./layout.js";
 
 /** Options of {@link pruneCache}. */
 export interface PruneCacheOptions {
   /** Temp files and directories older than this are removed (default 60 minutes). */
   tempOlderThanMinutes?: number;
+  /**
+   * Memoized results (`memo-v1/`) older than this are removed (default 30 days): they are cheap to
+   * recompute, and those of older tspack builds are never read again.
+   */
+  memoOlderThanDays?: number;
   /** Clock for tests (default `Date.now()`). */
   now?: number;
 }
@@ -27,7 +32,8 @@ async function listDir(path: string): Promise<string[]> {
 /**
  * `tspack cache prune`: removes temp entries older than N minutes (leftovers of killed processes;
  * recent ones may belong to a running tspack), unknown or outdated buckets (e.g. `wheels-v0`,
- * `unpacked-v1`), and misnamed files inside `wheels-v1/` and `unpacked-v2/`. Never touches valid entries.
+ * `unpacked-v1`), misnamed files inside `wheels-v1/` and `unpacked-v2/`, and memoized results older than
+ * N days (`memo-v1/`; they are recomputed when needed). Never touches valid downloads or unpacked wheels.
  */
 export async function pruneCache(cacheRoot: string, options: PruneCacheOptions = {}): Promise<PruneCacheResult> {
   const cutoff = (options.now ?? Date.now()) - (options.tempOlderThanMinutes ?? 60) * 60_000;
@@ -67,6 +73,16 @@ export async function pruneCache(cacheRoot: string, options: PruneCacheOptions =
     }
     for (const sha of await listDir(join(cacheRoot, fanRel))) {
       if (!isSha256Hex(sha) || !sha.startsWith(fan)) await remove(`${fanRel}/${sha}`);
+    }
+  }
+  const memoCutoff = (options.now ?? Date.now()) - (options.memoOlderThanDays ?? 30) * 86_400_000;
+  for (const kind of await listDir(join(cacheRoot, MEMO_BUCKET))) {
+    for (const fan of await listDir(join(cacheRoot, MEMO_BUCKET, kind))) {
+      const fanRel = `${MEMO_BUCKET}/${kind}/${fan}`;
+      for (const name of await listDir(join(cacheRoot, fanRel))) {
+        const st = await stat(join(cacheRoot, fanRel, name)).catch(() => undefined);
+        if (st !== undefined && st.mtimeMs < memoCutoff) await remove(`${fanRel}/${name}`);
+      }
     }
   }
   return { removed: removed.sort() };

@@ -156,6 +156,21 @@ describe("cache operations", () => {
     expect(existsSync(join(good, "manifest.json"))).toBe(true);
   });
 
+  it("pruneCache removes memoized results older than 30 days (default) and keeps recent ones", async () => {
+    const root = fresh();
+    await initCache(root);
+    const dir = join(root, "memo-v1", "plan", "ab");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "old.json"), "{}");
+    writeFileSync(join(dir, "recent.json"), "{}");
+    const now = Date.now();
+    utimesSync(join(dir, "old.json"), new Date(now - 31 * 86_400_000), new Date(now - 31 * 86_400_000));
+    utimesSync(join(dir, "recent.json"), new Date(now - 29 * 86_400_000), new Date(now - 29 * 86_400_000));
+    expect((await pruneCache(root, { now })).removed).toEqual(["memo-v1/plan/ab/old.json"]);
+    expect(existsSync(join(dir, "recent.json"))).toBe(true);
+    expect((await pruneCache(root, { now, memoOlderThanDays: 0 })).removed).toEqual(["memo-v1/plan/ab/recent.json"]);
+  });
+
   it("verifyCache removes unpacked entries without a readable manifest", async () => {
     const root = fresh();
     for (const [name, manifest] of [

@@ -10,9 +10,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-
-/** Top-level cache directory of the memoized stages (listed in @tspack/cache, so `cache prune` keeps it). */
-export const MEMO_BUCKET = "memo-v1";
+import { MEMO_BUCKET } from "@tspack/cache";
 
 declare const __TSPACK_BUILD_ID__: string | undefined;
 

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { MEMO_BUCKET } from "@tspack/cache";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeWheel } from "../../../test/helpers/make-wheel.js";
 import { build } from "../src/build.js";
-import { MEMO_BUCKET, memoKey, readMemo, writeMemo } from "../src/memo.js";
+import { memoKey, readMemo, writeMemo } from "../src/memo.js";
 import { plan } from "../src/plan.js";
 import { planMemoized } from "../src/plan-memo.js";
 import { readProject } from "../src/read-project.js";
