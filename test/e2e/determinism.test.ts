@@ -228,6 +228,11 @@ describe("demo project: golden hashes and byte-identical rebuilds", () => {
     expect(bytes.readUInt16LE(12)).toBe(((2023 - 1980) << 9) | (11 << 5) | 14); // date
   });
 
+  it("SOURCE_DATE_EPOCH before 1980 (e.g. 0) counts as 1980-01-01: the default bytes", async () => {
+    const zero = await build(project(), { cache: sharedCache, env: { SOURCE_DATE_EPOCH: "0" } });
+    expect(zero.fp.files["function.zip"]).toEqual(baseline.zip.files["function.zip"]);
+  });
+
   it("TZ=Asia/Kathmandu, umask 077, owner-only project files, cold cache: same bytes, same modes inside", async () => {
     const dir = project("shuffled");
     // A checkout made under umask 077: owner-only permissions everywhere.

@@ -11,20 +11,22 @@ import { fetchOptionsFrom } from "./common.js";
 const FIRST_ZIP_SECOND = 315_532_800;
 const LAST_ZIP_SECOND = 4_354_819_199;
 
-/** SOURCE_DATE_EPOCH as the reproducible-builds spec defines it: ASCII decimal seconds; checked before any work. */
+/**
+ * SOURCE_DATE_EPOCH as the reproducible-builds spec defines it: ASCII decimal seconds; checked before any
+ * work. Earlier than 1980 (e.g. 0) means 1980-01-01, the first zip timestamp, as in the library and in
+ * Python's wheel and zipfile tools; later than 2107 cannot be written and is refused.
+ */
 function sourceDateEpoch(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
   const reason = Number.isNaN(n)
     ? "not a decimal number of seconds"
-    : n < FIRST_ZIP_SECOND
-      ? "before 1980, the first zip timestamp"
-      : n > LAST_ZIP_SECOND
-        ? "after 2107, the last zip timestamp"
-        : undefined;
-  if (reason === undefined) return n;
+    : n > LAST_ZIP_SECOND
+      ? "after 2107, the last zip timestamp"
+      : undefined;
+  if (reason === undefined) return Math.max(n, FIRST_ZIP_SECOND);
   throw new TspackError(ERROR_CODES.USAGE, `SOURCE_DATE_EPOCH "${value}" is invalid: ${reason}`, {
-    hint: `Give whole seconds since 1970-01-01T00:00:00Z between ${FIRST_ZIP_SECOND} (1980) and ${LAST_ZIP_SECOND} (2107), or unset it`,
+    hint: `Give whole seconds since 1970-01-01T00:00:00Z up to ${LAST_ZIP_SECOND} (2107; earlier than ${FIRST_ZIP_SECOND} counts as 1980-01-01), or unset it`,
   });
 }
 
