@@ -78,6 +78,13 @@ describe("help and version", () => {
     expect(version).toEqual({ status: 0, stdout: `tspack ${pkg.version}\n`, stderr: "" });
   });
 
+  it("`tspack --version --json` prints name, version and Node as JSON", async () => {
+    const r = await cli(["--version", "--json"]);
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "packages", "tspack", "package.json"), "utf8"));
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout)).toEqual({ name: "tspack", version: pkg.version, node: process.version });
+  });
+
   it("every command has --help (= -h = `tspack help CMD`) with its usage and options", async () => {
     const runs = await Promise.all(COMMANDS.flatMap((c) => [cli([c, "--help"]), cli([c, "-h"]), cli(["help", c])]));
     COMMANDS.forEach((c, i) => {

@@ -34,7 +34,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const parsed = parseArgs(argv);
     if (parsed.kind === "version") {
-      output.out(`tspack ${VERSION}\n`);
+      output.out(
+        output.json
+          ? `${JSON.stringify({ name: "tspack", version: VERSION, node: process.version }, null, 2)}\n`
+          : `tspack ${VERSION}\n`,
+      );
       return 0;
     }
     if (parsed.kind === "help") {
