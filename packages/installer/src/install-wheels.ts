@@ -21,7 +21,7 @@ import { inflateWheelEntry, openWheelArchive, type WheelArchive, wheelArchiveFro
 import { type CacheFill, CacheFiller, SkipCache } from "./cache-filler.js";
 import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "./compile-bytecode.js";
 import { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
-import { type ExtractJob, ExtractWorker, ParallelExtract } from "./parallel-extract.js";
+import { type ExtractJob, ExtractWorker, type LinkJob, ParallelExtract } from "./parallel-extract.js";
 import {
   type PublishMode,
   publishTree,
@@ -81,9 +81,10 @@ export interface InstallOptions {
   /** Cache root: wheels are unpacked once into `<cacheDir>/unpacked-v2/ab/<sha256>/` and linked from there. */
   cacheDir?: string;
   /**
-   * Inflate and write in a worker thread as well as the main thread: `true` always (and the main
-   * thread waits for the worker to start: for tests), `false` never; default: when there is enough
-   * to extract (about 1,000 files or 24 MiB). The installed tree is the same.
+   * Inflate and write (cold wheels) or link (warm wheels) in a worker thread as well as the main
+   * thread: `true` always (and the main thread waits for the worker to start: for tests), `false`
+   * never; default: when there is enough work (1,000 files or 24 MiB to extract; 4,000 files to link).
+   * The installed tree is the same.
    */
   parallel?: boolean;
   /** Compile `.pyc` (unchecked-hash) with this interpreter, which must be the target's X.Y. */
@@ -134,6 +135,12 @@ const hash = (data: Uint8Array): string => createHash("sha256").update(data).dig
  */
 const PARALLEL_MIN_FILES = 1000;
 const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
+
+/**
+ * Warm installs only link (~30 µs per file on one core; two threads save about a quarter): the
+ * worker pays off from about 2,500 files (bench/install.bench.mjs with --files 1000/2500/8000).
+ */
+const PARALLEL_MIN_LINKS = 4000;
 
 function wantWorker(parallel: boolean | undefined, files: number, bytes: number): boolean {
   if (parallel !== undefined) return parallel;
@@ -239,7 +246,14 @@ export async function installWheels(
         // reported when read
       }
     }
-    if (wantWorker(options.parallel, 0, coldWheelBytes * 2)) worker = new ExtractWorker();
+    // Warm wheels: their links run on both threads too when there are enough files (see step 3).
+    let warmEntries = 0;
+    for (const l of lookups) if (l !== undefined && !(l instanceof Error)) warmEntries += l.entries.length;
+    if (
+      wantWorker(options.parallel, 0, coldWheelBytes * 2) ||
+      (options.parallel === undefined && warmEntries >= PARALLEL_MIN_LINKS)
+    )
+      worker = new ExtractWorker();
     const prefetch = worker !== undefined && coldInputs.length > 1 ? new WheelPrefetch(coldInputs, worker) : undefined;
     for (const [i, wheel] of wheels.entries()) {
       if (signal?.aborted) throw abortError(signal);
@@ -338,6 +352,10 @@ export async function installWheels(
     });
     let usedLinks = false;
     let bytes = 0;
+    // Warm files: linked here until the first link decided the mode (with its fallback events), then
+    // as jobs for this thread and, for big installs, the worker (same links, same first error).
+    const links: LinkJob[] = [];
+    let linkBytes = 0;
     for (const op of merged.ops) {
       if (signal?.aborted) throw abortError(signal);
       const src = sources.get(op.owner)!;
@@ -348,16 +366,32 @@ export async function installWheels(
         if (src.kind === "unpacked") {
           usedLinks = true;
           const cachedMode = entryFileMode(op.entry);
-          writer.linkFile(
-            op.dest,
-            unpackedPath(src.unpacked, op.source),
-            cachedMode,
-            op.mode,
-            op.entry.uncompressedSize,
-            linker,
-          );
+          const from = unpackedPath(src.unpacked, op.source);
+          if (linker.decided) {
+            links.push({
+              kind: "link",
+              src: from,
+              path: `${staging}/${op.dest}`,
+              mode: op.mode,
+              copy: cachedMode !== op.mode,
+            });
+            linkBytes += op.entry.uncompressedSize;
+          } else {
+            writer.linkFile(op.dest, from, cachedMode, op.mode, op.entry.uncompressedSize, linker);
+          }
         }
       }
+    }
+    if (links.length > 0) {
+      // Links cost syscalls, not bytes (copies cost both).
+      const useLinkWorker =
+        options.parallel ??
+        (links.length >= PARALLEL_MIN_LINKS || (linker.mode === "copy" && linkBytes >= PARALLEL_MIN_BYTES));
+      if (useLinkWorker) worker ??= new ExtractWorker();
+      extract = new ParallelExtract([], links, linker.mode, [staging], useLinkWorker ? worker : undefined);
+      await extract.complete(signal, options.parallel === true);
+      extract = undefined;
+      if (signal?.aborted) throw abortError(signal);
     }
     const fills = new Map<string, CacheFill>();
     if (options.cacheDir !== undefined && cold.length > 0) {

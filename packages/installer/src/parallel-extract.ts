@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { getEntryData, type ZipEntry } from "@tspack/zip";
 import { inflateWheelEntry, type WheelArchive } from "./archive.js";
@@ -15,6 +15,25 @@ export interface ExtractJob {
   link: string;
 }
 
+/**
+ * One file to link from the unpacked cache (a warm install): link `src` (a cache file) to `path` with
+ * the decided link mode, or, with `copy`, copy it and chmod the copy to `mode` (the cached file has
+ * another mode: `TreeWriter.linkFile`'s rule).
+ */
+export interface LinkJob {
+  kind: "link";
+  src: string;
+  /** Absolute path of the new file (its parent directories are created as needed). */
+  path: string;
+  mode: number;
+  copy: boolean;
+}
+
+/** A job of {@link ParallelExtract}: extract a wheel entry, or link a cached file. */
+export type ParallelJob = ExtractJob | LinkJob;
+
+const isLink = (j: ParallelJob): j is LinkJob => "kind" in j;
+
 // Shared control words: a spin lock guarding [lo, hi) (the main thread claims from the front, the
 // worker from the back, so the two rarely write into the same directory), an abort flag, the
 // smallest failed job index and the worker's chunks in flight.
@@ -28,7 +47,10 @@ const INFLIGHT = 5;
 const NO_FAIL = 0x7fffffff;
 /** Jobs per claim: small enough that the faster thread takes more, large enough to keep locking rare. */
 const CHUNK = 8;
-/** Numbers per job in the worker's table: archive, data offset, compressed size, size, crc32, method, mode. */
+/**
+ * Numbers per job in the worker's table: archive, data offset, compressed size, size, crc32, method,
+ * mode. A link job has archive -1, and method 1 when it copies + chmods (paths: its dest, links: its source).
+ */
 const FIELDS = 7;
 
 /**
@@ -109,6 +131,20 @@ parentPort.on("message", (m) => {
       if (done[i] !== 0) continue;
       const k = i * ${FIELDS};
       try {
+        if (nums[k] < 0) {
+          // a link job (TreeWriter.linkFile): link the cached file, or copy + chmod it to another mode
+          const path = paths[i];
+          const src = links[i];
+          ensure(path.slice(0, path.lastIndexOf("/")));
+          if (nums[k + 5] !== 0) {
+            fs.copyFileSync(src, path);
+            fs.chmodSync(path, nums[k + 6]);
+          } else if (linkMode === "hardlink") fs.linkSync(src, path);
+          else if (linkMode === "clone") fs.copyFileSync(src, path, fs.constants.COPYFILE_FICLONE_FORCE);
+          else fs.copyFileSync(src, path);
+          done[i] = 1;
+          continue;
+        }
         const off = nums[k + 1];
         if (off < 0) throw ZIP;
         const size = nums[k + 3];
@@ -252,7 +288,7 @@ export class ExtractWorker {
  */
 export class ParallelExtract {
   readonly #archives: ReadonlyArray<WheelArchive>;
-  readonly #jobs: ReadonlyArray<ExtractJob>;
+  readonly #jobs: ReadonlyArray<ParallelJob>;
   readonly #mode: LinkMode;
   readonly #ctl: Int32Array;
   readonly #done: Uint8Array;
@@ -268,7 +304,7 @@ export class ParallelExtract {
    */
   constructor(
     archives: ReadonlyArray<WheelArchive>,
-    jobs: ReadonlyArray<ExtractJob>,
+    jobs: ReadonlyArray<ParallelJob>,
     linkMode: LinkMode,
     roots: ReadonlyArray<string>,
     worker: ExtractWorker | undefined,
@@ -288,8 +324,16 @@ export class ParallelExtract {
     const links: string[] = new Array(jobs.length);
     for (let i = 0; i < jobs.length; i++) {
       const j = jobs[i]!;
-      const e = j.entry;
       const k = i * FIELDS;
+      if (isLink(j)) {
+        nums[k] = -1;
+        nums[k + 5] = j.copy ? 1 : 0;
+        nums[k + 6] = j.mode;
+        paths[i] = j.path;
+        links[i] = j.src;
+        continue;
+      }
+      const e = j.entry;
       let off = -1; // a bad local header: the main thread throws its error when it re-runs the job
       try {
         const archive = archives[j.archive]!;
@@ -338,6 +382,14 @@ export class ParallelExtract {
 
   #run(i: number): void {
     const j = this.#jobs[i]!;
+    if (isLink(j)) {
+      this.#ensure(j.path.slice(0, j.path.lastIndexOf("/")));
+      if (j.copy) {
+        copyFileSync(j.src, j.path);
+        chmodSync(j.path, j.mode);
+      } else linkOnce(this.#mode, j.src, j.path);
+      return;
+    }
     const data = inflateWheelEntry(this.#archives[j.archive]!, j.entry);
     this.#ensure(j.path.slice(0, j.path.lastIndexOf("/")));
     writeFileSync(j.path, data, { mode: j.mode, flag: "wx" });

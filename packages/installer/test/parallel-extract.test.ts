@@ -1,8 +1,8 @@
-import { readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type MadeWheel, makeWheel, zeroBombPayload } from "../../../test/helpers/make-wheel.js";
-import { installWheels } from "../src/index.js";
+import { installWheels, readUnpacked, unpackedPath } from "../src/index.js";
 import { errorOf, names, removeSandboxes, sandbox, treeListing, wheelInputs } from "./fs-fixture.js";
 
 afterAll(removeSandboxes);
@@ -38,7 +38,8 @@ function manyWheels(count: number, files: number): MadeWheel[] {
         version: "1.0",
         files: f,
         entryPoints: { console_scripts: { [`${name}-cli`]: `${name}.d0:main` } },
-        data: { scripts: { [`${name}-legacy`]: "#!python\nprint(1)\n" } },
+        // a #!python script is rewritten; a shell script is linked from the cache as 0o755: copied + chmod-ed
+        data: { scripts: { [`${name}-legacy`]: "#!python\nprint(1)\n", [`${name}-sh`]: "#!/bin/sh\necho\n" } },
       }),
     );
   }
@@ -57,8 +58,8 @@ describe("parallel extraction (main thread + worker)", () => {
     const caches: string[] = [];
     for (const [i, parallel] of [false, true, true].entries()) {
       const r = await installWheels(inputs, { ...base, dest: join(box, `x${i}`), parallel });
-      // per wheel: its files, shared/__init__.py, 6 dist-info files, 2 scripts; 3 conflicts
-      expect(r.files).toBe(4 * (150 + 1 + 6 + 2) - 3);
+      // per wheel: its files, shared/__init__.py, 6 dist-info files, 3 scripts; 3 conflicts
+      expect(r.files).toBe(4 * (150 + 1 + 6 + 3) - 3);
       expect(r.conflicts.map((c) => c.path)).toEqual([
         "shared/__init__.py",
         "shared/__init__.py",
@@ -181,6 +182,106 @@ describe("parallel extraction (main thread + worker)", () => {
     for (const e of errors) expect(e).toBe(errors[0]);
     expect(errors[0]).toBe(
       `TSPACK_INSTALL_FAILED: The install into "<box>/t" failed: ENAMETOOLONG: name too long, open '<box>/.t.tspack-staging-<id>/zzz/${"n".repeat(300)}.py'`,
+    );
+  });
+});
+
+/** Every regular file under `root` (sorted) with its inode, to see which ones are links of the cache. */
+function inodes(root: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const walk = (dir: string, rel: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const abs = join(dir, name);
+      const st = lstatSync(abs);
+      if (st.isDirectory()) walk(abs, `${rel}${name}/`);
+      else out.set(`${rel}${name}`, st.ino);
+    }
+  };
+  walk(root, "");
+  return out;
+}
+
+describe("warm install (links from the unpacked cache) on two threads", () => {
+  const wheels = manyWheels(4, 150);
+  const norm = (e: string) =>
+    e
+      .replace(/tspack-staging-\d+-[0-9a-f]{8}/, "tspack-staging-<id>")
+      .replace(/\/[0-9a-f]{2}\/[0-9a-f]{64}\//, "/<xx>/<sha>/");
+
+  it("links the same files, bytes and modes with the worker forced or disabled (hardlinks share the cache's inodes)", async () => {
+    const box = sandbox();
+    const inputs = wheelInputs(box, wheels);
+    const cacheDir = join(box, "cache");
+    const opts = { ...base, cacheDir, linkMode: "hardlink" as const };
+    await installWheels(inputs, { ...opts, dest: join(box, "cold"), parallel: false });
+    const cacheInodes = new Set(inodes(join(cacheDir, "unpacked-v2")).values());
+    const listings: string[] = [];
+    const shared: string[] = [];
+    for (const [i, parallel] of [false, true, true, undefined].entries()) {
+      const dest = join(box, `w${i}`);
+      const r = await installWheels(inputs, { ...opts, dest, parallel });
+      expect(r.packages.every((p) => p.cached)).toBe(true);
+      expect(r.linkMode).toBe("hardlink");
+      listings.push(treeListing(dest, { dirs: true, hash: 64 }));
+      const linked = [...inodes(dest)].filter(([, ino]) => cacheInodes.has(ino)).map(([p]) => p);
+      shared.push(linked.join("\n"));
+      // not links: launchers, #!python and re-moded scripts, generated dist-info files
+      const notLinked = [...inodes(dest).keys()].filter((p) => !linked.includes(p));
+      const expected = [0, 1, 2, 3].flatMap((w) => [
+        ...["cli", "legacy", "sh"].map((s) => `bin/many${w}-${s}`),
+        ...["INSTALLER", "RECORD", "REQUESTED"].map((f) => `many${w}-1.0.dist-info/${f}`),
+      ]);
+      expect(notLinked.sort()).toEqual(expected.sort());
+      expect(linked.length).toBe(4 * (150 + 3) + 1); // wheel files, METADATA, WHEEL, entry_points.txt, one shared/__init__.py
+    }
+    for (const l of listings) expect(l).toBe(listings[0]);
+    for (const l of shared) expect(l).toBe(shared[0]);
+    expect(listings[0]).toContain("bin/many2-sh 755");
+    expect(shared[0]).not.toContain("bin/many2-sh");
+    expect(shared[0]).toContain("many3/d1/e1/mod148.py");
+    // the copied script kept the cache file's mode intact
+    const u = readUnpacked(cacheDir, inputs[2]!.sha256)!;
+    expect(statSync(unpackedPath(u, "many2-1.0.data/scripts/many2-sh")).mode & 0o777).toBe(0o644);
+  });
+
+  it("fails like the serial path when cached files vanish behind its back, and recovers when the cache shows it", async () => {
+    const outcomes: string[] = [];
+    for (const parallel of [false, true, true]) {
+      const box = sandbox();
+      const inputs = wheelInputs(box, wheels);
+      const cacheDir = join(box, "cache");
+      const opts = { ...base, cacheDir, linkMode: "hardlink" as const };
+      await installWheels(inputs, { ...opts, dest: join(box, "t"), parallel: false });
+      const before = treeListing(join(box, "t"), { dirs: true, hash: 64 });
+      // Two files gone, their buckets' file counts kept (readUnpacked cannot tell): an early one (the
+      // main thread's end of the list) and a late one (the worker's); the serial path meets the early one.
+      for (const [w, path] of [
+        [1, "many1/d3/e1/mod10.py"],
+        [3, "many3/d1/e1/mod148.py"],
+      ] as const) {
+        const file = unpackedPath(readUnpacked(cacheDir, inputs[w]!.sha256)!, path);
+        rmSync(file);
+        writeFileSync(`${file}.stray`, "x");
+      }
+      const e = await errorOf(() => installWheels(inputs, { ...opts, dest: join(box, "t"), parallel }), box);
+      outcomes.push(norm(e));
+      expect(treeListing(join(box, "t"), { dirs: true, hash: 64 })).toBe(before); // target untouched
+      expect(names(box)).toEqual(["cache", "t", "wheels"]); // staging removed
+      // A plain deletion changes the bucket's count: the entry is dropped and the wheel extracted again.
+      const u = readUnpacked(cacheDir, inputs[0]!.sha256)!;
+      rmSync(unpackedPath(u, "many0/d0/e0/mod0.py"));
+      const r = await installWheels(inputs.slice(0, 1), { ...opts, dest: join(box, "r"), parallel });
+      expect(r.packages.map((p) => p.cached)).toEqual([false]);
+      const again = await installWheels(inputs.slice(0, 1), { ...opts, dest: join(box, "r2"), parallel });
+      expect(again.packages.map((p) => p.cached)).toEqual([true]);
+      expect(treeListing(join(box, "r2"), { dirs: true, hash: 64 })).toBe(
+        treeListing(join(box, "r"), { dirs: true, hash: 64 }),
+      );
+      outcomes.push(`${r.files} files`);
+    }
+    for (let i = 2; i < outcomes.length; i += 2) expect(outcomes.slice(i, i + 2)).toEqual(outcomes.slice(0, 2));
+    expect(outcomes[0]).toBe(
+      "TSPACK_INSTALL_FAILED: The install into \"<box>/t\" failed: ENOENT: no such file or directory, link '<box>/cache/unpacked-v2/<xx>/<sha>/0/10' -> '<box>/.t.tspack-staging-<id>/many1/d3/e1/mod10.py'",
     );
   });
 });
