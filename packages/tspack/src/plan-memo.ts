@@ -8,7 +8,7 @@ import type { InstallPlan, Selection } from "@tspack/plan";
 import { selectPackages } from "@tspack/plan";
 import { parseUvLock } from "@tspack/uv-lock";
 import { memoKey, readMemo, writeMemo } from "./memo.js";
-import { type PlanOptions, type PlanResult, plan, selectionFor } from "./plan.js";
+import { emitPlanDone, type PlanOptions, type PlanResult, plan, selectionFor } from "./plan.js";
 import { type ProjectContext, projectFromTexts, projectPaths, readProjectTexts } from "./read-project.js";
 import { isTarget } from "./target.js";
 
@@ -53,13 +53,7 @@ function fromMemo(hit: PlanMemo, lockText: string, options: PlanOptions): PlanRe
   });
   for (const w of project.warnings) options.onEvent?.({ type: "warning", message: w.message });
   const installPlan: InstallPlan = { ...hit.plan, target: hit.target };
-  for (const w of installPlan.warnings) options.onEvent?.({ type: "warning", message: w });
-  options.onEvent?.({
-    type: "plan:done",
-    packages: installPlan.packages.length,
-    missing: installPlan.missing.length,
-    ms: performance.now() - started,
-  });
+  emitPlanDone(installPlan, started, options.onEvent);
   let selection: Selection | undefined;
   const result = { project, target: hit.target, plan: installPlan } as PlanResult;
   Object.defineProperty(result, "selection", {

@@ -68,12 +68,21 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
   const target = targetFor(project, options.target);
   const selection = selectPackages(project.lock, project.projectInfo, selectionFor(project, options.selection));
   const installPlan = planInstall(selection, target);
-  for (const w of installPlan.warnings) options.onEvent?.({ type: "warning", message: w });
-  options.onEvent?.({
+  emitPlanDone(installPlan, started, options.onEvent);
+  return { project, target, selection, plan: installPlan };
+}
+
+/** The plan's warnings, then `plan:done` (shared with the memoized planner, which emits the same events). */
+export function emitPlanDone(
+  installPlan: InstallPlan,
+  started: number,
+  onEvent: ((event: TspackEvent) => void) | undefined,
+): void {
+  for (const w of installPlan.warnings) onEvent?.({ type: "warning", message: w });
+  onEvent?.({
     type: "plan:done",
     packages: installPlan.packages.length,
     missing: installPlan.missing.length,
     ms: performance.now() - started,
   });
-  return { project, target, selection, plan: installPlan };
 }

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
+import { ERROR_CODES, TspackError } from "@tspack/errors";
 import type { ProjectInfo } from "@tspack/plan";
-import { type PyprojectInfo, parsePyproject, projectInfoForPlan, readPyproject } from "@tspack/project";
+import { type PyprojectInfo, parsePyproject, projectInfoForPlan } from "@tspack/project";
 import { type Lock, type LockWarning, parseUvLock } from "@tspack/uv-lock";
 
 /** Where the project and its lock are. */
@@ -31,27 +31,13 @@ export interface ProjectContext {
  */
 export async function readProject(options: ProjectOptions = {}): Promise<ProjectContext> {
   const { projectDir, lockPath } = projectPaths(options);
-  const text = await readLockText(lockPath);
-  const { lock, warnings } = parseUvLock(text, { path: lockPath });
-  let pyproject: PyprojectInfo | undefined;
-  try {
-    pyproject = await readPyproject(projectDir);
-  } catch (e) {
-    if (!isTspackError(e, ERROR_CODES.FILE_NOT_FOUND)) throw e;
-  }
-  return {
-    projectDir,
-    lockPath,
-    lock,
-    pyproject,
-    projectInfo: pyproject ? projectInfoForPlan(pyproject) : projectInfoFromLock(lock),
-    warnings,
-  };
+  return projectFromTexts(projectDir, lockPath, await readProjectTexts(projectDir, lockPath));
 }
 
 /**
- * The texts a project is made of: uv.lock and pyproject.toml (undefined when the folder has none).
- * @throws TSPACK_FILE_NOT_FOUND (no lock, or an unreadable pyproject.toml)
+ * The texts a project is made of: uv.lock and pyproject.toml (undefined when the folder has none, or when
+ * it cannot be read: a bare lock is planned from the lock's root).
+ * @throws TSPACK_FILE_NOT_FOUND (no lock)
  */
 export async function readProjectTexts(
   projectDir: string,
@@ -61,8 +47,8 @@ export async function readProjectTexts(
   let pyprojectText: string | undefined;
   try {
     pyprojectText = await readFile(join(projectDir, "pyproject.toml"), "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") await readPyproject(projectDir); // throws its error
+  } catch {
+    pyprojectText = undefined;
   }
   return { lockText, pyprojectText };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MEMO_BUCKET } from "@tspack/cache";
 import { afterAll, describe, expect, it } from "vitest";
@@ -159,5 +159,19 @@ describe("build with memoized stages", () => {
     await build({ projectDir: dir, cacheDir });
     expect(zip().equals(first)).toBe(true);
     expect(JSON.parse(readFileSync(memoFiles(cacheDir, "install")[0]!, "utf8")).value.name).toBe("idna");
+  });
+});
+
+describe("an unreadable pyproject.toml", () => {
+  it("counts as absent for readProject and for the memoized planner alike", async () => {
+    const { dir, cacheDir } = virtualAppProject();
+    const pyproject = join(dir, "pyproject.toml");
+    rmSync(pyproject);
+    mkdirSync(pyproject); // exists, but reading it fails (EISDIR)
+    const read = await readProject({ projectDir: dir });
+    const planned = await planMemoized({ projectDir: dir }, cacheDir);
+    expect(read.pyproject).toBeUndefined();
+    expect(planned.project.pyproject).toBeUndefined();
+    expect(planned.project.projectInfo).toEqual(read.projectInfo);
   });
 });
