@@ -182,7 +182,8 @@ export async function planWheels(
   cacheDir?: string,
 ): Promise<PlannedWheels> {
   const layoutKey = JSON.stringify(layout);
-  const keys = wheels.map((w) => memoKey("install", ["compact-1", w.sha256, w.filename, layoutKey]));
+  const keys =
+    cacheDir === undefined ? [] : wheels.map((w) => memoKey("install", ["compact-1", w.sha256, w.filename, layoutKey]));
   const hits =
     cacheDir === undefined ? [] : await Promise.all(keys.map((key) => readMemo<StoredPlan>(cacheDir, "install", key)));
   const plans: WheelInstallPlan<ZipEntry>[] = [];

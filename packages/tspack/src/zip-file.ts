@@ -109,9 +109,10 @@ export async function writeZipFile(
   const memo = new DeflateMemo(options.cacheDir ? join(options.cacheDir, DEFLATED_BUCKET) : undefined);
   await memo.prefetch(entries.flatMap((e) => ("data" in e && e.data.length > 0 ? [e.data] : [])));
   const hash = createHash("sha256");
-  // Chunks are headers and views into the wheels already in memory (no copies). Small zips are written
-  // with synchronous writev; above 8 MiB, batches go to the thread pool as positional writevs (up to 4 in
-  // flight) so that the kernel copies one batch while this thread hashes and frames the next.
+  // Chunks are headers and views into the wheels already in memory (no copies), written in batches of up
+  // to 1,024 chunks or 8 MiB. A zip that fits in one batch is written with one synchronous writev; bigger
+  // ones send their batches to the thread pool as positional writevs (up to 4 in flight), so that the
+  // kernel copies one batch while this thread hashes and frames the next.
   const fd = openSync(path, "wx");
   let bytes = 0;
   let position = 0;
