@@ -17,7 +17,7 @@ import { buildLocalSources } from "./members.js";
 import { planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
 import { verifyWheels } from "./verify-wheels.js";
-import { type LoadedWheel, loadWheel, type PlannedWheels, planWheels, readEntry, wheelFromBytes } from "./wheels.js";
+import { type LoadedWheel, openWheels, type PlannedWheels, planWheels, readEntry, wheelFromBytes } from "./wheels.js";
 import { writeZipFile, type ZipFileInfo } from "./zip-file.js";
 
 /** Lambda's limit on the unzipped size of a function and all its layers. */
@@ -195,6 +195,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     );
   }
 
+  // Cached wheels are read on the thread pool from here on, while this thread plans.
+  const loaded = openWheels(fetched.wheels);
   // Local sources (workspace members, packaged roots): built natively, never with a backend.
   const members: LoadedWheel[] = [];
   for (const m of await buildLocalSources(fetched, onEvent)) {
@@ -202,13 +204,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       wheelFromBytes({ name: m.name, version: m.version, filename: m.filename, sha256: m.sha256, bytes: m.bytes }),
     );
   }
-  const loaded = await Promise.all(fetched.wheels.map((w) => loadWheel(w)));
   const wheels: LoadedWheel[] = [...members, ...loaded];
   // Full CRC/size check once per wheel (remembered in the cache; warm builds skip it), in a worker thread
   // while this one plans and writes; the build waits for it before publishing anything.
   const verified = verifyWheels(loaded, new Map(fetched.wheels.map((w) => [w.sha256, w.path])), fetched.cacheDir);
   verified.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
-  stage("read-wheels");
+  stage("open-wheels");
   checkAborted();
 
   // The project's own code, for roots that are not installed as a package (virtual projects).
@@ -266,6 +267,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     stage("plan-install");
     checkAborted();
+    await Promise.all(wheels.map((w) => w.load()));
+    stage("read-wheels");
 
     let depFiles: FileEntry[];
     if (layout === "layer") {

@@ -82,6 +82,7 @@ export async function verifyWheels(
     return !(marker && existsSync(marker));
   });
   if (todo.length === 0) return;
+  await Promise.all(todo.map((w) => w.load()));
   let total = 0;
   for (const w of todo) for (const e of w.entries) total += e.uncompressedSize;
   const withPath = todo.filter((w) => paths.has(w.sha256));

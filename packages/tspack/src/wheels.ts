@@ -4,7 +4,7 @@
  * inflate (node:zlib) and sha256 (node:crypto).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { close, fstat, open, read, readFileSync } from "node:fs";
 import { inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import {
@@ -20,14 +20,20 @@ import {
 import { getEntryData, readZipEntries, verifyEntry, type ZipEntry } from "@tspack/zip";
 import { memoKey, readMemo, writeMemo } from "./memo.js";
 
-/** A wheel in memory, with its central directory read. */
+/**
+ * A wheel of the build. Its bytes are read in the background from the moment it is opened (`load()`
+ * resolves with them); `bytes` and `entries` are for code that has awaited `load()` (before that, `bytes`
+ * falls back to a synchronous read). The central directory is parsed on first access of `entries`: warm
+ * builds never need it.
+ */
 export interface LoadedWheel {
   name: string;
   version: string;
   filename: string;
   sha256: string;
-  bytes: Uint8Array;
-  entries: ZipEntry[];
+  readonly bytes: Uint8Array;
+  readonly entries: ZipEntry[];
+  load(): Promise<Uint8Array>;
 }
 
 /**
@@ -62,40 +68,96 @@ export function recordHash(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("base64url");
 }
 
-/** A wheel whose central directory is read on first access of `entries` (warm builds may never need it). */
-function lazyWheel(w: Omit<LoadedWheel, "entries">): LoadedWheel {
+type WheelIdentity = Pick<LoadedWheel, "name" | "version" | "filename" | "sha256">;
+
+function makeWheel(w: WheelIdentity, readSync: () => Uint8Array, read: () => Promise<Uint8Array>): LoadedWheel {
+  let bytes: Uint8Array | undefined;
   let entries: ZipEntry[] | undefined;
-  const wheel = { ...w } as LoadedWheel;
-  Object.defineProperty(wheel, "entries", {
-    enumerable: true,
-    configurable: true,
-    get: () => (entries ??= readZipEntries(w.bytes, { name: w.filename })),
+  let pending: Promise<Uint8Array> | undefined;
+  const getBytes = (): Uint8Array => (bytes ??= readSync());
+  return {
+    name: w.name,
+    version: w.version,
+    filename: w.filename,
+    sha256: w.sha256,
+    get bytes() {
+      return getBytes();
+    },
+    get entries() {
+      return (entries ??= readZipEntries(getBytes(), { name: w.filename }));
+    },
+    load() {
+      if (bytes) return Promise.resolve(bytes);
+      pending ??= read().then((b) => (bytes ??= b));
+      return pending;
+    },
+  };
+}
+
+/** The whole file in one read(2) on the thread pool (fs.readFile reads in 512 KiB chunks). */
+function readWhole(path: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    open(path, "r", (err, fd) => {
+      if (err) return reject(err);
+      const done = (e: Error | null, data?: Uint8Array): void => close(fd, () => (e ? reject(e) : resolve(data!)));
+      fstat(fd, (e, st) => {
+        if (e) return done(e);
+        const buf = Buffer.allocUnsafeSlow(st.size);
+        const more = (at: number): void => {
+          if (at >= buf.length) {
+            done(null, buf);
+            return;
+          }
+          read(fd, buf, at, buf.length - at, at, (e2, n) => {
+            if (e2) return done(e2);
+            if (n === 0) return done(null, buf.subarray(0, at)); // shrank meanwhile: the zip reader reports it
+            more(at + n);
+          });
+        };
+        more(0);
+      });
+    });
   });
-  return wheel;
+}
+
+/** Background reads run on this many thread-pool threads (of 4): the rest stay free for planning's small reads. */
+const READ_LANES = 2;
+
+/**
+ * Opens cached wheel files and reads them in the background, overlapping planning: in two lanes of
+ * one read at a time, so that the small reads of planning are not queued behind them. Callers await
+ * `load()` before using the bytes.
+ */
+export function openWheels(ws: ReadonlyArray<WheelIdentity & { path: string; size?: number }>): LoadedWheel[] {
+  const lanes = Array.from({ length: READ_LANES }, () => ({ queued: 0, tail: Promise.resolve() as Promise<unknown> }));
+  return ws.map((w) => {
+    const wheel = makeWheel(
+      w,
+      () => readFileSync(w.path),
+      () => readWhole(w.path),
+    );
+    // The lane with the fewest bytes queued (sizes from the lock; unknown counts as 0).
+    const lane = lanes.reduce((a, b) => (b.queued < a.queued ? b : a));
+    lane.queued += w.size ?? 0;
+    lane.tail = lane.tail.then(() => wheel.load()).catch(() => {}); // a failed read is reported by whoever awaits load()
+    return wheel;
+  });
 }
 
 /** Reads a wheel file (its central directory is parsed when first needed). */
-export async function loadWheel(w: {
-  name: string;
-  version: string;
-  filename: string;
-  sha256: string;
-  path: string;
-}): Promise<LoadedWheel> {
-  // Synchronous: one read(2) of the whole file beats the thread pool's 512 KiB chunks for wheels.
-  const bytes = readFileSync(w.path);
-  return lazyWheel({ name: w.name, version: w.version, filename: w.filename, sha256: w.sha256, bytes });
+export async function loadWheel(w: WheelIdentity & { path: string }): Promise<LoadedWheel> {
+  const [wheel] = openWheels([w]);
+  await wheel!.load();
+  return wheel!;
 }
 
 /** Wraps in-memory bytes (a natively built member wheel). */
-export function wheelFromBytes(w: {
-  name: string;
-  version: string;
-  filename: string;
-  sha256: string;
-  bytes: Uint8Array;
-}): LoadedWheel {
-  return lazyWheel(w);
+export function wheelFromBytes(w: WheelIdentity & { bytes: Uint8Array }): LoadedWheel {
+  return makeWheel(
+    w,
+    () => w.bytes,
+    () => Promise.resolve(w.bytes),
+  );
 }
 
 /** The plan of every wheel and their merge (a deterministic winner on conflicts). */
@@ -186,6 +248,8 @@ export async function planWheels(
     cacheDir === undefined ? [] : wheels.map((w) => memoKey("install", ["compact-1", w.sha256, w.filename, layoutKey]));
   const hits =
     cacheDir === undefined ? [] : await Promise.all(keys.map((key) => readMemo<StoredPlan>(cacheDir, "install", key)));
+  // Misses need the wheel's bytes (central directory, RECORD): wait for their reads.
+  await Promise.all(wheels.map((w, i) => (hits[i] ? undefined : w.load())));
   const plans: WheelInstallPlan<ZipEntry>[] = [];
   const fresh: Promise<void>[] = [];
   wheels.forEach((wheel, i) => {

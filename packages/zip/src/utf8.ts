@@ -2,6 +2,17 @@
 
 /** UTF-8 bytes of `s`; lone surrogates become U+FFFD (callers validate paths first). */
 export function encodeUtf8(s: string): Uint8Array {
+  // Paths are nearly always ASCII: one exact-size array, no intermediate list.
+  const ascii = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encodeUtf8Slow(s);
+    ascii[i] = c;
+  }
+  return ascii;
+}
+
+function encodeUtf8Slow(s: string): Uint8Array {
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);

@@ -220,8 +220,10 @@ function centralSize(w: Written): number {
 }
 
 function writeCentral(b: Uint8Array, p: number, w: Written, dos: DosDateTime): number {
-  const big = [w.usize >= MAX32, w.csize >= MAX32, w.offset >= MAX32];
-  const n = big.filter(Boolean).length * 8;
+  const bigU = w.usize >= MAX32;
+  const bigC = w.csize >= MAX32;
+  const bigO = w.offset >= MAX32;
+  const n = (bigU ? 8 : 0) + (bigC ? 8 : 0) + (bigO ? 8 : 0);
   const extraLen = n > 0 ? 4 + n : 0;
   put32(b, p, SIG.central);
   put16(b, p + 4, MADE_BY);
@@ -231,22 +233,30 @@ function writeCentral(b: Uint8Array, p: number, w: Written, dos: DosDateTime): n
   put16(b, p + 12, dos.time);
   put16(b, p + 14, dos.date);
   put32(b, p + 16, w.crc);
-  put32(b, p + 20, big[1] ? MAX32 : w.csize);
-  put32(b, p + 24, big[0] ? MAX32 : w.usize);
+  put32(b, p + 20, bigC ? MAX32 : w.csize);
+  put32(b, p + 24, bigU ? MAX32 : w.usize);
   put16(b, p + 28, w.name.length);
   put16(b, p + 30, extraLen);
   // comment length, disk start, internal attributes: 0 (already zero)
   put32(b, p + 38, w.external);
-  put32(b, p + 42, big[2] ? MAX32 : w.offset);
+  put32(b, p + 42, bigO ? MAX32 : w.offset);
   b.set(w.name, p + SIZE.central);
   let x = p + SIZE.central + w.name.length;
   if (n > 0) {
     put16(b, x, 0x0001);
     put16(b, x + 2, n);
     x += 4;
-    for (const [i, v] of [w.usize, w.csize, w.offset].entries()) {
-      if (!big[i]) continue;
-      put64(b, x, v);
+    // The zip64 extra holds only the fields that overflowed, in this order.
+    if (bigU) {
+      put64(b, x, w.usize);
+      x += 8;
+    }
+    if (bigC) {
+      put64(b, x, w.csize);
+      x += 8;
+    }
+    if (bigO) {
+      put64(b, x, w.offset);
       x += 8;
     }
   }

@@ -4,9 +4,15 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const DRIVE = /^[A-Za-z]:/;
 
+/** An empty, "." or ".." segment anywhere (checked before splitting: valid paths are the common case). */
+const BAD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
 /** Why `path` cannot be a zip entry path, or undefined when it is valid. */
 function invalidReason(path: string): string | undefined {
   if (path === "") return "it is empty";
+  if (!BAD_SEGMENT.test(path) && !CONTROL.test(path) && !path.includes("\\") && !DRIVE.test(path)) {
+    return LONE_SURROGATE.test(path) ? "it contains a lone UTF-16 surrogate" : undefined;
+  }
   const control = CONTROL.exec(path);
   if (control !== null) {
     return `it contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;

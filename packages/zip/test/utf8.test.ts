@@ -2,12 +2,20 @@ import { describe, expect, it } from "vitest";
 import { decodeUtf8, encodeUtf8 } from "../src/utf8.js";
 
 describe("encodeUtf8", () => {
-  it.each(["", "abc", "é", "日本語", "a\u{1F600}b", "\uffff", "\u0800", "\u07ff"])(
-    "agrees with TextEncoder on %j",
-    (s) => {
-      expect([...encodeUtf8(s)]).toEqual([...new TextEncoder().encode(s)]);
-    },
-  );
+  it.each([
+    "",
+    "abc",
+    "é",
+    "日本語",
+    "a\u{1F600}b",
+    "\uffff",
+    "\u0800",
+    "\u07ff",
+    "ascii/then-é/and-ascii.py",
+    "é-first",
+  ])("agrees with TextEncoder on %j", (s) => {
+    expect([...encodeUtf8(s)]).toEqual([...new TextEncoder().encode(s)]);
+  });
 
   it("replaces a lone surrogate with U+FFFD", () => {
     expect([...encodeUtf8("a\ud800")]).toEqual([0x61, 0xef, 0xbf, 0xbd]);

@@ -3,12 +3,23 @@ import { describe, expect, it } from "vitest";
 import { assertZipPath } from "../src/zip-path.js";
 
 describe("assertZipPath", () => {
-  it.each(["a", "a/b.py", "pkg-1.0.dist-info/RECORD", "é/日本.txt", "a..b/c.", ".hidden/x", "ab:c", "x/\u{1F600}"])(
-    "accepts %j",
-    (p) => {
-      expect(() => assertZipPath(p)).not.toThrow();
-    },
-  );
+  it.each([
+    "a",
+    "a/b.py",
+    "pkg-1.0.dist-info/RECORD",
+    "é/日本.txt",
+    "a..b/c.",
+    ".hidden/x",
+    "ab:c",
+    "x/\u{1F600}",
+    "a/.../b",
+    "a/..b",
+    ".../x",
+    "x/...",
+    "a/.b/c",
+  ])("accepts %j", (p) => {
+    expect(() => assertZipPath(p)).not.toThrow();
+  });
 
   it.each([
     ["", "it is empty"],
@@ -21,6 +32,10 @@ describe("assertZipPath", () => {
     ["../x", 'it has a ".." segment'],
     ["a/../b", 'it has a ".." segment'],
     ["./a", 'it has a "." segment'],
+    ["a/.", 'it has a "." segment'],
+    ["a/..", 'it has a ".." segment'],
+    ["..", 'it has a ".." segment'],
+    ["a/b/", "it has an empty segment"],
     ["a\u0000b", "it contains the control character U+0000"],
     ["a\nb", "it contains the control character U+000A"],
     ["a\u007fb", "it contains the control character U+007F"],

@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
+import { writeZip, type ZipInputEntry } from "@tspack/zip";
+import { afterAll, describe, expect, it } from "vitest";
+import { writeZipFile } from "../src/zip-file.js";
+
+const dir = mkdtempSync(join(tmpdir(), "tspack-zip-file-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Deterministic bytes: text-like (compressible) or noise. */
+function bytes(seed: number, size: number, text: boolean): Uint8Array {
+  const out = new Uint8Array(size);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = text ? 97 + ((s >>> 0) % 8) : s & 0xff;
+  }
+  return out;
+}
+
+function rawEntry(path: string, data: Uint8Array, mode = 0o644): ZipInputEntry {
+  const compressed = new Uint8Array(deflateRawSync(data));
+  return { path, mode, raw: { method: 8, compressed, crc32: zlibCrc32(data) >>> 0, uncompressedSize: data.length } };
+}
+
+describe("writeZipFile", () => {
+  // Many small entries (copied into the pool), big ones written as they are, > 8 MiB in all so that
+  // several batches go out in flight: the file must be exactly the pure writer's bytes.
+  const entries: ZipInputEntry[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const data = bytes(i + 1, 50 + (i % 700), true);
+    entries.push(
+      i % 3 === 0 ? { path: `pkg/small_${i}.py`, data } : rawEntry(`pkg/raw_${i}.py`, data, i % 5 ? 0o644 : 0o755),
+    );
+  }
+  for (let i = 0; i < 6; i++) entries.push(rawEntry(`lib/big_${i}.so`, bytes(9000 + i, 2_000_000, false)));
+  entries.push({ path: "z/exactly-4096.bin", data: bytes(77, 4096, false) });
+  entries.push({ path: "z/4097.bin", data: bytes(78, 4097, false) });
+
+  it("writes the same bytes as writeZip, in any input order, and reports their sha256", async () => {
+    const expected = writeZip(entries, { mtime: 315532800, crc32: (d) => zlibCrc32(d) });
+    expect(expected.length).toBeGreaterThan(12 * 1024 * 1024);
+    const a = await writeZipFile(join(dir, "a.zip"), entries, { mtime: 315532800 });
+    const b = await writeZipFile(join(dir, "b.zip"), [...entries].reverse(), { mtime: 315532800 });
+    const hex = createHash("sha256").update(expected).digest("hex");
+    for (const [info, name] of [
+      [a, "a.zip"],
+      [b, "b.zip"],
+    ] as const) {
+      expect(Buffer.compare(readFileSync(join(dir, name)), expected)).toBe(0);
+      expect(info.sha256).toBe(hex);
+      expect(info.codeSha256).toBe(Buffer.from(hex, "hex").toString("base64"));
+      expect(info.bytes).toBe(expected.length);
+      expect(info.files).toBe(entries.length);
+    }
+  });
+
+  it("stops between batches when aborted", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error("stop"));
+    await expect(writeZipFile(join(dir, "c.zip"), entries, { signal: controller.signal })).rejects.toMatchObject({
+      code: "TSPACK_ABORTED",
+    });
+  });
+});
