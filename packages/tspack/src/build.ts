@@ -18,7 +18,8 @@ import { planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
 import { verifyWheels } from "./verify-wheels.js";
 import { type LoadedWheel, openWheels, type PlannedWheels, planWheels, readEntry, wheelFromBytes } from "./wheels.js";
-import { writeZipFile, type ZipFileInfo } from "./zip-file.js";
+import { type RecordedZip, replayChunks, writeRecordedZip, writeZipFile, type ZipFileInfo } from "./zip-file.js";
+import { type RecipeZip, readZipRecipe, writeZipRecipe, type ZipRecipe, zipRecipeKey } from "./zip-recipe.js";
 
 /** Lambda's limit on the unzipped size of a function and all its layers. */
 export const LAMBDA_UNZIPPED_LIMIT = 262_144_000;
@@ -112,6 +113,10 @@ function toZipEntry(f: FileEntry): ZipInputEntry {
     };
   }
   return { path: f.path, mode: f.mode, data: f.data! };
+}
+
+function recipeZip(kind: RecipeZip["kind"], name: string, info: ZipFileInfo, recorded: RecordedZip): RecipeZip {
+  return { kind, name, unzippedBytes: info.unzippedBytes, files: info.files, recorded };
 }
 
 function sizeOf(f: FileEntry): number {
@@ -250,98 +255,152 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let packages: PackageSize[] = [];
   try {
     const mtime = options.sourceDateEpoch;
-    // The layer holds third-party wheels in the --prefix layout; the project's own packages (packaged
-    // root, workspace members) go to function.zip in the --target layout, next to the project's code.
-    const { merged, byOwner, plans } =
-      layout === "layer"
-        ? await planWheels(loaded, installLayout("prefix"), fetched.cacheDir)
-        : await planWheels(wheels, installLayout("target"), fetched.cacheDir);
-    const memberPlan =
-      layout === "layer" && members.length > 0
-        ? await planWheels(members, installLayout("target"), fetched.cacheDir)
-        : undefined;
-    for (const c of [...merged.conflicts, ...(memberPlan?.merged.conflicts ?? [])]) {
-      if (!c.identical)
-        warn(`"${c.path}" is in both ${c.loser} and ${c.winner}; ${c.winner} wins (the package that sorts last)`);
-      onEvent({ type: "install:conflict", ...c });
-    }
-    stage("plan-install");
-    checkAborted();
-    await Promise.all(wheels.map((w) => w.load()));
-    stage("read-wheels");
-
-    let depFiles: FileEntry[];
-    if (layout === "layer") {
-      const sitePrefix = `lib/python${python[0]}.${python[1]}/site-packages/`;
-      const dropped = new Set<string>();
-      depFiles = opsToFiles(merged.ops, byOwner, (p) => {
-        if (p.startsWith("lib/")) return `python/${p}`;
-        dropped.add(p.split("/")[0]!);
-        return undefined;
-      });
-      if (dropped.size)
-        warn(
-          `The layer keeps only python/${sitePrefix}: left out ${[...dropped].sort().join(", ")} (scripts, headers, data files), as the uv guide's \`cp -r packages/lib python/\` does`,
-        );
-    } else {
-      depFiles = opsToFiles(merged.ops, byOwner, (p) => p);
-    }
-    const memberFiles = memberPlan ? opsToFiles(memberPlan.merged.ops, memberPlan.byOwner, (p) => p) : [];
-    packages = packageSizes([...depFiles, ...memberFiles], [...plans, ...(memberPlan?.plans ?? [])], wheels);
-
-    if (layout === "zip" || layout === "dir") {
-      const depPaths = new Set(depFiles.map((f) => f.path));
-      for (const f of codeEntries)
-        if (depPaths.has(f.path)) warn(`The project file "${f.path}" replaces the same path from a dependency`);
-      const codePaths = new Set(codeEntries.map((f) => f.path));
-      const all = [...depFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
-      checkLimit(all, packages, codeEntries);
-      if (layout === "zip") {
-        const info = await writeZipFile(join(stagingRoot, "function.zip"), all.map(toZipEntry), {
-          mtime,
-          cacheDir: fetched.cacheDir,
-          signal,
-        });
-        artifacts.push(zipArtifact("function", info, join(outDir, "function.zip")));
-      } else {
-        const taskDir = join(stagingRoot, "task");
-        const dirInfo = await writeTree(taskDir, all, checkAborted, mtime ?? DOS_EPOCH_SECONDS);
-        artifacts.push({ kind: "task-root", path: join(outDir, "task"), ...dirInfo });
-        const handler = cfg.handler ?? detectHandler(codeEntries.map((f) => f.path));
-        const dockerfile = dockerfileFor({
-          python: `${python[0]}.${python[1]}`,
-          arch: target.arch === "aarch64" ? "arm64" : "x86_64",
-          source: "task",
-          ...(handler ? { handler } : {}),
-        });
-        await writeFile(join(stagingRoot, "Dockerfile"), dockerfile);
-        artifacts.push({
-          kind: "dockerfile",
-          path: join(outDir, "Dockerfile"),
-          bytes: Buffer.byteLength(dockerfile),
-          unzippedBytes: Buffer.byteLength(dockerfile),
-          files: 1,
-          sha256: createHash("sha256").update(dockerfile).digest("hex"),
-        });
+    // Zips are memoized as recipes (zip-recipe.ts): a warm build replays how they were assembled.
+    const cacheDir = fetched.cacheDir;
+    const recipeKey =
+      layout === "dir"
+        ? undefined
+        : zipRecipeKey({
+            layout,
+            installLayouts: [installLayout("target"), installLayout("prefix")],
+            sourceDateEpoch: mtime,
+            wheels,
+            members: members.length,
+            code: codeEntries as Array<{ path: string; mode: number; data: Uint8Array }>,
+          });
+    const recipe = recipeKey ? await readZipRecipe(cacheDir, recipeKey) : undefined;
+    const replayed = recipe ? await replayRecipe(recipe) : false;
+    if (!replayed) await planAndWrite();
+    async function replayRecipe(r: ZipRecipe): Promise<boolean> {
+      await Promise.all(wheels.map((w) => w.load()));
+      const sources = wheels.map((w) => w.bytes);
+      const chunks = r.zips.map((z) => replayChunks(z.recorded, sources));
+      if (chunks.some((c) => c === undefined)) return false;
+      for (const e of r.events) onEvent(e);
+      packages = r.packages;
+      stage("plan-install");
+      checkAborted();
+      for (const [i, z] of r.zips.entries()) {
+        const info = await writeRecordedZip(join(stagingRoot, z.name), chunks[i]!, z, signal);
+        artifacts.push(zipArtifact(z.kind, info, join(outDir, z.name)));
       }
-    } else {
-      const codePaths = new Set(codeEntries.map((f) => f.path));
-      const functionFiles = [...memberFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
-      checkLimit([...depFiles, ...functionFiles], packages, codeEntries);
-      const layerInfo = await writeZipFile(join(stagingRoot, "layer.zip"), depFiles.map(toZipEntry), {
-        mtime,
-        cacheDir: fetched.cacheDir,
-        signal,
-      });
-      const fnInfo = await writeZipFile(join(stagingRoot, "function.zip"), functionFiles.map(toZipEntry), {
-        mtime,
-        cacheDir: fetched.cacheDir,
-        signal,
-      });
-      artifacts.push(zipArtifact("layer", layerInfo, join(outDir, "layer.zip")));
-      artifacts.push(zipArtifact("function", fnInfo, join(outDir, "function.zip")));
-      if (functionFiles.length === 0)
-        warn("function.zip is empty: the project has no code of its own to ship (see [tool.tspack] include)");
+      return true;
+    }
+    async function planAndWrite(): Promise<void> {
+      // Warnings and conflicts of planning are replayed from the recipe on a warm build.
+      const events: TspackEvent[] = [];
+      const emit = (e: TspackEvent): void => {
+        events.push(e);
+        onEvent(e);
+      };
+      const planWarn = (message: string): void => emit({ type: "warning", message });
+      const recipeZips: RecipeZip[] = [];
+      let sources: Uint8Array[] | undefined;
+      // The layer holds third-party wheels in the --prefix layout; the project's own packages (packaged
+      // root, workspace members) go to function.zip in the --target layout, next to the project's code.
+      const { merged, byOwner, plans } =
+        layout === "layer"
+          ? await planWheels(loaded, installLayout("prefix"), fetched.cacheDir)
+          : await planWheels(wheels, installLayout("target"), fetched.cacheDir);
+      const memberPlan =
+        layout === "layer" && members.length > 0
+          ? await planWheels(members, installLayout("target"), fetched.cacheDir)
+          : undefined;
+      for (const c of [...merged.conflicts, ...(memberPlan?.merged.conflicts ?? [])]) {
+        if (!c.identical)
+          planWarn(`"${c.path}" is in both ${c.loser} and ${c.winner}; ${c.winner} wins (the package that sorts last)`);
+        emit({ type: "install:conflict", ...c });
+      }
+      stage("plan-install");
+      checkAborted();
+      await Promise.all(wheels.map((w) => w.load()));
+      if (recipeKey) sources = wheels.map((w) => w.bytes);
+      stage("read-wheels");
+
+      let depFiles: FileEntry[];
+      if (layout === "layer") {
+        const sitePrefix = `lib/python${python[0]}.${python[1]}/site-packages/`;
+        const dropped = new Set<string>();
+        depFiles = opsToFiles(merged.ops, byOwner, (p) => {
+          if (p.startsWith("lib/")) return `python/${p}`;
+          dropped.add(p.split("/")[0]!);
+          return undefined;
+        });
+        if (dropped.size)
+          planWarn(
+            `The layer keeps only python/${sitePrefix}: left out ${[...dropped].sort().join(", ")} (scripts, headers, data files), as the uv guide's \`cp -r packages/lib python/\` does`,
+          );
+      } else {
+        depFiles = opsToFiles(merged.ops, byOwner, (p) => p);
+      }
+      const memberFiles = memberPlan ? opsToFiles(memberPlan.merged.ops, memberPlan.byOwner, (p) => p) : [];
+      packages = packageSizes([...depFiles, ...memberFiles], [...plans, ...(memberPlan?.plans ?? [])], wheels);
+
+      if (layout === "zip" || layout === "dir") {
+        const depPaths = new Set(depFiles.map((f) => f.path));
+        for (const f of codeEntries)
+          if (depPaths.has(f.path)) planWarn(`The project file "${f.path}" replaces the same path from a dependency`);
+        const codePaths = new Set(codeEntries.map((f) => f.path));
+        const all = [...depFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
+        checkLimit(all, packages, codeEntries);
+        if (layout === "zip") {
+          const info = await writeZipFile(join(stagingRoot, "function.zip"), all.map(toZipEntry), {
+            mtime,
+            cacheDir,
+            signal,
+            record: sources,
+          });
+          artifacts.push(zipArtifact("function", info, join(outDir, "function.zip")));
+          if (info.recorded) recipeZips.push(recipeZip("function", "function.zip", info, info.recorded));
+        } else {
+          const taskDir = join(stagingRoot, "task");
+          const dirInfo = await writeTree(taskDir, all, checkAborted, mtime ?? DOS_EPOCH_SECONDS);
+          artifacts.push({ kind: "task-root", path: join(outDir, "task"), ...dirInfo });
+          const handler = cfg.handler ?? detectHandler(codeEntries.map((f) => f.path));
+          const dockerfile = dockerfileFor({
+            python: `${python[0]}.${python[1]}`,
+            arch: target.arch === "aarch64" ? "arm64" : "x86_64",
+            source: "task",
+            ...(handler ? { handler } : {}),
+          });
+          await writeFile(join(stagingRoot, "Dockerfile"), dockerfile);
+          artifacts.push({
+            kind: "dockerfile",
+            path: join(outDir, "Dockerfile"),
+            bytes: Buffer.byteLength(dockerfile),
+            unzippedBytes: Buffer.byteLength(dockerfile),
+            files: 1,
+            sha256: createHash("sha256").update(dockerfile).digest("hex"),
+          });
+        }
+      } else {
+        const codePaths = new Set(codeEntries.map((f) => f.path));
+        const functionFiles = [...memberFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
+        checkLimit([...depFiles, ...functionFiles], packages, codeEntries);
+        const layerInfo = await writeZipFile(join(stagingRoot, "layer.zip"), depFiles.map(toZipEntry), {
+          mtime,
+          cacheDir,
+          signal,
+          record: sources,
+        });
+        const fnInfo = await writeZipFile(join(stagingRoot, "function.zip"), functionFiles.map(toZipEntry), {
+          mtime,
+          cacheDir,
+          signal,
+          record: sources,
+        });
+        artifacts.push(zipArtifact("layer", layerInfo, join(outDir, "layer.zip")));
+        artifacts.push(zipArtifact("function", fnInfo, join(outDir, "function.zip")));
+        if (functionFiles.length === 0)
+          planWarn("function.zip is empty: the project has no code of its own to ship (see [tool.tspack] include)");
+        if (layerInfo.recorded && fnInfo.recorded)
+          recipeZips.push(
+            recipeZip("layer", "layer.zip", layerInfo, layerInfo.recorded),
+            recipeZip("function", "function.zip", fnInfo, fnInfo.recorded),
+          );
+      }
+      if (recipeKey && recipeZips.length > 0)
+        await writeZipRecipe(cacheDir, recipeKey, { zips: recipeZips, packages, events });
     }
     for (const a of artifacts) {
       if (a.codeSha256 !== undefined && a.bytes > LAMBDA_DIRECT_UPLOAD_LIMIT) {

@@ -24,7 +24,7 @@ export const BUILD_ID: string =
     : `dev-${process.pid}-${randomBytes(8).toString("hex")}`;
 
 /** The memo kinds (one folder each). */
-export type MemoKind = "plan" | "install";
+export type MemoKind = "plan" | "install" | "zip";
 
 /** sha256 (hex) of the build id, the kind and every part (length-prefixed, so parts cannot run together). */
 export function memoKey(kind: MemoKind, parts: ReadonlyArray<string | Uint8Array | undefined>): string {
@@ -38,8 +38,8 @@ export function memoKey(kind: MemoKind, parts: ReadonlyArray<string | Uint8Array
   return h.digest("hex");
 }
 
-function memoPath(cacheDir: string, kind: MemoKind, key: string): string {
-  return join(cacheDir, MEMO_BUCKET, kind, key.slice(0, 2), `${key}.json`);
+function memoPath(cacheDir: string, kind: MemoKind, key: string, ext = "json"): string {
+  return join(cacheDir, MEMO_BUCKET, kind, key.slice(0, 2), `${key}.${ext}`);
 }
 
 /** The memoized value, or undefined when absent or unreadable. */
@@ -60,11 +60,28 @@ export async function readMemo<T>(cacheDir: string, kind: MemoKind, key: string)
 
 /** Stores `value` (JSON) atomically; errors (read-only or full cache) are ignored. */
 export async function writeMemo(cacheDir: string, kind: MemoKind, key: string, value: unknown): Promise<void> {
-  const path = memoPath(cacheDir, kind, key);
+  await writeAtomically(memoPath(cacheDir, kind, key), JSON.stringify({ key, value }));
+}
+
+/** Binary bytes stored next to a memo entry (`<key>.bin`), or undefined when absent. */
+export async function readMemoBytes(cacheDir: string, kind: MemoKind, key: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(memoPath(cacheDir, kind, key, "bin"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores binary bytes next to a memo entry; write them before the JSON entry that refers to them. */
+export async function writeMemoBytes(cacheDir: string, kind: MemoKind, key: string, bytes: Uint8Array): Promise<void> {
+  await writeAtomically(memoPath(cacheDir, kind, key, "bin"), bytes);
+}
+
+async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   try {
     await mkdir(join(path, ".."), { recursive: true });
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(tmp, JSON.stringify({ key, value }));
+    await writeFile(tmp, data);
     await rename(tmp, path);
   } catch {
     // a read-only or full cache only costs the work next time

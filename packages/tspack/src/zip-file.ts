@@ -100,23 +100,78 @@ function dropWritten(chunks: Uint8Array[], written: number): Uint8Array[] {
   return rest;
 }
 
+/** How a written zip was assembled: literal bytes and ranges of the source buffers (see zip-recipe.ts). */
+export interface RecordedZip {
+  /** Flat triples `[source, start, length]`: source -1 is `literals`, else an index into the sources. */
+  segments: number[];
+  literals: Uint8Array;
+}
+
+/** Records the chunks of a zip as literal bytes or ranges of `sources` (the wheels' bytes). */
+class Recorder {
+  private readonly byBuffer = new Map<ArrayBufferLike, number[]>();
+  private readonly segments: number[] = [];
+  private readonly literals: Uint8Array[] = [];
+  private literalBytes = 0;
+
+  constructor(private readonly sources: readonly Uint8Array[]) {
+    sources.forEach((s, i) => {
+      const list = this.byBuffer.get(s.buffer);
+      if (list) list.push(i);
+      else this.byBuffer.set(s.buffer, [i]);
+    });
+  }
+
+  add(chunk: Uint8Array): void {
+    for (const i of this.byBuffer.get(chunk.buffer) ?? []) {
+      const src = this.sources[i]!;
+      const start = chunk.byteOffset - src.byteOffset;
+      if (start >= 0 && start + chunk.length <= src.length) {
+        this.segments.push(i, start, chunk.length);
+        return;
+      }
+    }
+    const n = this.segments.length;
+    if (n > 0 && this.segments[n - 3] === -1) this.segments[n - 1]! += chunk.length;
+    else this.segments.push(-1, this.literalBytes, chunk.length);
+    this.literals.push(chunk.slice());
+    this.literalBytes += chunk.length;
+  }
+
+  finish(): RecordedZip {
+    return { segments: this.segments, literals: Buffer.concat(this.literals, this.literalBytes) };
+  }
+}
+
+/** The chunks of a recorded zip, or undefined when a range does not fit its source (never the same inputs). */
+export function replayChunks(recorded: RecordedZip, sources: readonly Uint8Array[]): Uint8Array[] | undefined {
+  const { segments, literals } = recorded;
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i + 2 < segments.length; i += 3) {
+    const src = segments[i]!;
+    const bytes = src === -1 ? literals : sources[src];
+    const start = segments[i + 1]!;
+    const end = start + segments[i + 2]!;
+    if (bytes === undefined || start < 0 || end > bytes.length) return undefined;
+    chunks.push(bytes.subarray(start, end));
+  }
+  return segments.length % 3 === 0 ? chunks : undefined;
+}
+
 /**
- * Streams a deterministic zip to `path` (entries sorted by the writer; fixed timestamp; fflate at a pinned
- * level for new data; raw-copied entries for wheel data), hashing as it writes. `signal` is checked between
- * 4 MiB writes (TSPACK_ABORTED; the caller removes the partial file).
+ * Writes `chunks` to a new file `path`, hashing as it goes: small chunks are copied into a pool and go
+ * out as one; batches of up to 1,024 chunks or 8 MiB. A file that fits in one batch is written with one
+ * synchronous writev; bigger ones send their batches to the thread pool as positional writevs (up to 4
+ * in flight), so that the kernel copies one batch while this thread hashes and frames the next. `signal`
+ * is checked between batches (TSPACK_ABORTED; the caller removes the partial file).
  */
-export async function writeZipFile(
+async function writeChunks(
   path: string,
-  entries: ZipInputEntry[],
-  options: { mtime?: number | undefined; cacheDir?: string | undefined; signal?: AbortSignal | undefined } = {},
-): Promise<ZipFileInfo> {
-  const memo = new DeflateMemo(options.cacheDir ? join(options.cacheDir, DEFLATED_BUCKET) : undefined);
-  await memo.prefetch(entries.flatMap((e) => ("data" in e && e.data.length > 0 ? [e.data] : [])));
+  chunks: Iterable<Uint8Array>,
+  signal: AbortSignal | undefined,
+  recorder: Recorder | undefined,
+): Promise<{ bytes: number; digest: Buffer }> {
   const hash = createHash("sha256");
-  // Chunks are headers and views into the wheels already in memory (no copies), written in batches of up
-  // to 1,024 chunks or 8 MiB. A zip that fits in one batch is written with one synchronous writev; bigger
-  // ones send their batches to the thread pool as positional writevs (up to 4 in flight), so that the
-  // kernel copies one batch while this thread hashes and frames the next.
   const fd = openSync(path, "wx");
   let bytes = 0;
   let position = 0;
@@ -124,8 +179,8 @@ export async function writeZipFile(
   let batchBytes = 0;
   const inflight: Promise<void>[] = [];
   let failure: unknown;
-  const writeAt = async (chunks: Uint8Array[], at: number): Promise<void> => {
-    let left = chunks;
+  const writeAt = async (list: Uint8Array[], at: number): Promise<void> => {
+    let left = list;
     let pos = at;
     while (left.length > 0) {
       const n = await new Promise<number>((resolve, reject) =>
@@ -136,13 +191,13 @@ export async function writeZipFile(
     }
   };
   const flush = async (final: boolean): Promise<void> => {
-    const chunks = batch;
+    const list = batch;
     const size = batchBytes;
     batch = [];
     batchBytes = 0;
-    if (chunks.length > 0) {
+    if (list.length > 0) {
       if (final && inflight.length === 0) {
-        let left = chunks;
+        let left = list;
         let pos = position;
         while (left.length > 0) {
           const n = writevSync(fd, left, pos);
@@ -150,7 +205,7 @@ export async function writeZipFile(
           left = dropWritten(left, n);
         }
       } else {
-        const p = writeAt(chunks, position);
+        const p = writeAt(list, position);
         p.catch((e: unknown) => {
           failure ??= e;
         });
@@ -163,12 +218,6 @@ export async function writeZipFile(
     if (failure !== undefined) throw failure;
   };
   try {
-    const chunks = zipChunks(entries, {
-      ...(options.mtime === undefined ? {} : { mtime: options.mtime }),
-      level: LEVEL,
-      compress: memo.compress,
-      crc32: (d) => zlibCrc32(d),
-    });
     // Small chunks (headers, small files) are copied into a pool and go out as one: fewer objects, fewer
     // iovecs and far fewer hash updates than one per chunk.
     let pool = new Uint8Array(0);
@@ -185,6 +234,7 @@ export async function writeZipFile(
       poolStart = poolEnd;
     };
     for (const chunk of chunks) {
+      recorder?.add(chunk);
       if (chunk.length <= SMALL_CHUNK) {
         if (poolEnd + chunk.length > pool.length) {
           drainPool();
@@ -198,8 +248,8 @@ export async function writeZipFile(
         take(chunk);
       }
       if (batch.length >= 1024 || batchBytes >= 8 * 1024 * 1024) {
-        if (options.signal?.aborted) {
-          throw new TspackError(ERROR_CODES.ABORTED, `Writing "${path}" was aborted`, { cause: options.signal.reason });
+        if (signal?.aborted) {
+          throw new TspackError(ERROR_CODES.ABORTED, `Writing "${path}" was aborted`, { cause: signal.reason });
         }
         await flush(false);
       }
@@ -210,16 +260,59 @@ export async function writeZipFile(
     await Promise.allSettled(inflight);
     closeSync(fd);
   }
-  await memo.persist();
-  const digest = hash.digest();
-  let unzipped = 0;
-  for (const e of entries) unzipped += "data" in e ? e.data.length : e.raw.uncompressedSize;
+  return { bytes, digest: hash.digest() };
+}
+
+function info(path: string, written: { bytes: number; digest: Buffer }, unzippedBytes: number, files: number) {
   return {
     path,
-    bytes,
-    unzippedBytes: unzipped,
-    files: entries.length,
-    sha256: digest.toString("hex"),
-    codeSha256: digest.toString("base64"),
+    bytes: written.bytes,
+    unzippedBytes,
+    files,
+    sha256: written.digest.toString("hex"),
+    codeSha256: written.digest.toString("base64"),
   };
+}
+
+/**
+ * Streams a deterministic zip to `path` (entries sorted by the writer; fixed timestamp; fflate at a pinned
+ * level for new data; raw-copied entries for wheel data), hashing as it writes. `signal` is checked between
+ * batches (TSPACK_ABORTED; the caller removes the partial file). With `record`, the result also says how
+ * the file was assembled from those source buffers (the wheels' bytes), for {@link writeRecordedZip}.
+ */
+export async function writeZipFile(
+  path: string,
+  entries: ZipInputEntry[],
+  options: {
+    mtime?: number | undefined;
+    cacheDir?: string | undefined;
+    signal?: AbortSignal | undefined;
+    record?: readonly Uint8Array[] | undefined;
+  } = {},
+): Promise<ZipFileInfo & { recorded?: RecordedZip }> {
+  const memo = new DeflateMemo(options.cacheDir ? join(options.cacheDir, DEFLATED_BUCKET) : undefined);
+  await memo.prefetch(entries.flatMap((e) => ("data" in e && e.data.length > 0 ? [e.data] : [])));
+  const recorder = options.record ? new Recorder(options.record) : undefined;
+  const chunks = zipChunks(entries, {
+    ...(options.mtime === undefined ? {} : { mtime: options.mtime }),
+    level: LEVEL,
+    compress: memo.compress,
+    crc32: (d) => zlibCrc32(d),
+  });
+  const written = await writeChunks(path, chunks, options.signal, recorder);
+  await memo.persist();
+  let unzipped = 0;
+  for (const e of entries) unzipped += "data" in e ? e.data.length : e.raw.uncompressedSize;
+  const result = info(path, written, unzipped, entries.length);
+  return recorder ? { ...result, recorded: recorder.finish() } : result;
+}
+
+/** Writes a zip again from how it was assembled (same sources, same bytes): no framing, no compression. */
+export async function writeRecordedZip(
+  path: string,
+  chunks: Uint8Array[],
+  counts: { unzippedBytes: number; files: number },
+  signal?: AbortSignal,
+): Promise<ZipFileInfo> {
+  return info(path, await writeChunks(path, chunks, signal, undefined), counts.unzippedBytes, counts.files);
 }

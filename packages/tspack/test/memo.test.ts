@@ -4,6 +4,7 @@ import { MEMO_BUCKET } from "@tspack/cache";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeWheel } from "../../../test/helpers/make-wheel.js";
 import { build } from "../src/build.js";
+import type { TspackEvent } from "../src/events.js";
 import { memoKey, readMemo, writeMemo } from "../src/memo.js";
 import { plan } from "../src/plan.js";
 import { planMemoized } from "../src/plan-memo.js";
@@ -153,12 +154,74 @@ describe("build with memoized stages", () => {
     const first = zip();
     expect(memoFiles(cacheDir, "plan")).toHaveLength(1);
     expect(memoFiles(cacheDir, "install")).toHaveLength(1);
+    expect(memoFiles(cacheDir, "zip").map((f) => f.split(".").pop())).toEqual(["bin", "json"]);
     await build({ projectDir: dir, cacheDir });
     expect(zip().equals(first)).toBe(true);
-    for (const f of [...memoFiles(cacheDir, "plan"), ...memoFiles(cacheDir, "install")]) writeFileSync(f, "[");
+    const memos = ["plan", "install", "zip"].flatMap((kind) => memoFiles(cacheDir, kind));
+    for (const f of memos) writeFileSync(f, "[");
     await build({ projectDir: dir, cacheDir });
     expect(zip().equals(first)).toBe(true);
     expect(JSON.parse(readFileSync(memoFiles(cacheDir, "install")[0]!, "utf8")).value.name).toBe("idna");
+  });
+});
+
+describe("zip recipes", () => {
+  const zipOf = (dir: string, name = "function.zip") => readFileSync(join(dir, "dist", "lambda", name));
+  const stagesOf = (events: TspackEvent[]) => events.flatMap((e) => (e.type === "stage" ? [e.stage] : []));
+
+  it("a warm build replays the recipe: same bytes and result, no install planning", async () => {
+    const { dir, cacheDir } = virtualAppProject();
+    const cold: TspackEvent[] = [];
+    const first = await build({ projectDir: dir, cacheDir, onEvent: (e) => cold.push(e) });
+    const bytes = zipOf(dir);
+    expect(stagesOf(cold)).toContain("read-wheels");
+    const warm: TspackEvent[] = [];
+    const second = await build({ projectDir: dir, cacheDir, onEvent: (e) => warm.push(e) });
+    expect(stagesOf(warm)).not.toContain("read-wheels"); // planning, merging and framing were skipped
+    expect(zipOf(dir).equals(bytes)).toBe(true);
+    expect({ ...second, timings: {} }).toEqual({ ...first, timings: {} });
+  });
+
+  it("is keyed by the project's files, the timestamp and the layout", async () => {
+    const { dir, cacheDir } = virtualAppProject();
+    await build({ projectDir: dir, cacheDir });
+    writeFiles(dir, { "app/main.py": "def handler(event, context):\n    return 2\n" });
+    await build({ projectDir: dir, cacheDir });
+    const changed = zipOf(dir);
+    await build({ projectDir: dir, cacheDir, sourceDateEpoch: 1_700_000_000 });
+    const dated = zipOf(dir);
+    await build({ projectDir: dir, cacheDir, layout: "layer" });
+    const layer = zipOf(dir, "layer.zip");
+    expect(memoFiles(cacheDir, "zip")).toHaveLength(8); // four recipes, .json + .bin each
+    // Each is what a build without any memo gives.
+    const fresh = virtualAppProject();
+    writeFiles(fresh.dir, { "app/main.py": "def handler(event, context):\n    return 2\n" });
+    await build({ projectDir: fresh.dir, cacheDir: fresh.cacheDir });
+    expect(zipOf(fresh.dir).equals(changed)).toBe(true);
+    await build({ projectDir: fresh.dir, cacheDir: fresh.cacheDir, sourceDateEpoch: 1_700_000_000 });
+    expect(zipOf(fresh.dir).equals(dated)).toBe(true);
+    await build({ projectDir: fresh.dir, cacheDir: fresh.cacheDir, layout: "layer" });
+    expect(zipOf(fresh.dir, "layer.zip").equals(layer)).toBe(true);
+  });
+
+  it("replays the warnings of planning; literals that do not match their hash are a miss", async () => {
+    // The project's own idna/__init__.py replaces the dependency's: a warning that must come back warm.
+    const { dir, cacheDir } = virtualAppProject();
+    writeFiles(dir, { "idna/__init__.py": "y = 2\n" });
+    const cold = await build({ projectDir: dir, cacheDir });
+    expect(cold.warnings).toEqual([expect.stringContaining('The project file "idna/__init__.py" replaces')]);
+    const bytes = zipOf(dir);
+    const warm = await build({ projectDir: dir, cacheDir });
+    expect(warm.warnings).toEqual(cold.warnings);
+    const bin = memoFiles(cacheDir, "zip").find((f) => f.endsWith(".bin"))!;
+    const literals = readFileSync(bin);
+    literals[0] = literals[0]! ^ 0xff;
+    writeFileSync(bin, literals);
+    const events: TspackEvent[] = [];
+    const again = await build({ projectDir: dir, cacheDir, onEvent: (e) => events.push(e) });
+    expect(stagesOf(events)).toContain("read-wheels"); // planned again
+    expect(again.warnings).toEqual(cold.warnings);
+    expect(zipOf(dir).equals(bytes)).toBe(true);
   });
 });
 
