@@ -4,7 +4,8 @@
  * build leaves the previous artifacts intact and no partial files.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { chmod, mkdir, readdir, readFile, rename, rm, utimes, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { chmod, mkdir, readdir, rename, rm, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
@@ -18,7 +19,7 @@ import { planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
 import { verifyWheels } from "./verify-wheels.js";
 import { type LoadedWheel, openWheels, type PlannedWheels, planWheels, readEntry, wheelFromBytes } from "./wheels.js";
-import { type RecordedZip, replayChunks, writeRecordedZip, writeZipFile, type ZipFileInfo } from "./zip-file.js";
+import { type RecordedZip, writeRecordedZip, writeZipFile, type ZipFileInfo } from "./zip-file.js";
 import { type RecipeZip, readZipRecipe, writeZipRecipe, type ZipRecipe, zipRecipeKey } from "./zip-recipe.js";
 
 /** Lambda's limit on the unzipped size of a function and all its layers. */
@@ -231,9 +232,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
           ...(cfg.exclude ? { exclude: cfg.exclude } : {}),
           out: relative(project.projectDir, outDir).split("\\").join("/"),
         });
-  const codeEntries: FileEntry[] = await Promise.all(
-    projectFiles.map(async (f) => ({ path: f.path, mode: f.mode, data: await readFile(f.abs), owner: "project" })),
-  );
+  // Synchronous: the thread pool is reading wheels, and a project's files are few and small.
+  const codeEntries: FileEntry[] = projectFiles.map((f) => ({
+    path: f.path,
+    mode: f.mode,
+    data: readFileSync(f.abs),
+    owner: "project",
+  }));
   stage("project-files");
   checkAborted();
 
@@ -272,18 +277,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const replayed = recipe ? await replayRecipe(recipe) : false;
     if (!replayed) await planAndWrite();
     async function replayRecipe(r: ZipRecipe): Promise<boolean> {
-      await Promise.all(wheels.map((w) => w.load()));
-      const sources = wheels.map((w) => w.bytes);
-      const chunks = r.zips.map((z) => replayChunks(z.recorded, sources));
-      if (chunks.some((c) => c === undefined)) return false;
-      for (const e of r.events) onEvent(e);
-      packages = r.packages;
       stage("plan-install");
       checkAborted();
-      for (const [i, z] of r.zips.entries()) {
-        const info = await writeRecordedZip(join(stagingRoot, z.name), chunks[i]!, z, signal);
-        artifacts.push(zipArtifact(z.kind, info, join(outDir, z.name)));
+      const got: Array<Uint8Array | undefined> = [];
+      const source = (i: number): Uint8Array | Promise<Uint8Array> =>
+        got[i] ?? wheels[i]?.load().then((b) => (got[i] = b)) ?? new Uint8Array(0);
+      const written: BuildArtifact[] = [];
+      for (const z of r.zips) {
+        const info = await writeRecordedZip(join(stagingRoot, z.name), z.recorded, source, z, signal);
+        if (!info) {
+          // Not the wheels it was recorded from (a damaged cache): plan and write from scratch.
+          for (const a of written) await rm(join(stagingRoot, basename(a.path)), { force: true });
+          return false;
+        }
+        written.push(zipArtifact(z.kind, info, join(outDir, z.name)));
       }
+      for (const e of r.events) onEvent(e);
+      packages = r.packages;
+      artifacts.push(...written);
       return true;
     }
     async function planAndWrite(): Promise<void> {

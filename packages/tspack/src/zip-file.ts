@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, openSync, readFileSync, writev, writevSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writev, writevSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { crc32 as zlibCrc32 } from "node:zlib";
@@ -143,124 +143,122 @@ class Recorder {
   }
 }
 
-/** The chunks of a recorded zip, or undefined when a range does not fit its source (never the same inputs). */
-export function replayChunks(recorded: RecordedZip, sources: readonly Uint8Array[]): Uint8Array[] | undefined {
-  const { segments, literals } = recorded;
-  const chunks: Uint8Array[] = [];
-  for (let i = 0; i + 2 < segments.length; i += 3) {
-    const src = segments[i]!;
-    const bytes = src === -1 ? literals : sources[src];
-    const start = segments[i + 1]!;
-    const end = start + segments[i + 2]!;
-    if (bytes === undefined || start < 0 || end > bytes.length) return undefined;
-    chunks.push(bytes.subarray(start, end));
-  }
-  return segments.length % 3 === 0 ? chunks : undefined;
-}
-
 /**
- * Writes `chunks` to a new file `path`, hashing as it goes: small chunks are copied into a pool and go
- * out as one; batches of up to 1,024 chunks or 8 MiB. A file that fits in one batch is written with one
- * synchronous writev; bigger ones send their batches to the thread pool as positional writevs (up to 4
- * in flight), so that the kernel copies one batch while this thread hashes and frames the next. `signal`
- * is checked between batches (TSPACK_ABORTED; the caller removes the partial file).
+ * Writes chunks to a new file, hashing as it goes: small chunks are copied into a pool and go out as
+ * one (fewer objects, iovecs and hash updates); batches of up to 1,024 chunks or 8 MiB. A file that fits
+ * in one batch is written with one synchronous writev; bigger ones send their batches to the thread pool
+ * as positional writevs (up to 4 in flight), so that the kernel copies one batch while this thread hashes
+ * and frames the next. `signal` is checked between batches (TSPACK_ABORTED; the caller removes the
+ * partial file). Use: `add` chunks, `await maybeFlush()` after each, then `finish()`; `close()` always.
  */
-async function writeChunks(
-  path: string,
-  chunks: Iterable<Uint8Array>,
-  signal: AbortSignal | undefined,
-  recorder: Recorder | undefined,
-): Promise<{ bytes: number; digest: Buffer }> {
-  const hash = createHash("sha256");
-  const fd = openSync(path, "wx");
-  let bytes = 0;
-  let position = 0;
-  let batch: Uint8Array[] = [];
-  let batchBytes = 0;
-  const inflight: Promise<void>[] = [];
-  let failure: unknown;
-  const writeAt = async (list: Uint8Array[], at: number): Promise<void> => {
+class ChunkWriter {
+  private readonly hash = createHash("sha256");
+  private readonly fd: number;
+  private bytes = 0;
+  private position = 0;
+  private batch: Uint8Array[] = [];
+  private batchBytes = 0;
+  private readonly inflight: Promise<void>[] = [];
+  private failure: unknown;
+  private pool = new Uint8Array(0);
+  private poolStart = 0;
+  private poolEnd = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly signal: AbortSignal | undefined,
+    private readonly recorder?: Recorder,
+  ) {
+    this.fd = openSync(path, "wx");
+  }
+
+  add(chunk: Uint8Array): void {
+    this.recorder?.add(chunk);
+    if (chunk.length <= SMALL_CHUNK) {
+      if (this.poolEnd + chunk.length > this.pool.length) {
+        this.drainPool();
+        this.pool = new Uint8Array(POOL_SIZE); // the old one may still be in flight: never reused
+        this.poolStart = this.poolEnd = 0;
+      }
+      this.pool.set(chunk, this.poolEnd);
+      this.poolEnd += chunk.length;
+    } else {
+      this.drainPool();
+      this.take(chunk);
+    }
+  }
+
+  /** Sends a full batch to the thread pool (waits while 4 are in flight). */
+  async maybeFlush(): Promise<void> {
+    if (this.batch.length < 1024 && this.batchBytes < 8 * 1024 * 1024) return;
+    if (this.signal?.aborted) {
+      throw new TspackError(ERROR_CODES.ABORTED, `Writing "${this.path}" was aborted`, { cause: this.signal.reason });
+    }
+    await this.flush(false);
+  }
+
+  async finish(): Promise<{ bytes: number; digest: Buffer }> {
+    this.drainPool();
+    await this.flush(true);
+    return { bytes: this.bytes, digest: this.hash.digest() };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.inflight);
+    closeSync(this.fd);
+  }
+
+  private take(chunk: Uint8Array): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    this.batch.push(chunk);
+    this.batchBytes += chunk.length;
+  }
+
+  private drainPool(): void {
+    if (this.poolEnd > this.poolStart) this.take(this.pool.subarray(this.poolStart, this.poolEnd));
+    this.poolStart = this.poolEnd;
+  }
+
+  private async writeAt(list: Uint8Array[], at: number): Promise<void> {
     let left = list;
     let pos = at;
     while (left.length > 0) {
       const n = await new Promise<number>((resolve, reject) =>
-        writev(fd, left, pos, (err, written) => (err ? reject(err) : resolve(written))),
+        writev(this.fd, left, pos, (err, written) => (err ? reject(err) : resolve(written))),
       );
       pos += n;
       left = dropWritten(left, n);
     }
-  };
-  const flush = async (final: boolean): Promise<void> => {
-    const list = batch;
-    const size = batchBytes;
-    batch = [];
-    batchBytes = 0;
+  }
+
+  private async flush(final: boolean): Promise<void> {
+    const list = this.batch;
+    const size = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
     if (list.length > 0) {
-      if (final && inflight.length === 0) {
+      if (final && this.inflight.length === 0) {
         let left = list;
-        let pos = position;
+        let pos = this.position;
         while (left.length > 0) {
-          const n = writevSync(fd, left, pos);
+          const n = writevSync(this.fd, left, pos);
           pos += n;
           left = dropWritten(left, n);
         }
       } else {
-        const p = writeAt(list, position);
+        const p = this.writeAt(list, this.position);
         p.catch((e: unknown) => {
-          failure ??= e;
+          this.failure ??= e;
         });
-        inflight.push(p);
-        if (inflight.length >= 4) await inflight.shift();
+        this.inflight.push(p);
+        if (this.inflight.length >= 4) await this.inflight.shift();
       }
-      position += size;
+      this.position += size;
     }
-    if (final) await Promise.all(inflight.splice(0));
-    if (failure !== undefined) throw failure;
-  };
-  try {
-    // Small chunks (headers, small files) are copied into a pool and go out as one: fewer objects, fewer
-    // iovecs and far fewer hash updates than one per chunk.
-    let pool = new Uint8Array(0);
-    let poolStart = 0;
-    let poolEnd = 0;
-    const take = (chunk: Uint8Array): void => {
-      hash.update(chunk);
-      bytes += chunk.length;
-      batch.push(chunk);
-      batchBytes += chunk.length;
-    };
-    const drainPool = (): void => {
-      if (poolEnd > poolStart) take(pool.subarray(poolStart, poolEnd));
-      poolStart = poolEnd;
-    };
-    for (const chunk of chunks) {
-      recorder?.add(chunk);
-      if (chunk.length <= SMALL_CHUNK) {
-        if (poolEnd + chunk.length > pool.length) {
-          drainPool();
-          pool = new Uint8Array(POOL_SIZE); // the old one may still be in flight: never reused
-          poolStart = poolEnd = 0;
-        }
-        pool.set(chunk, poolEnd);
-        poolEnd += chunk.length;
-      } else {
-        drainPool();
-        take(chunk);
-      }
-      if (batch.length >= 1024 || batchBytes >= 8 * 1024 * 1024) {
-        if (signal?.aborted) {
-          throw new TspackError(ERROR_CODES.ABORTED, `Writing "${path}" was aborted`, { cause: signal.reason });
-        }
-        await flush(false);
-      }
-    }
-    drainPool();
-    await flush(true);
-  } finally {
-    await Promise.allSettled(inflight);
-    closeSync(fd);
+    if (final) await Promise.all(this.inflight.splice(0));
+    if (this.failure !== undefined) throw this.failure;
   }
-  return { bytes, digest: hash.digest() };
 }
 
 function info(path: string, written: { bytes: number; digest: Buffer }, unzippedBytes: number, files: number) {
@@ -299,7 +297,17 @@ export async function writeZipFile(
     compress: memo.compress,
     crc32: (d) => zlibCrc32(d),
   });
-  const written = await writeChunks(path, chunks, options.signal, recorder);
+  const writer = new ChunkWriter(path, options.signal, recorder);
+  let written: { bytes: number; digest: Buffer };
+  try {
+    for (const chunk of chunks) {
+      writer.add(chunk);
+      await writer.maybeFlush();
+    }
+    written = await writer.finish();
+  } finally {
+    await writer.close();
+  }
   await memo.persist();
   let unzipped = 0;
   for (const e of entries) unzipped += "data" in e ? e.data.length : e.raw.uncompressedSize;
@@ -307,12 +315,41 @@ export async function writeZipFile(
   return recorder ? { ...result, recorded: recorder.finish() } : result;
 }
 
-/** Writes a zip again from how it was assembled (same sources, same bytes): no framing, no compression. */
+/**
+ * Writes a zip again from how it was assembled (same sources, same bytes): no framing, no compression.
+ * `source(i)` gives source i's bytes, waiting for them if they are still being read, so that writing
+ * starts with the first wheel in the zip while the others are read. Returns undefined, and removes the
+ * partial file, when a range does not fit its source (not the sources it was recorded from).
+ */
 export async function writeRecordedZip(
   path: string,
-  chunks: Uint8Array[],
+  recorded: RecordedZip,
+  source: (index: number) => Uint8Array | Promise<Uint8Array>,
   counts: { unzippedBytes: number; files: number },
   signal?: AbortSignal,
-): Promise<ZipFileInfo> {
-  return info(path, await writeChunks(path, chunks, signal, undefined), counts.unzippedBytes, counts.files);
+): Promise<ZipFileInfo | undefined> {
+  const { segments, literals } = recorded;
+  if (segments.length % 3 !== 0) return undefined;
+  const writer = new ChunkWriter(path, signal);
+  let fits = true;
+  try {
+    for (let i = 0; i < segments.length; i += 3) {
+      const src = segments[i]!;
+      const start = segments[i + 1]!;
+      const end = start + segments[i + 2]!;
+      const got = src === -1 ? literals : source(src);
+      const bytes = got instanceof Uint8Array ? got : await got;
+      if (start < 0 || end > bytes.length) {
+        fits = false;
+        break;
+      }
+      writer.add(bytes.subarray(start, end));
+      await writer.maybeFlush();
+    }
+    if (fits) return info(path, await writer.finish(), counts.unzippedBytes, counts.files);
+  } finally {
+    await writer.close();
+  }
+  rmSync(path, { force: true });
+  return undefined;
 }

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
 import { writeZip, type ZipInputEntry } from "@tspack/zip";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeZipFile } from "../src/zip-file.js";
+import { writeRecordedZip, writeZipFile } from "../src/zip-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tspack-zip-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,5 +66,40 @@ describe("writeZipFile", () => {
     await expect(writeZipFile(join(dir, "c.zip"), entries, { signal: controller.signal })).rejects.toMatchObject({
       code: "TSPACK_ABORTED",
     });
+  });
+
+  it("records how the zip was assembled, and writes the same bytes again from the recording", async () => {
+    // Two "wheels": every raw entry's compressed bytes are views into one of them.
+    const sizeOf = (big: boolean) =>
+      entries.reduce(
+        (n, e) => n + ("raw" in e && e.raw.compressed.length > 100_000 === big ? e.raw.compressed.length : 0),
+        0,
+      );
+    const wheelA = new Uint8Array(sizeOf(false));
+    const wheelB = new Uint8Array(sizeOf(true));
+    let atA = 0;
+    let atB = 0;
+    const fromWheels = entries.map((e): ZipInputEntry => {
+      if (!("raw" in e)) return e;
+      const big = e.raw.compressed.length > 100_000;
+      const wheel = big ? wheelB : wheelA;
+      const at = big ? atB : atA;
+      wheel.set(e.raw.compressed, at);
+      if (big) atB += e.raw.compressed.length;
+      else atA += e.raw.compressed.length;
+      return { ...e, raw: { ...e.raw, compressed: wheel.subarray(at, at + e.raw.compressed.length) } };
+    });
+    const first = await writeZipFile(join(dir, "r1.zip"), fromWheels, { mtime: 315532800, record: [wheelA, wheelB] });
+    const recorded = first.recorded!;
+    // Literals are only headers, small generated data and the central directory, not the wheels' bytes.
+    expect(recorded.literals.length).toBeLessThan(first.bytes - atA - atB + 1);
+    const sources = [wheelA, wheelB];
+    const again = await writeRecordedZip(join(dir, "r2.zip"), recorded, (i) => Promise.resolve(sources[i]!), first);
+    expect(Buffer.compare(readFileSync(join(dir, "r2.zip")), readFileSync(join(dir, "r1.zip")))).toBe(0);
+    expect(again).toEqual({ ...first, path: join(dir, "r2.zip"), recorded: undefined });
+    // Sources that are not the recorded ones (too short): no zip, no partial file.
+    const short = [wheelA, wheelB.subarray(0, 1000)];
+    expect(await writeRecordedZip(join(dir, "r3.zip"), recorded, (i) => short[i]!, first)).toBeUndefined();
+    expect(existsSync(join(dir, "r3.zip"))).toBe(false);
   });
 });
