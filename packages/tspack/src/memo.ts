@@ -8,7 +8,8 @@
  * costs the work next time.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MEMO_BUCKET } from "@tspack/cache";
 
@@ -46,7 +47,8 @@ function memoPath(cacheDir: string, kind: MemoKind, key: string, ext = "json"): 
 export async function readMemo<T>(cacheDir: string, kind: MemoKind, key: string): Promise<T | undefined> {
   let text: string;
   try {
-    text = await readFile(memoPath(cacheDir, kind, key), "utf8");
+    // Synchronous: a memo is small, and on a warm build the thread pool is busy reading wheels.
+    text = readFileSync(memoPath(cacheDir, kind, key), "utf8");
   } catch {
     return undefined;
   }
@@ -66,7 +68,7 @@ export async function writeMemo(cacheDir: string, kind: MemoKind, key: string, v
 /** Binary bytes stored next to a memo entry (`<key>.bin`), or undefined when absent. */
 export async function readMemoBytes(cacheDir: string, kind: MemoKind, key: string): Promise<Uint8Array | undefined> {
   try {
-    return await readFile(memoPath(cacheDir, kind, key, "bin"));
+    return readFileSync(memoPath(cacheDir, kind, key, "bin"));
   } catch {
     return undefined;
   }
