@@ -21,8 +21,9 @@ export const CHECKED_BUCKET = "checked-v1";
 export const DEFLATED_BUCKET = "deflated-v1";
 
 /**
- * `memo-v1/<kind>/ab/<key>.json`: memoized pure stages of tspack (plans, per-wheel install plans), keyed
- * by the sha256 of their inputs and tspack's build id (written by the tspack package).
+ * `memo-v1/<kind>/ab/<key>.json` (and `<key>.bin` for binary parts): memoized pure stages of tspack (plans,
+ * per-wheel install plans, zip recipes), keyed by the sha256 of their inputs and tspack's build id (written
+ * by the tspack package).
  */
 export const MEMO_BUCKET = "memo-v1";
 
