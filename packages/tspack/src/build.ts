@@ -17,7 +17,7 @@ import { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels
 import { buildLocalSources } from "./members.js";
 import { planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
-import { verifyWheels } from "./verify-wheels.js";
+import { startVerifier, stopVerifier, VERIFIER_PRESTART_BYTES, verifyWheels } from "./verify-wheels.js";
 import { type LoadedWheel, openWheels, type PlannedWheels, planWheels, readEntry, wheelFromBytes } from "./wheels.js";
 import { type RecordedZip, writeRecordedZip, writeZipFile, type ZipFileInfo } from "./zip-file.js";
 import { type RecipeZip, readZipRecipe, writeZipRecipe, type ZipRecipe, zipRecipeKey } from "./zip-recipe.js";
@@ -146,6 +146,14 @@ function opsToFiles(
  *   TSPACK_INTEGRITY_MISMATCH, TSPACK_NETWORK, TSPACK_OFFLINE, TSPACK_WHEEL_INVALID, … (docs/errors.md)
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  try {
+    return await buildOnce(options);
+  } finally {
+    await stopVerifier();
+  }
+}
+
+async function buildOnce(options: BuildOptions): Promise<BuildResult> {
   const timings: Record<string, number> = {};
   let t0 = performance.now();
   const stage = (name: string): void => {
@@ -157,6 +165,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const warnings: string[] = [];
   const onEvent = (e: TspackEvent): void => {
     if (e.type === "warning") warnings.push(e.message);
+    // New wheels are CRC-checked in a worker thread: let it boot while they download.
+    if (e.type === "fetch:start" && e.bytesToDownload >= VERIFIER_PRESTART_BYTES) startVerifier();
     options.onEvent?.(e);
   };
   const warn = (message: string): void => onEvent({ type: "warning", message });

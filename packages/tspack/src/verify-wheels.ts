@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
 import { CHECKED_BUCKET } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { getEntryData } from "@tspack/zip";
@@ -48,6 +49,38 @@ parentPort.on("message", ({ id, path, rows }) => {
 
 /** Below this much to inflate, checking inline beats starting a worker (~30 ms on Node 20). */
 const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+
+/** Downloads of at least this many (compressed) bytes usually unzip to more than WORKER_MIN_BYTES. */
+export const VERIFIER_PRESTART_BYTES = 1.5 * 1024 * 1024;
+
+type WorkerThread = Worker;
+
+/** A worker started ahead of time by {@link startVerifier}, not yet taken by {@link verifyWheels}. */
+let started: Promise<WorkerThread> | undefined;
+
+async function newWorker(): Promise<WorkerThread> {
+  const { Worker } = await import("node:worker_threads");
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  worker.unref();
+  return worker;
+}
+
+/**
+ * Starts the checking worker now, so that it boots (~30–40 ms on Node 20) while wheels download: call it
+ * when a build is about to download enough to need one. The next {@link verifyWheels} takes it; call
+ * {@link stopVerifier} when the build ends either way.
+ */
+export function startVerifier(): void {
+  started ??= newWorker();
+  started.catch(() => {});
+}
+
+/** Terminates a worker started by {@link startVerifier} that no check took. */
+export async function stopVerifier(): Promise<void> {
+  const w = started;
+  started = undefined;
+  if (w) await (await w.catch(() => undefined))?.terminate();
+}
 
 function markerOf(cacheDir: string | undefined, sha256: string): string | undefined {
   return cacheDir ? join(cacheDir, CHECKED_BUCKET, sha256.slice(0, 2), sha256) : undefined;
@@ -93,9 +126,9 @@ export async function verifyWheels(
     }
     return;
   }
-  const { Worker } = await import("node:worker_threads");
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
-  worker.unref();
+  const pending = started ?? newWorker();
+  started = undefined;
+  const worker = await pending;
   try {
     const results = new Map<number, { bad: number; error?: string }>();
     const waiting = new Map<number, () => void>();

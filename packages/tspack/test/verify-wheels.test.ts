@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeWheel } from "../../../test/helpers/make-wheel.js";
 import { build } from "../src/build.js";
+import { startVerifier, stopVerifier } from "../src/verify-wheels.js";
 import { removeTemps, virtualAppProject } from "./fixtures/local-project.js";
 
 afterAll(removeTemps);
@@ -48,5 +49,23 @@ describe("build: the once-per-wheel CRC check", () => {
     expect(existsSync(join(cacheDir, "checked-v1", w.sha256.slice(0, 2), w.sha256))).toBe(true);
     const r = await build({ projectDir: dir, cacheDir });
     expect(r.artifacts[0]!.unzippedBytes).toBeGreaterThan(6 * 1024 * 1024);
+  });
+});
+
+describe("startVerifier / stopVerifier", () => {
+  it("a pre-started worker does the check (same error), and stopping an unused one is safe", async () => {
+    await stopVerifier(); // nothing started: a no-op
+    startVerifier();
+    startVerifier(); // one worker, however often it is asked for
+    const { dir, cacheDir } = virtualAppProject("wheels", corruptIdna(true));
+    const e = await build({ projectDir: dir, cacheDir }).then(
+      () => undefined,
+      (err: { code: string; message: string }) => err,
+    );
+    expect(e?.message).toBe(
+      '"idna-3.10-py3-none-any.whl": entry "idna/zz_bad.py": CRC-32 is 0x6b87095d, expected 0x12345678',
+    );
+    startVerifier();
+    await expect(stopVerifier()).resolves.toBeUndefined();
   });
 });
