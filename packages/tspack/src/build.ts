@@ -4,8 +4,8 @@
  * build leaves the previous artifacts intact and no partial files.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { chmod, mkdir, readdir, rename, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmod, mkdir, rm, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
@@ -265,7 +265,7 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
     dirname(outDir),
     `.${basename(outDir)}.tspack-${process.pid}-${randomBytes(4).toString("hex")}`,
   );
-  await mkdir(stagingRoot, { recursive: true });
+  mkdirSync(stagingRoot, { recursive: true });
   const artifacts: BuildArtifact[] = [];
   let packages: PackageSize[] = [];
   try {
@@ -443,7 +443,7 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
       projectFiles: codeEntries.length,
       warnings,
     };
-    await writeFile(join(stagingRoot, "build.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(stagingRoot, "build.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     await verified;
     await replaceDir(stagingRoot, outDir);
   } catch (e) {
@@ -600,7 +600,7 @@ async function checkOutDir(outDir: string, keep: Array<{ dir: string; what: stri
   }
   let names: string[];
   try {
-    names = await readdir(outDir);
+    names = readdirSync(outDir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return;
@@ -622,20 +622,20 @@ async function checkOutDir(outDir: string, keep: Array<{ dir: string; what: stri
 
 /** Moves `staging` to `outDir`, replacing what was there; the old tree is removed last. */
 async function replaceDir(staging: string, outDir: string): Promise<void> {
-  await mkdir(dirname(outDir), { recursive: true });
+  mkdirSync(dirname(outDir), { recursive: true });
   const old = `${staging}.old`;
   let moved = false;
   try {
-    await rename(outDir, old);
+    renameSync(outDir, old);
     moved = true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
   }
   try {
-    await rename(staging, outDir);
+    renameSync(staging, outDir);
   } catch (e) {
-    if (moved) await rename(old, outDir);
+    if (moved) renameSync(old, outDir);
     throw e;
   }
-  if (moved) await rm(old, { recursive: true, force: true });
+  if (moved) rmSync(old, { recursive: true, force: true });
 }

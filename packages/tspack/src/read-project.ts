@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import type { ProjectInfo } from "@tspack/plan";
@@ -46,7 +46,7 @@ export async function readProjectTexts(
   const lockText = await readLockText(lockPath);
   let pyprojectText: string | undefined;
   try {
-    pyprojectText = await readFile(join(projectDir, "pyproject.toml"), "utf8");
+    pyprojectText = readFileSync(join(projectDir, "pyproject.toml"), "utf8");
   } catch {
     pyprojectText = undefined;
   }
@@ -88,7 +88,8 @@ export function projectPaths(options: ProjectOptions): { projectDir: string; loc
 /** The text of uv.lock. @throws TSPACK_FILE_NOT_FOUND naming the path, with a hint. */
 export async function readLockText(lockPath: string): Promise<string> {
   try {
-    return await readFile(lockPath, "utf8");
+    // Synchronous: one small file, read before anything else is in flight.
+    return readFileSync(lockPath, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new TspackError(
