@@ -41,8 +41,28 @@ const { values: opts } = parseArgs({
     seed: { type: "string" },
     "no-docs": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (opts.help) {
+  process.stdout.write(`Usage: node bench/run.mjs [options]   (or: pnpm bench [options])
+
+End-to-end benchmarks: tspack against pip (and uv, when installed) and the physical floor, on offline
+mirrors built from real lock files. A full run writes bench/results/ and the e2e section of
+docs/benchmarks.md; a partial run (--scenario, --runs, --real) writes to bench/results/tmp/.
+
+Options:
+  --quick            scenario 1, one measured run per tool and state; fails if any tool fails (CI)
+  --scenario ID,...  only these scenarios (${SCENARIOS.map((x) => x.id).join(", ")})
+  --runs N           measured runs per tool and state (default 5; 1 with --quick)
+  --seed N           seed of the generated stand-in wheels (default ${DEFAULT_SEED})
+  --real             the real locks against the real index (needs the network)
+  --no-docs          do not rewrite docs/benchmarks.md
+  --keep             keep the work folder
+  -h, --help         this text
+`);
+  process.exit(0);
+}
 
 const log = (m) => process.stderr.write(`${m}\n`);
 const quick = opts.quick;
