@@ -107,6 +107,9 @@ export interface RecordedZip {
   literals: Uint8Array;
 }
 
+/** Chunks shorter than this are recorded as literal bytes even when they are views into a source. */
+const MIN_SOURCE_RANGE = 256;
+
 /** Records the chunks of a zip as literal bytes or ranges of `sources` (the wheels' bytes). */
 class Recorder {
   private readonly byBuffer = new Map<ArrayBufferLike, number[]>();
@@ -123,7 +126,10 @@ class Recorder {
   }
 
   add(chunk: Uint8Array): void {
-    for (const i of this.byBuffer.get(chunk.buffer) ?? []) {
+    // Small chunks are copied as literals: cheaper to replay from one blob, and `.buffer` of a small
+    // typed array (a header allocated on V8's heap) would have to be materialised.
+    const sources = chunk.length >= MIN_SOURCE_RANGE ? this.byBuffer.get(chunk.buffer) : undefined;
+    for (const i of sources ?? []) {
       const src = this.sources[i]!;
       const start = chunk.byteOffset - src.byteOffset;
       if (start >= 0 && start + chunk.length <= src.length) {
