@@ -268,6 +268,8 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
   mkdirSync(stagingRoot, { recursive: true });
   const artifacts: BuildArtifact[] = [];
   let packages: PackageSize[] = [];
+  // Cache writes (memo entries, compressed bytes) that need not hold up the build; awaited before it ends.
+  const background: Array<Promise<unknown> | undefined> = [];
   try {
     const mtime = options.sourceDateEpoch;
     // Zips are memoized as recipes (zip-recipe.ts): a warm build replays how they were assembled.
@@ -319,14 +321,16 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
       let sources: Uint8Array[] | undefined;
       // The layer holds third-party wheels in the --prefix layout; the project's own packages (packaged
       // root, workspace members) go to function.zip in the --target layout, next to the project's code.
-      const { merged, byOwner, plans } =
+      const wheelPlans =
         layout === "layer"
           ? await planWheels(loaded, installLayout("prefix"), fetched.cacheDir)
           : await planWheels(wheels, installLayout("target"), fetched.cacheDir);
+      const { merged, byOwner, plans } = wheelPlans;
       const memberPlan =
         layout === "layer" && members.length > 0
           ? await planWheels(members, installLayout("target"), fetched.cacheDir)
           : undefined;
+      background.push(wheelPlans.stored, memberPlan?.stored);
       for (const c of [...merged.conflicts, ...(memberPlan?.merged.conflicts ?? [])]) {
         if (!c.identical)
           planWarn(`"${c.path}" is in both ${c.loser} and ${c.winner}; ${c.winner} wins (the package that sorts last)`);
@@ -372,6 +376,7 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
             record: sources,
           });
           artifacts.push(zipArtifact("function", info, join(outDir, "function.zip")));
+          background.push(info.stored);
           if (info.recorded) recipeZips.push(recipeZip("function", "function.zip", info, info.recorded));
         } else {
           const taskDir = join(stagingRoot, "task");
@@ -412,6 +417,7 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
         });
         artifacts.push(zipArtifact("layer", layerInfo, join(outDir, "layer.zip")));
         artifacts.push(zipArtifact("function", fnInfo, join(outDir, "function.zip")));
+        background.push(layerInfo.stored, fnInfo.stored);
         if (functionFiles.length === 0)
           planWarn("function.zip is empty: the project has no code of its own to ship (see [tool.tspack] include)");
         if (layerInfo.recorded && fnInfo.recorded)
@@ -421,7 +427,7 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
           );
       }
       if (recipeKey && recipeZips.length > 0)
-        await writeZipRecipe(cacheDir, recipeKey, { zips: recipeZips, packages, events });
+        background.push(writeZipRecipe(cacheDir, recipeKey, { zips: recipeZips, packages, events }));
     }
     for (const a of artifacts) {
       if (a.codeSha256 !== undefined && a.bytes > LAMBDA_DIRECT_UPLOAD_LIMIT) {
@@ -445,8 +451,10 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
     };
     writeFileSync(join(stagingRoot, "build.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     await verified;
+    await Promise.all(background);
     await replaceDir(stagingRoot, outDir);
   } catch (e) {
+    await Promise.allSettled(background);
     await rm(stagingRoot, { recursive: true, force: true });
     throw e;
   }

@@ -166,6 +166,8 @@ export interface PlannedWheels {
   merged: MergedInstallPlan<ZipEntry>;
   /** owner (`name==version`) → the wheel the op's entry belongs to. */
   byOwner: Map<string, LoadedWheel>;
+  /** Settles when new plans are stored in the memo (never rejects). */
+  stored: Promise<void>;
 }
 
 /**
@@ -266,10 +268,10 @@ export async function planWheels(
     plans.push(plan);
     if (cacheDir !== undefined) fresh.push(writeMemo(cacheDir, "install", keys[i]!, storePlan(plan)));
   });
-  await Promise.all(fresh);
+  const stored = Promise.all(fresh).then(() => {});
   const byOwner = new Map<string, LoadedWheel>();
   plans.forEach((plan, i) => {
     byOwner.set(planOwner(plan), wheels[i]!);
   });
-  return { plans, merged: mergeInstallPlans(plans), byOwner };
+  return { plans, merged: mergeInstallPlans(plans), byOwner, stored };
 }

@@ -293,7 +293,7 @@ export async function writeZipFile(
     signal?: AbortSignal | undefined;
     record?: readonly Uint8Array[] | undefined;
   } = {},
-): Promise<ZipFileInfo & { recorded?: RecordedZip }> {
+): Promise<ZipFileInfo & { recorded?: RecordedZip; stored: Promise<void> }> {
   const memo = new DeflateMemo(options.cacheDir ? join(options.cacheDir, DEFLATED_BUCKET) : undefined);
   await memo.prefetch(entries.flatMap((e) => ("data" in e && e.data.length > 0 ? [e.data] : [])));
   const recorder = options.record ? new Recorder(options.record) : undefined;
@@ -314,10 +314,11 @@ export async function writeZipFile(
   } finally {
     await writer.close();
   }
-  await memo.persist();
+  // Storing new compressed bytes in the cache does not hold up the build: `stored` settles when done.
+  const stored = memo.persist();
   let unzipped = 0;
   for (const e of entries) unzipped += "data" in e ? e.data.length : e.raw.uncompressedSize;
-  const result = info(path, written, unzipped, entries.length);
+  const result = { ...info(path, written, unzipped, entries.length), stored };
   return recorder ? { ...result, recorded: recorder.finish() } : result;
 }
 

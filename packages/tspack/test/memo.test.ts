@@ -123,7 +123,7 @@ describe("planWheels with the install memo", () => {
     writeFiles(join(path, ".."), { [wheel.filename]: wheel.bytes });
     const input = { name: "tool", version: "1.0", filename: wheel.filename, sha256: wheel.sha256, path };
     const fresh = await planWheels([wheelFromBytes({ ...input, bytes: wheel.bytes })], layout);
-    await planWheels([await loadWheel(input)], layout, cacheDir);
+    await (await planWheels([await loadWheel(input)], layout, cacheDir)).stored;
     expect(memoFiles(cacheDir, "install")).toHaveLength(1);
     const loaded = await loadWheel(input);
     const entries = Object.getOwnPropertyDescriptor(loaded, "entries")!.get!;
@@ -141,7 +141,7 @@ describe("planWheels with the install memo", () => {
     const launcher = hit.merged.ops.find((o) => o.dest === "bin/tool");
     expect(launcher?.kind === "generated" && launcher.data).toBeInstanceOf(Uint8Array);
     // Another layout is another plan.
-    await planWheels([loaded], { ...layout, kind: "prefix" }, cacheDir);
+    await (await planWheels([loaded], { ...layout, kind: "prefix" }, cacheDir)).stored;
     expect(memoFiles(cacheDir, "install")).toHaveLength(2);
   });
 });
