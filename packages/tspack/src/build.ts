@@ -117,7 +117,15 @@ function toZipEntry(f: FileEntry): ZipInputEntry {
 }
 
 function recipeZip(kind: RecipeZip["kind"], name: string, info: ZipFileInfo, recorded: RecordedZip): RecipeZip {
-  return { kind, name, unzippedBytes: info.unzippedBytes, files: info.files, recorded };
+  return {
+    kind,
+    name,
+    unzippedBytes: info.unzippedBytes,
+    files: info.files,
+    bytes: info.bytes,
+    sha256: info.sha256,
+    recorded,
+  };
 }
 
 function sizeOf(f: FileEntry): number {
@@ -223,8 +231,10 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
   const wheels: LoadedWheel[] = [...members, ...loaded];
   // Full CRC/size check once per wheel (remembered in the cache; warm builds skip it), in a worker thread
   // while this one plans and writes; the build waits for it before publishing anything.
-  const verified = verifyWheels(loaded, new Map(fetched.wheels.map((w) => [w.sha256, w.path])), fetched.cacheDir);
+  const wheelPaths = new Map(fetched.wheels.map((w) => [w.sha256, w.path]));
+  const verified = verifyWheels(loaded, wheelPaths, fetched.cacheDir);
   verified.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
+  const checks = [verified];
   stage("open-wheels");
   checkAborted();
 
@@ -287,9 +297,16 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
           });
     const recipe = recipeKey ? await readZipRecipe(cacheDir, recipeKey) : undefined;
     const replayed = recipe ? await replayRecipe(recipe) : false;
+    if (recipe && !replayed) {
+      // A recipe that does not replay means wheels changed in the cache under the same hashes: check
+      // every wheel's entries again, whatever the markers say, before anything is published.
+      const again = verifyWheels(loaded, wheelPaths, fetched.cacheDir, { force: true });
+      again.catch(() => {});
+      checks.push(again);
+    }
     if (!replayed) await planAndWrite();
     async function replayRecipe(r: ZipRecipe): Promise<boolean> {
-      stage("plan-install");
+      stage("recipe");
       checkAborted();
       const got: Array<Uint8Array | undefined> = [];
       const source = (i: number): Uint8Array | Promise<Uint8Array> =>
@@ -450,7 +467,7 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
       warnings,
     };
     writeFileSync(join(stagingRoot, "build.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-    await verified;
+    for (const c of checks) await c;
     await Promise.all(background);
     await replaceDir(stagingRoot, outDir);
   } catch (e) {

@@ -53,7 +53,11 @@ const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 /** Downloads of at least this many (compressed) bytes usually unzip to more than WORKER_MIN_BYTES. */
 export const VERIFIER_PRESTART_BYTES = 1.5 * 1024 * 1024;
 
-type WorkerThread = Worker;
+/** A checking worker and a promise that rejects as soon as it fails or exits (listened to from the start). */
+interface WorkerThread {
+  worker: Worker;
+  dead: Promise<never>;
+}
 
 /** A worker started ahead of time by {@link startVerifier}, not yet taken by {@link verifyWheels}. */
 let started: Promise<WorkerThread> | undefined;
@@ -62,7 +66,12 @@ async function newWorker(): Promise<WorkerThread> {
   const { Worker } = await import("node:worker_threads");
   const worker = new Worker(WORKER_SOURCE, { eval: true });
   worker.unref();
-  return worker;
+  const dead = new Promise<never>((_, reject) => {
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the checking worker exited (code ${code})`)));
+  });
+  dead.catch(() => {}); // raced by verifyWheels; an unused worker's end is nobody's error
+  return { worker, dead };
 }
 
 /**
@@ -79,7 +88,7 @@ export function startVerifier(): void {
 export async function stopVerifier(): Promise<void> {
   const w = started;
   started = undefined;
-  if (w) await (await w.catch(() => undefined))?.terminate();
+  if (w) await (await w.catch(() => undefined))?.worker.terminate();
 }
 
 function markerOf(cacheDir: string | undefined, sha256: string): string | undefined {
@@ -102,17 +111,19 @@ function checkInline(wheel: LoadedWheel): void {
 }
 
 /**
- * Checks every wheel not yet marked as checked; resolves when all are (and marked), rejects with the
- * first failing wheel's error (in the order given). `paths` maps a wheel's sha256 to its file.
+ * Checks every wheel not yet marked as checked (every wheel with `force`); resolves when all are (and
+ * marked), rejects with the first failing wheel's error (in the order given). `paths` maps a wheel's
+ * sha256 to its file.
  */
 export async function verifyWheels(
   wheels: readonly LoadedWheel[],
   paths: ReadonlyMap<string, string>,
   cacheDir: string | undefined,
+  options: { force?: boolean } = {},
 ): Promise<void> {
   const todo = wheels.filter((w) => {
     const marker = markerOf(cacheDir, w.sha256);
-    return !(marker && existsSync(marker));
+    return options.force || !(marker && existsSync(marker));
   });
   if (todo.length === 0) return;
   await Promise.all(todo.map((w) => w.load()));
@@ -128,7 +139,7 @@ export async function verifyWheels(
   }
   const pending = started ?? newWorker();
   started = undefined;
-  const worker = await pending;
+  const { worker, dead: failed } = await pending;
   try {
     const results = new Map<number, { bad: number; error?: string }>();
     const waiting = new Map<number, () => void>();
@@ -136,8 +147,6 @@ export async function verifyWheels(
       results.set(m.id, m);
       waiting.get(m.id)?.();
     });
-    const failed = new Promise<never>((_, reject) => worker.once("error", reject));
-    failed.catch(() => {});
     const rowsOf = (w: LoadedWheel): Float64Array => {
       const files = w.entries.filter((e) => !e.isDirectory);
       const rows = new Float64Array(files.length * 5);
@@ -156,9 +165,19 @@ export async function verifyWheels(
     });
     // Wheels without a file (built in memory) are checked here meanwhile.
     for (const w of todo) if (!paths.has(w.sha256)) checkInline(w);
+    let workerDied = false;
     for (const [i, id] of ids.entries()) {
       const w = withPath[i]!;
-      if (!results.has(id)) await Promise.race([new Promise<void>((r) => waiting.set(id, r)), failed]);
+      if (!workerDied && !results.has(id)) {
+        workerDied = await Promise.race([new Promise<void>((r) => waiting.set(id, r)), failed]).then(
+          () => false,
+          () => true,
+        );
+      }
+      if (workerDied && !results.has(id)) {
+        checkInline(w); // the worker could not start or died: check here instead
+        continue;
+      }
       const r = results.get(id)!;
       if (r.bad >= 0 || r.error !== undefined) {
         // Same error as the inline check: re-check the failing entry (or the whole wheel) here.

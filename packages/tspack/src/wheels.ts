@@ -102,7 +102,12 @@ function readWhole(path: string): Promise<Uint8Array> {
       const done = (e: Error | null, data?: Uint8Array): void => close(fd, () => (e ? reject(e) : resolve(data!)));
       fstat(fd, (e, st) => {
         if (e) return done(e);
-        const buf = Buffer.allocUnsafeSlow(st.size);
+        let buf: Buffer;
+        try {
+          buf = Buffer.allocUnsafeSlow(st.size);
+        } catch (e2) {
+          return done(e2 as Error); // bigger than a Buffer can be
+        }
         const more = (at: number): void => {
           if (at >= buf.length) {
             done(null, buf);

@@ -140,7 +140,7 @@ class Recorder {
     const n = this.segments.length;
     if (n > 0 && this.segments[n - 3] === -1) this.segments[n - 1]! += chunk.length;
     else this.segments.push(-1, this.literalBytes, chunk.length);
-    this.literals.push(chunk.slice());
+    this.literals.push(Uint8Array.prototype.slice.call(chunk)); // a copy (Buffer#slice is a view)
     this.literalBytes += chunk.length;
   }
 
@@ -326,13 +326,14 @@ export async function writeZipFile(
  * Writes a zip again from how it was assembled (same sources, same bytes): no framing, no compression.
  * `source(i)` gives source i's bytes, waiting for them if they are still being read, so that writing
  * starts with the first wheel in the zip while the others are read. Returns undefined, and removes the
- * partial file, when a range does not fit its source (not the sources it was recorded from).
+ * file, when a range does not fit its source or the result is not the recorded zip (`bytes`, `sha256`):
+ * the sources are not the ones it was recorded from.
  */
 export async function writeRecordedZip(
   path: string,
   recorded: RecordedZip,
   source: (index: number) => Uint8Array | Promise<Uint8Array>,
-  counts: { unzippedBytes: number; files: number },
+  counts: { unzippedBytes: number; files: number; bytes: number; sha256: string },
   signal?: AbortSignal,
 ): Promise<ZipFileInfo | undefined> {
   const { segments } = recorded;
@@ -361,7 +362,11 @@ export async function writeRecordedZip(
       writer.add(bytes.subarray(start, end));
       await writer.maybeFlush();
     }
-    if (fits) return info(path, await writer.finish(), counts.unzippedBytes, counts.files);
+    if (fits) {
+      const written = info(path, await writer.finish(), counts.unzippedBytes, counts.files);
+      // The same bytes as when recorded, or the sources have changed under the same names.
+      if (written.bytes === counts.bytes && written.sha256 === counts.sha256) return written;
+    }
   } finally {
     await writer.close();
   }

@@ -20,6 +20,9 @@ export interface RecipeZip {
   name: string;
   unzippedBytes: number;
   files: number;
+  /** Size and hex sha256 of the zip: a replay must give exactly these. */
+  bytes: number;
+  sha256: string;
   recorded: RecordedZip;
 }
 
@@ -51,7 +54,7 @@ export function zipRecipeKey(input: {
   code: ReadonlyArray<{ path: string; mode: number; data: Uint8Array }>;
 }): string {
   const parts: string[] = [
-    "zip-recipe-1",
+    "zip-recipe-2",
     input.layout,
     JSON.stringify(input.installLayouts),
     String(input.sourceDateEpoch ?? ""),

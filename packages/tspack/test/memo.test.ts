@@ -192,7 +192,9 @@ describe("zip recipes", () => {
     const dated = zipOf(dir);
     await build({ projectDir: dir, cacheDir, layout: "layer" });
     const layer = zipOf(dir, "layer.zip");
-    expect(memoFiles(cacheDir, "zip")).toHaveLength(8); // four recipes, .json + .bin each
+    await build({ projectDir: dir, cacheDir, installerMetadata: true });
+    const withInstaller = zipOf(dir);
+    expect(memoFiles(cacheDir, "zip")).toHaveLength(10); // five recipes, .json + .bin each
     // Each is what a build without any memo gives.
     const fresh = virtualAppProject();
     writeFiles(fresh.dir, { "app/main.py": "def handler(event, context):\n    return 2\n" });
@@ -202,6 +204,35 @@ describe("zip recipes", () => {
     expect(zipOf(fresh.dir).equals(dated)).toBe(true);
     await build({ projectDir: fresh.dir, cacheDir: fresh.cacheDir, layout: "layer" });
     expect(zipOf(fresh.dir, "layer.zip").equals(layer)).toBe(true);
+    await build({ projectDir: fresh.dir, cacheDir: fresh.cacheDir, installerMetadata: true });
+    expect(zipOf(fresh.dir).equals(withInstaller)).toBe(true);
+    expect(withInstaller.equals(changed)).toBe(false);
+  });
+
+  it("a recipe that does not give the recorded zip is not used: the build plans again", async () => {
+    // An entry big enough to be replayed as a range of the wheel (smaller ones are literals).
+    const table = Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24);
+    const bigIdna = makeWheel({
+      name: "idna",
+      version: "3.10",
+      files: { "idna/__init__.py": "x = 1\n", "idna/table.bin": table },
+    });
+    const { dir, cacheDir } = virtualAppProject("wheels", bigIdna);
+    await build({ projectDir: dir, cacheDir });
+    const bytes = zipOf(dir);
+    // Shift one range of the wheel by a byte: it still fits, but the zip would differ.
+    const json = memoFiles(cacheDir, "zip").find((f) => f.endsWith(".json"))!;
+    const stored = JSON.parse(readFileSync(json, "utf8"));
+    const segments: number[] = stored.value.zips[0].segments;
+    const i = segments.findIndex((v, k) => k % 3 === 0 && v >= 0 && segments[k + 1]! > 0);
+    expect(i).toBeGreaterThanOrEqual(0);
+    segments[i + 1]! -= 1;
+    writeFileSync(json, JSON.stringify(stored));
+    const events: TspackEvent[] = [];
+    await build({ projectDir: dir, cacheDir, onEvent: (e) => events.push(e) });
+    expect(stagesOf(events)).toEqual(expect.arrayContaining(["recipe", "plan-install", "read-wheels"]));
+    expect(zipOf(dir).equals(bytes)).toBe(true);
+    expect(readdirSync(join(dir, "dist"))).toEqual(["lambda"]); // nothing left of the rejected replay
   });
 
   it("replays the warnings of planning; literals that do not match their hash are a miss", async () => {

@@ -75,8 +75,10 @@ describe("writeZipFile", () => {
         (n, e) => n + ("raw" in e && e.raw.compressed.length > 100_000 === big ? e.raw.compressed.length : 0),
         0,
       );
-    const wheelA = new Uint8Array(sizeOf(false));
-    const wheelB = new Uint8Array(sizeOf(true));
+    // Both "wheels" live in one ArrayBuffer (as small files read into Node's Buffer pool do).
+    const shared = new Uint8Array(sizeOf(false) + 7 + sizeOf(true));
+    const wheelA = shared.subarray(0, sizeOf(false));
+    const wheelB = shared.subarray(sizeOf(false) + 7);
     let atA = 0;
     let atB = 0;
     const fromWheels = entries.map((e): ZipInputEntry => {
