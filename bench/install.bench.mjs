@@ -1,8 +1,10 @@
 // Install benchmark: tspack's installer vs `cp -al`, `unzip -q` and `pip install --target`.
 //
 //   node scripts/build.mjs --quiet   (or: ./node_modules/.bin/tsc -b packages/installer)
-//   node bench/install.bench.mjs [--runs 5] [--files 8000] [--wheels 20] [--json] [--no-pip] [--work DIR] [--keep]
+//   node bench/install.bench.mjs [--runs 5] [--files 8000] [--wheels 20] [--json] [--no-pip] [--work DIR] [--keep] [--sync]
 //   (small installs: --files 300 --wheels 10 — must not be slower than before the worker thread)
+//   --sync: `sync` (not timed) before every measured step, so that no step pays for the write-back of
+//   the previous one's data (pip and unzip write ~80 MB each; the next step otherwise competes with it)
 //
 // Generates (once, deterministic) a dependency set of 20 wheels, ~8,000 files, ~86 MB unzipped: a mix
 // of compressible .py text and incompressible .so-like blobs in nested packages. Every run writes into
@@ -29,6 +31,7 @@ const FILES = Number(opt("--files", "8000"));
 const WHEEL_COUNT = Number(opt("--wheels", "20"));
 const JSON_OUT = flag("--json");
 const WITH_PIP = !flag("--no-pip");
+const SYNC = flag("--sync");
 const WORK = opt("--work", join(tmpdir(), "tspack-bench-install"));
 const log = (m) => JSON_OUT || process.stderr.write(`${m}\n`);
 
@@ -210,39 +213,47 @@ const base = { layout: "target", python: [3, 13], installerMetadata: false };
 
 const results = {};
 const record = (name, ms) => (results[name] ??= []).push(ms);
+const settle = () => SYNC && spawnSync("sync");
 let finishedTree;
 for (let i = 0; i < RUNS; i++) {
   log(`run ${i + 1}/${RUNS}`);
   // tspack cold: no unpacked cache (unpack into a fresh cache, link into a fresh target)
   const cache = freshDir("cache");
+  settle();
   let t = performance.now();
   await installWheels(inputs, { ...base, dest: freshDir("cold"), cacheDir: cache });
   record("tspack cold (unpack to cache + link)", performance.now() - t);
   // tspack warm: unpacked cache present
   const warmDest = freshDir("warm");
+  settle();
   t = performance.now();
   const r = await installWheels(inputs, { ...base, dest: warmDest, cacheDir: cache });
   record(`tspack warm (${r.linkMode} from cache)`, performance.now() - t);
   finishedTree ??= warmDest;
   // the same warm install on the main thread only (what the worker's share of the links saves)
+  settle();
   t = performance.now();
   await installWheels(inputs, { ...base, dest: freshDir("warm1"), cacheDir: cache, parallel: false });
   record("tspack serial warm (parallel: false)", performance.now() - t);
   // tspack without cache: inflate straight into the target
+  settle();
   t = performance.now();
   await installWheels(inputs, { ...base, dest: freshDir("extract") });
   record("tspack extract (no cache)", performance.now() - t);
   // cp -al of the finished tree
+  settle();
   record("cp -al of the finished tree", wallOf("cp", ["-al", finishedTree, freshDir("cpal")]));
   // unzip -q of the same wheels (one process per wheel, like a shell loop)
   if (has("unzip", ["-v"])) {
     const d = freshDir("unzip");
     mkdirSync(d);
+    settle();
     let ms = 0;
     for (const w of wheels) ms += wallOf("unzip", ["-q", "-o", w.path, "-d", d]);
     record("unzip -q (20 wheels)", ms);
   }
   if (WITH_PIP && i < Math.min(RUNS, 3) && has("python3", ["-m", "pip", "--version"])) {
+    settle();
     record(
       "pip install --no-deps --no-compile --target",
       wallOf(
@@ -271,7 +282,7 @@ const nodeStart = median([0, 1, 2].map(() => wallOf(process.execPath, ["-e", "0"
 const table = Object.fromEntries(
   Object.entries(results).map(([k, v]) => [
     k,
-    { median: median(v), min: Math.min(...v), max: Math.max(...v), runs: v.length },
+    { median: median(v), min: Math.min(...v), max: Math.max(...v), runs: v.length, values: v.map(Math.round) },
   ]),
 );
 const get = (prefix) => Object.entries(table).find(([k]) => k.startsWith(prefix))?.[1]?.median;
@@ -287,12 +298,14 @@ if (JSON_OUT) {
   process.stdout.write(`${JSON.stringify({ totals, nodeStartMs: nodeStart, results: table, ratios }, null, 2)}\n`);
 } else {
   const rows = Object.entries(table).map(
-    ([k, v]) => `| ${k} | ${v.median.toFixed(0)} | ${v.min.toFixed(0)}–${v.max.toFixed(0)} | ${v.runs} |`,
+    ([k, v]) => `| ${k} | ${v.median.toFixed(0)} | ${v.min.toFixed(0)}–${v.max.toFixed(0)} | ${v.values.join(", ")} |`,
   );
   console.log(
     `\n${totals.files} files, ${totals.unzippedMB.toFixed(1)} MB unzipped in ${totals.wheels} wheels (${totals.zippedMB.toFixed(1)} MB); tspack timed in-process (node start ≈ ${nodeStart.toFixed(0)} ms extra)\n`,
   );
-  console.log("| scenario | median ms | min–max | runs |\n| --- | --- | --- | --- |");
+  console.log(
+    `| scenario | median ms | min–max | runs (in order)${SYNC ? ", sync before each" : ""} |\n| --- | --- | --- | --- |`,
+  );
   console.log(rows.join("\n"));
   console.log("\n| ratio | value |\n| --- | --- |");
   for (const [k, v] of Object.entries(ratios)) console.log(`| ${k} | ${Number.isFinite(v) ? v.toFixed(2) : "n/a"} |`);

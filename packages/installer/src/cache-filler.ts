@@ -1,8 +1,9 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { createTempPath, publishDirectory, unpackedDirFor } from "@tspack/cache";
-import type { WheelFileEntry } from "@tspack/wheel";
+import { entryFileMode, type WheelFileEntry } from "@tspack/wheel";
 import type { ZipEntry } from "@tspack/zip";
 import type { WheelArchive } from "./archive.js";
+import type { ExtractJob } from "./parallel-extract.js";
 import { entryIndexes, type UnpackedWheel, unpackedFileName, writeManifest } from "./unpacked-cache.js";
 
 /** Thrown by the linker's fallback handler to stop filling the cache when only copies would do. */
@@ -17,29 +18,37 @@ export interface CacheFill {
   /** Temp directory (created by {@link CacheFiller.add}). */
   tmp: string;
   indexes: ReadonlyMap<ZipEntry, number>;
-  /** Entries that will get their cache file by linking a staged file (the others are extracted). */
-  linked: Set<ZipEntry>;
 }
 
 /**
- * Fills the flat unpacked cache during a cold install, so that each file is written once: the
- * install links its staged files into each wheel's temp directory (or extracts the few files that
- * are not staged verbatim), then every entry is published atomically (temp dir of the cache +
- * rename; a concurrent writer's copy wins harmlessly).
+ * Fills the flat unpacked cache during a cold install: every file of a wheel is extracted into the
+ * wheel's temp directory of the cache (as soon as the wheel is planned, while later wheels are still
+ * being planned), the install then links its files from there, and every entry is published
+ * atomically at the end (temp dir of the cache + rename; a concurrent writer's copy wins harmlessly).
  */
 export class CacheFiller {
   readonly #cacheDir: string;
+  /** The install's temp directory in the cache: one sub-directory per wheel (`0`, `1`, ...). */
+  readonly root: string;
   readonly fills: CacheFill[] = [];
 
-  constructor(cacheDir: string) {
+  private constructor(cacheDir: string, root: string) {
     this.#cacheDir = cacheDir;
+    this.root = root;
+  }
+
+  /** Creates the install's temp directory in the cache. */
+  static async create(cacheDir: string): Promise<CacheFiller> {
+    const root = await createTempPath(cacheDir, ".unpack");
+    mkdirSync(root);
+    return new CacheFiller(cacheDir, root);
   }
 
   /** Reserves a temp directory of the cache for one wheel. */
-  async add(sha256: string, archive: WheelArchive, files: ReadonlyArray<WheelFileEntry<ZipEntry>>): Promise<CacheFill> {
-    const tmp = await createTempPath(this.#cacheDir, ".unpack");
+  add(sha256: string, archive: WheelArchive, files: ReadonlyArray<WheelFileEntry<ZipEntry>>): CacheFill {
+    const tmp = `${this.root}/${this.fills.length}`;
     mkdirSync(tmp);
-    const fill: CacheFill = { sha256, archive, files, tmp, indexes: entryIndexes(archive), linked: new Set() };
+    const fill: CacheFill = { sha256, archive, files, tmp, indexes: entryIndexes(archive) };
     this.fills.push(fill);
     return fill;
   }
@@ -47,6 +56,24 @@ export class CacheFiller {
   /** The cache file of `entry` in `fill`'s temp directory (its bucket directory is created on demand). */
   static pathOf(fill: CacheFill, entry: ZipEntry): string {
     return `${fill.tmp}/${unpackedFileName(fill.indexes.get(entry)!)}`;
+  }
+
+  /**
+   * The jobs that extract every file of `fill` (from archive number `archive`) with its install mode,
+   * in archive order (for a ParallelExtract with `fillDir` = `fill.tmp`).
+   */
+  static jobs(fill: CacheFill, archive: number): ExtractJob[] {
+    return fill.files.map(({ entry }) => {
+      const index = fill.indexes.get(entry)!;
+      return {
+        archive,
+        entry,
+        path: `${fill.tmp}/${unpackedFileName(index)}`,
+        mode: entryFileMode(entry),
+        from: "",
+        index,
+      };
+    });
   }
 
   /** Writes every entry's manifest (before or while its files are written). Returns the wheels as they will be cached. */
@@ -69,6 +96,7 @@ export class CacheFiller {
 
   /** Removes the temp directories (those not published). */
   abandon(): void {
-    for (const f of this.fills.splice(0)) rmSync(f.tmp, { recursive: true, force: true });
+    this.fills.splice(0);
+    rmSync(this.root, { recursive: true, force: true });
   }
 }

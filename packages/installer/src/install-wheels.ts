@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
 import {
@@ -155,13 +155,6 @@ function jobBytes(jobs: ReadonlyArray<ExtractJob>): number {
 
 type Source = { kind: "archive"; archive: WheelArchive } | { kind: "unpacked"; unpacked: UnpackedWheel };
 
-/** A wheel missing from the unpacked cache: extracted into the staging tree, then linked into the cache. */
-interface ColdWheel {
-  sha256: string;
-  owner: string;
-  archive: WheelArchive;
-}
-
 function abortError(signal: AbortSignal): TspackError {
   return new TspackError(ERROR_CODES.ABORTED, "The install was aborted", { cause: signal.reason });
 }
@@ -170,9 +163,10 @@ function abortError(signal: AbortSignal): TspackError {
  * Installs wheels into a `--target`/`--prefix` directory like `uv pip install --no-deps`, with
  * tspack's stricter validation and deterministic results. Everything is written into a staging
  * directory next to `dest` and moved into place only when complete: a failed install leaves `dest`
- * as it was. With `cacheDir`, a wheel missing from the unpacked cache is extracted into the staging
- * tree and its files are then linked into the cache (each file is written once); cached wheels are
- * linked from there.
+ * as it was. With `cacheDir`, a wheel missing from the unpacked cache is extracted into the cache as
+ * soon as it is planned (while the next wheels are planned) and its files are then linked into the
+ * staging tree like a cached wheel's (each file is written once; conflicts between wheels only
+ * decide which cache file is linked).
  */
 export async function installWheels(
   wheels: ReadonlyArray<InstallWheelInput>,
@@ -215,12 +209,57 @@ export async function installWheels(
   let filler: CacheFiller | undefined;
   let worker: ExtractWorker | undefined;
   let extract: ParallelExtract | undefined;
+  /** Per cold wheel: the extraction of all its files into its temp directory of the cache. */
+  const fillRuns: ParallelExtract[] = [];
   try {
+    // The link mode is decided by the first link, here a probe made before the first cold wheel
+    // fills the cache (clone → hardlink → copy; no cache when only copies would do). Its events are
+    // held back until step 3, where the serial order emits them.
+    const requestedMode = options.linkMode ?? "clone";
+    let fillingCache = false;
+    let held: InstallEvent[] | undefined = [];
+    const emitLink = (e: InstallEvent) => (held === undefined ? emit(e) : held.push(e));
+    const linker = new Linker(requestedMode, (f: LinkFallback) => {
+      if (fillingCache && f.to === "copy") throw new SkipCache(f.reason);
+      emitLink({ type: "link-fallback", ...f });
+      if (f.to === "copy") {
+        emitLink({
+          type: "warning",
+          message: `Failed to ${f.from === "clone" ? "clone" : "hardlink"} files (${f.reason}); falling back to full copy. This may lead to degraded performance. Set the link mode to "copy" to suppress this warning.`,
+        });
+      }
+    });
+    let stagingMade = false;
+    let cacheDecided = false;
+    let probeError: unknown;
+    const decideCache = async (cacheDir: string): Promise<void> => {
+      cacheDecided = true;
+      mkdirSync(staging);
+      stagingMade = true;
+      const fill = await CacheFiller.create(cacheDir);
+      filler = fill;
+      const probe = `${fill.root}/probe`;
+      const probeLink = `${staging}/.tspack-link-probe`;
+      writeFileSync(probe, "tspack", { flag: "wx" });
+      fillingCache = true;
+      try {
+        linker.link(probe, probeLink);
+      } catch (e) {
+        fill.abandon();
+        filler = undefined;
+        if (!(e instanceof SkipCache)) probeError = e;
+      } finally {
+        fillingCache = false;
+        rmSync(probeLink, { force: true });
+        rmSync(probe, { force: true });
+      }
+    };
+
     // 1. Plans (and the unpacked cache).
     const plans: WheelInstallPlan<StoredEntry>[] = [];
     const sources = new Map<string, Source>();
     const packages: InstalledPackage[] = [];
-    const cold: ColdWheel[] = [];
+    const fills = new Map<string, CacheFill>();
     const seen = new Map<string, string>();
     let coldFiles = 0;
     let coldBytes = 0;
@@ -253,7 +292,7 @@ export async function installWheels(
       wantWorker(options.parallel, 0, coldWheelBytes * 2) ||
       (options.parallel === undefined && warmEntries >= PARALLEL_MIN_LINKS)
     )
-      worker = new ExtractWorker();
+      worker = ExtractWorker.acquire();
     const prefetch = worker !== undefined && coldInputs.length > 1 ? new WheelPrefetch(coldInputs, worker) : undefined;
     for (const [i, wheel] of wheels.entries()) {
       if (signal?.aborted) throw abortError(signal);
@@ -279,11 +318,11 @@ export async function installWheels(
         const read = (e: ZipEntry) => inflateWheelEntry(archive, e);
         plan = planWheelInstall({ filename: wheel.filename, entries: archive.entries, read, hash }, layout);
         source = { kind: "archive", archive };
-        if (options.cacheDir !== undefined) cold.push({ sha256: wheel.sha256, owner: planOwner(plan), archive });
         coldFiles += archive.entries.length;
         for (const e of archive.entries) coldBytes += e.uncompressedSize;
         // Boot the worker now (~50 ms on the other core) so that it is ready when extraction starts.
-        if (worker === undefined && wantWorker(options.parallel, coldFiles, coldBytes)) worker = new ExtractWorker();
+        if (worker === undefined && wantWorker(options.parallel, coldFiles, coldBytes))
+          worker = ExtractWorker.acquire();
       }
       if (wheel.name !== undefined && normalizeName(wheel.name) !== plan.normalizedName) {
         throw new TspackError(
@@ -320,6 +359,19 @@ export async function installWheels(
         filename: wheel.filename,
         cached: cached !== undefined,
       });
+      // A cold wheel's files go into the cache now (the worker takes them while this thread plans the
+      // next wheels): which wheel wins a conflict only matters for the target, linked in step 3.
+      if (source.kind === "archive" && options.cacheDir !== undefined) {
+        if (!cacheDecided) await decideCache(options.cacheDir);
+        if (filler !== undefined) {
+          const archive = source.archive;
+          const fill = filler.add(wheel.sha256, archive, validateWheelEntries(wheel.filename, archive.entries));
+          fills.set(planOwner(plan), fill);
+          fillRuns.push(
+            new ParallelExtract([archive], CacheFiller.jobs(fill, 0), linker.mode, [fill.tmp], worker, fill.tmp),
+          );
+        }
+      }
     }
 
     // 2. Merge; warn about real conflicts.
@@ -333,23 +385,15 @@ export async function installWheels(
       }
     }
 
-    // 3. Write the staged tree: links from the unpacked cache, then the files of cold wheels
-    // (inflated by this thread and, for big installs, a worker) and the generated files. Cold wheels
-    // fill the flat unpacked cache by linking their staged files: each file is created once.
-    mkdirSync(staging);
+    // 3. Write the staged tree: links from the unpacked cache, then the files of cold wheels (linked
+    // from the cache they have just filled, or inflated), by this thread and, for big installs, a
+    // worker, and the generated files.
+    if (!stagingMade) mkdirSync(staging);
     const writer = new TreeWriter(staging);
-    const requestedMode = options.linkMode ?? "clone";
-    let fillingCache = false;
-    const linker = new Linker(requestedMode, (f: LinkFallback) => {
-      if (fillingCache && f.to === "copy") throw new SkipCache(f.reason);
-      emit({ type: "link-fallback", ...f });
-      if (f.to === "copy") {
-        emit({
-          type: "warning",
-          message: `Failed to ${f.from === "clone" ? "clone" : "hardlink"} files (${f.reason}); falling back to full copy. This may lead to degraded performance. Set the link mode to "copy" to suppress this warning.`,
-        });
-      }
-    });
+    const events = held;
+    held = undefined;
+    for (const e of events) emit(e);
+    if (probeError !== undefined) throw probeError;
     let usedLinks = false;
     let bytes = 0;
     // Warm files: linked here until the first link decided the mode (with its fallback events), then
@@ -387,23 +431,18 @@ export async function installWheels(
       const useLinkWorker =
         options.parallel ??
         (links.length >= PARALLEL_MIN_LINKS || (linker.mode === "copy" && linkBytes >= PARALLEL_MIN_BYTES));
-      if (useLinkWorker) worker ??= new ExtractWorker();
+      if (useLinkWorker) worker ??= ExtractWorker.acquire();
       extract = new ParallelExtract([], links, linker.mode, [staging], useLinkWorker ? worker : undefined);
       await extract.complete(signal, options.parallel === true);
       extract = undefined;
       if (signal?.aborted) throw abortError(signal);
     }
-    const fills = new Map<string, CacheFill>();
-    if (options.cacheDir !== undefined && cold.length > 0) {
-      const skip = linker.decided && linker.mode === "copy" && requestedMode !== "copy";
-      if (!skip) {
-        filler = new CacheFiller(options.cacheDir);
-        for (const c of cold) {
-          const files = validateWheelEntries(c.archive.filename, c.archive.entries);
-          fills.set(c.owner, await filler.add(c.sha256, c.archive, files));
-        }
-      }
-    }
+    // The cold wheels' files: in the cache first (what the worker has not done yet, on both threads),
+    // then into the staged tree, linked from the cache or inflated. The second list is handed to the
+    // worker before this thread joins the first, behind a gate opened once the cache files are all
+    // there. A failure (a corrupt entry) drops the cache: the files are then all inflated, which
+    // throws the serial path's error in install order (or, for a file not installed as is, the check
+    // below).
     const archives: WheelArchive[] = [];
     const archiveIndex = new Map<WheelArchive, number>();
     const indexOf = (a: WheelArchive): number => {
@@ -414,69 +453,72 @@ export async function installWheels(
       }
       return i;
     };
-    const jobs: ExtractJob[] = [];
-    for (const op of merged.ops) {
-      const src = sources.get(op.owner)!;
-      if (op.kind !== "entry" || src.kind !== "archive") continue;
-      const entry = op.entry as ZipEntry;
-      const fill = filler === undefined ? undefined : fills.get(op.owner);
-      let link = "";
-      if (fill !== undefined && op.mode === entryFileMode(entry) && !fill.linked.has(entry)) {
-        link = CacheFiller.pathOf(fill, entry);
-        fill.linked.add(entry);
-        if (!linker.decided) {
-          // The first link decides the mode (clone → hardlink, or no cache when only copies would do), here.
-          writer.writeFile(op.dest, inflateWheelEntry(src.archive, entry), op.mode);
-          mkdirSync(dirname(link), { recursive: true });
-          fillingCache = true;
-          try {
-            linker.link(`${staging}/${op.dest}`, link);
-          } catch (e) {
-            if (!(e instanceof SkipCache)) throw e;
-            filler?.abandon();
-            filler = undefined;
-          } finally {
-            fillingCache = false;
-          }
-          continue;
-        }
+    const coldJobs = (linkCold: boolean): ExtractJob[] => {
+      const jobs: ExtractJob[] = [];
+      for (const op of merged.ops) {
+        const src = sources.get(op.owner)!;
+        if (op.kind !== "entry" || src.kind !== "archive") continue;
+        const entry = op.entry as ZipEntry;
+        const fill = linkCold ? fills.get(op.owner) : undefined;
+        const from = fill !== undefined && op.mode === entryFileMode(entry) ? CacheFiller.pathOf(fill, entry) : "";
+        jobs.push({ archive: indexOf(src.archive), entry, path: `${staging}/${op.dest}`, mode: op.mode, from });
       }
-      jobs.push({ archive: indexOf(src.archive), entry, path: `${staging}/${op.dest}`, mode: op.mode, link });
-    }
-    if (filler !== undefined) {
-      // Cache files that are not staged verbatim (other mode, lost a conflict, replaced RECORD).
-      for (const fill of fills.values()) {
-        const a = indexOf(fill.archive);
-        for (const { entry } of fill.files) {
-          if (!fill.linked.has(entry))
-            jobs.push({
-              archive: a,
-              entry,
-              path: CacheFiller.pathOf(fill, entry),
-              mode: entryFileMode(entry),
-              link: "",
-            });
-        }
-      }
-    }
-    if (signal?.aborted) throw abortError(signal);
-    const useWorker = jobs.length > 0 && wantWorker(options.parallel, jobs.length, jobBytes(jobs));
-    if (useWorker) worker ??= new ExtractWorker();
+      return jobs;
+    };
+    let jobs = coldJobs(filler !== undefined && linker.mode !== "copy");
+    const useWorker =
+      jobs.length > 0 && (worker !== undefined || wantWorker(options.parallel, jobs.length, jobBytes(jobs)));
+    if (useWorker) worker ??= ExtractWorker.acquire();
     extract = new ParallelExtract(
       archives,
       jobs,
       linker.mode,
-      [staging, ...(filler === undefined ? [] : filler.fills.map((f) => f.tmp))],
+      [staging],
       useWorker ? worker : undefined,
+      undefined,
+      true,
     );
+    let fillError: unknown;
+    for (const run of fillRuns) {
+      run.runShare(signal);
+      if (run.failed) break;
+    }
+    // Wait for the worker's last chunks (spinning: it is about one chunk away); finish() waits for
+    // its messages instead when that takes long.
+    for (const run of fillRuns) if (!run.settle()) break;
+    if (fillRuns.some((r) => r.failed)) await Promise.all(fillRuns.map((r) => r.cancel()));
+    for (const run of fillRuns) {
+      try {
+        await run.finish();
+      } catch (e) {
+        fillError ??= e;
+      }
+    }
+    fillRuns.length = 0;
+    if (signal?.aborted) throw abortError(signal);
+    if (fillError !== undefined) {
+      filler?.abandon();
+      filler = undefined;
+      await extract.cancel();
+      jobs = coldJobs(false);
+      extract = new ParallelExtract(archives, jobs, linker.mode, [staging], useWorker ? worker : undefined);
+    } else {
+      extract.open();
+    }
     // While the worker starts on its share: generated files and the cache manifests.
     for (const op of merged.ops) if (op.kind === "generated") writer.writeFile(op.dest, op.data, op.mode);
     const cached = filler?.writeManifests();
     await extract.complete(signal, options.parallel === true);
     extract = undefined;
-    worker?.terminate();
+    worker?.release();
     worker = undefined;
     if (signal?.aborted) throw abortError(signal);
+    if (fillError !== undefined) {
+      // Every file installed as is was fine: a file of the cache only (another mode, a lost conflict,
+      // the wheel's RECORD) is corrupt; the serial path meets it wheel by wheel, in archive order.
+      for (const fill of fills.values()) for (const { entry } of fill.files) inflateWheelEntry(fill.archive, entry);
+      throw fillError;
+    }
     if (filler !== undefined && cached !== undefined) {
       const filled = await filler.publish(cached);
       filler = undefined;
@@ -525,6 +567,7 @@ export async function installWheels(
       ...(bytecode === undefined ? {} : { bytecode }),
     };
   } catch (e) {
+    await Promise.all(fillRuns.map((r) => r.cancel()));
     await extract?.cancel();
     worker?.terminate();
     filler?.abandon();

@@ -1,18 +1,29 @@
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { getEntryData, type ZipEntry } from "@tspack/zip";
+import type { ZipEntry } from "@tspack/zip";
 import { inflateWheelEntry, type WheelArchive } from "./archive.js";
 import { type LinkMode, linkOnce } from "./link-mode.js";
+import { BUCKET_BITS } from "./unpacked-cache.js";
 
-/** One file to extract: inflate `entry` of `archives[archive]`, write it at `path` with `mode`, then link it to `link` (when not empty). */
+/**
+ * One file to extract: inflate `entry` of `archives[archive]` and write it at `path` with `mode`. With
+ * `from` (a file of the unpacked cache holding the same bytes with the same mode), link that instead,
+ * with the decided link mode; if the link fails, the file is inflated and written as without `from`
+ * (so a failure throws the extraction's own error, whatever the link's was).
+ */
 export interface ExtractJob {
   archive: number;
   entry: ZipEntry;
   /** Absolute path of the new file (its parent directories are created as needed). */
   path: string;
   mode: number;
-  /** Absolute path to link the written file to (the unpacked cache; parents created as needed), or `""`. */
-  link: string;
+  /** Absolute path of a cache file to link from (hardlink or clone only), or `""`. */
+  from: string;
+  /**
+   * With {@link ParallelExtract}'s `fillDir` (the temp directory of a wheel in the unpacked cache): the
+   * entry's index, `path` being `<fillDir>/<unpackedFileName(index)>` (the worker builds it).
+   */
+  index?: number;
 }
 
 /**
@@ -44,14 +55,19 @@ const ABORT = 3;
 const FAIL = 4;
 /** Chunks the worker has claimed and not finished (so the main thread knows whether to wait for it). */
 const INFLIGHT = 5;
+/** A gated list: the worker starts on it once the main thread has opened the gate (1). */
+const GATE = 6;
 const NO_FAIL = 0x7fffffff;
+/** How long the main thread spins for the worker's last chunks before waiting for its message instead. */
+const SETTLE_MS = 2000;
 /** Jobs per claim: small enough that the faster thread takes more, large enough to keep locking rare. */
 const CHUNK = 8;
 /**
- * Numbers per job in the worker's table: archive, data offset, compressed size, size, crc32, method,
- * mode. A link job has archive -1, and method 1 when it copies + chmods (paths: its dest, links: its source).
+ * Numbers per job in the worker's table: archive, local header offset, compressed size, size, crc32,
+ * method, mode, and the file's index in the run's cache directory (or -1: its path is in `paths`). A
+ * link job has archive -1, and method 1 when it copies + chmods (paths: its dest, links: its source).
  */
-const FIELDS = 7;
+const FIELDS = 8;
 
 /**
  * The worker's loop (inline source: no file to find after bundling or under vitest). It mirrors
@@ -105,7 +121,8 @@ const ZIP = { zip: true };
 parentPort.on("message", (m) => {
   if (m.prefetch) return prefetch(m.prefetch);
   parentPort.postMessage({ started: true });
-  const { ctl, done, wheels, nums, paths, links, roots, linkMode, umask } = m;
+  const { ctl, done, wheels, nums, paths, links, fillDir, roots, linkMode, umask } = m;
+  while (Atomics.load(ctl, ${GATE}) === 0) Atomics.wait(ctl, ${GATE}, 0, 1000);
   const made = new Set(roots);
   const ensure = (dir) => {
     if (dir === "" || made.has(dir)) return;
@@ -117,6 +134,12 @@ parentPort.on("message", (m) => {
       if (e.code !== "EEXIST") throw e;
     }
     made.add(dir);
+  };
+  // linkOnce of link-mode.ts
+  const link = (src, dest) => {
+    if (linkMode === "hardlink") fs.linkSync(src, dest);
+    else if (linkMode === "clone") fs.copyFileSync(src, dest, fs.constants.COPYFILE_FICLONE_FORCE);
+    else fs.copyFileSync(src, dest);
   };
   let error = null;
   let stop = false;
@@ -139,16 +162,32 @@ parentPort.on("message", (m) => {
           if (nums[k + 5] !== 0) {
             fs.copyFileSync(src, path);
             fs.chmodSync(path, nums[k + 6]);
-          } else if (linkMode === "hardlink") fs.linkSync(src, path);
-          else if (linkMode === "clone") fs.copyFileSync(src, path, fs.constants.COPYFILE_FICLONE_FORCE);
-          else fs.copyFileSync(src, path);
+          } else link(src, path);
           done[i] = 1;
           continue;
         }
-        const off = nums[k + 1];
-        if (off < 0) throw ZIP;
+        const index = nums[k + 7];
+        const path = index < 0 ? paths[i] : fillDir + "/" + (index >> ${BUCKET_BITS}) + "/" + index;
+        const dir = path.slice(0, path.lastIndexOf("/"));
+        const from = links === undefined ? "" : links[i];
+        if (from !== "") {
+          try {
+            ensure(dir);
+            link(from, path);
+            done[i] = 1;
+            continue;
+          } catch {
+            // written below: its errors are the extraction's
+          }
+        }
+        // getEntryData: the data follows the local header (checked when the archive was opened)
+        const wheel = wheels[nums[k]];
+        const o = nums[k + 1];
+        if (o + 30 > wheel.length || wheel[o] !== 0x50 || wheel[o + 1] !== 0x4b || wheel[o + 2] !== 3 || wheel[o + 3] !== 4) throw ZIP;
+        const off = o + 30 + (wheel[o + 26] | (wheel[o + 27] << 8)) + (wheel[o + 28] | (wheel[o + 29] << 8));
+        if (off + nums[k + 2] > wheel.length) throw ZIP;
         const size = nums[k + 3];
-        const raw = wheels[nums[k]].subarray(off, off + nums[k + 2]);
+        const raw = wheel.subarray(off, off + nums[k + 2]);
         let out = raw;
         if (nums[k + 5] !== 0) {
           try {
@@ -161,18 +200,10 @@ parentPort.on("message", (m) => {
           }
         }
         if (out.length !== size || zlib.crc32(out) >>> 0 !== nums[k + 4]) throw ZIP;
-        const path = paths[i];
         const mode = nums[k + 6];
-        ensure(path.slice(0, path.lastIndexOf("/")));
+        ensure(dir);
         fs.writeFileSync(path, out, { mode, flag: "wx" });
         if ((mode & umask) !== 0) fs.chmodSync(path, mode);
-        const link = links[i];
-        if (link !== "") {
-          ensure(link.slice(0, link.lastIndexOf("/")));
-          if (linkMode === "hardlink") fs.linkSync(path, link);
-          else if (linkMode === "clone") fs.copyFileSync(path, link, fs.constants.COPYFILE_FICLONE_FORCE);
-          else fs.copyFileSync(path, link);
-        }
       } catch (e) {
         error =
           e === ZIP
@@ -215,33 +246,33 @@ interface WorkerFailure {
  */
 export class ExtractWorker {
   readonly #worker: Worker;
-  #pending: { started: () => void; resolve: (e: WorkerFailure | null) => void; reject: (e: Error) => void } | undefined;
+  /** Runs posted and not finished, in order (the worker runs them one after the other). */
+  readonly #runs: { started: () => void; resolve: (e: WorkerFailure | null) => void; reject: (e: Error) => void }[] =
+    [];
   #failure: Error | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true });
     this.#worker.on("message", (m: { started?: true; error?: WorkerFailure | null }) => {
       if (m.started) {
-        this.#pending?.started();
+        this.#runs[0]?.started();
         return;
       }
-      const p = this.#pending;
-      this.#pending = undefined;
-      p?.resolve(m.error ?? null);
+      this.#runs.shift()?.resolve(m.error ?? null);
     });
     const fail = (e: Error) => {
       this.#failure ??= e;
-      const p = this.#pending;
-      this.#pending = undefined;
-      p?.reject(e);
+      for (const r of this.#runs.splice(0)) r.reject(e);
     };
     this.#worker.on("error", fail);
     this.#worker.on("exit", (code) => fail(new Error(`The extract worker stopped (exit code ${code})`)));
   }
 
   /**
-   * Posts one run. `done` resolves with the worker's failure (or null) once it has claimed every
-   * chunk it could; `started` resolves when the worker has begun (or failed).
+   * Posts one run (runs queue up: the worker takes the next when it has finished one). `done`
+   * resolves with the worker's failure (or null) once it has claimed every chunk it could; `started`
+   * resolves when the worker has begun (or failed).
    */
   run(message: object): { started: Promise<void>; done: Promise<WorkerFailure | null> } {
     let started!: () => void;
@@ -253,14 +284,14 @@ export class ExtractWorker {
       return { started: startedP, done: Promise.reject(this.#failure) };
     }
     const done = new Promise<WorkerFailure | null>((resolve, reject) => {
-      this.#pending = {
+      this.#runs.push({
         started,
         resolve,
         reject: (e) => {
           started();
           reject(e);
         },
-      };
+      });
       this.#worker.postMessage(message);
     });
     return { started: startedP, done };
@@ -271,14 +302,56 @@ export class ExtractWorker {
     if (this.#failure === undefined) this.#worker.postMessage({ prefetch: message });
   }
 
-  /** Stops the thread (after its run, or to give up). */
+  /** Stops the thread (after its runs, or to give up). */
   terminate(): void {
-    this.#pending = undefined;
+    this.#runs.splice(0);
     this.#worker.removeAllListeners();
     this.#worker.on("error", () => {});
     void this.#worker.terminate();
   }
+
+  /**
+   * A worker for one install: the one the last install released (booted, its code already compiled
+   * by V8: a new thread recompiles the inflate and write loops on every install), or a new one.
+   */
+  static acquire(): ExtractWorker {
+    const w = idle;
+    idle = undefined;
+    if (w !== undefined) {
+      clearTimeout(w.#idleTimer);
+      if (w.#failure === undefined) {
+        w.#worker.ref();
+        return w;
+      }
+      w.terminate();
+    }
+    return new ExtractWorker();
+  }
+
+  /**
+   * Gives the worker back after a successful install (its runs may still be draining: they are
+   * queued before the next install's). It does not keep the process alive, and stops after
+   * IDLE_MS unused. A worker that failed, or one more than the one kept, is terminated.
+   */
+  release(): void {
+    if (this.#failure !== undefined || idle !== undefined) {
+      this.terminate();
+      return;
+    }
+    this.#worker.unref();
+    idle = this;
+    this.#idleTimer = setTimeout(() => {
+      if (idle === this) idle = undefined;
+      this.terminate();
+    }, IDLE_MS);
+    this.#idleTimer.unref();
+  }
 }
+
+/** The worker kept between installs (see {@link ExtractWorker.acquire}). */
+let idle: ExtractWorker | undefined;
+/** How long a released worker waits for the next install. */
+const IDLE_MS = 10_000;
 
 /**
  * Extracts a list of jobs with the main thread and, optionally, one {@link ExtractWorker}: both claim
@@ -296,11 +369,14 @@ export class ParallelExtract {
   readonly #umask = process.umask();
   #worker: Promise<WorkerFailure | null> | undefined;
   #started: Promise<void> | undefined;
+  #mine: { index: number; error: unknown } | undefined;
+  #exhausted = false;
 
   /**
    * Starts the worker's part at once (when `worker` is given): the caller may do other work before
    * calling {@link ParallelExtract.complete}. `roots` are existing directories (the staging root,
-   * the cache's temp directories).
+   * the cache's temp directories). With `fillDir`, the jobs fill that temp directory of the unpacked
+   * cache (each {@link ExtractJob} has its `index`; the worker gets no path strings).
    */
   constructor(
     archives: ReadonlyArray<WheelArchive>,
@@ -308,48 +384,48 @@ export class ParallelExtract {
     linkMode: LinkMode,
     roots: ReadonlyArray<string>,
     worker: ExtractWorker | undefined,
+    fillDir?: string,
+    gated = false,
   ) {
     this.#archives = archives;
     this.#jobs = jobs;
     this.#mode = linkMode;
     this.#made = new Set(roots);
-    this.#ctl = new Int32Array(new SharedArrayBuffer(6 * 4));
+    this.#ctl = new Int32Array(new SharedArrayBuffer(7 * 4));
+    this.#ctl[GATE] = gated ? 0 : 1;
     this.#ctl[HI] = jobs.length;
     this.#ctl[FAIL] = NO_FAIL;
     this.#done = new Uint8Array(new SharedArrayBuffer(Math.max(1, jobs.length)));
     if (worker === undefined || jobs.length === 0) return;
     const wheels = archives.map((a) => (a.bytes.buffer instanceof SharedArrayBuffer ? a.bytes : shared(a.bytes)));
     const nums = new Float64Array(jobs.length * FIELDS);
-    const paths: string[] = new Array(jobs.length);
-    const links: string[] = new Array(jobs.length);
+    const paths: string[] | undefined = fillDir === undefined ? new Array(jobs.length) : undefined;
+    const links: string[] | undefined = jobs.some((j) => (isLink(j) ? true : j.from !== ""))
+      ? new Array(jobs.length)
+      : undefined;
     for (let i = 0; i < jobs.length; i++) {
       const j = jobs[i]!;
       const k = i * FIELDS;
+      nums[k + 7] = -1;
       if (isLink(j)) {
         nums[k] = -1;
         nums[k + 5] = j.copy ? 1 : 0;
         nums[k + 6] = j.mode;
-        paths[i] = j.path;
-        links[i] = j.src;
+        paths![i] = j.path;
+        links![i] = j.src;
         continue;
       }
       const e = j.entry;
-      let off = -1; // a bad local header: the main thread throws its error when it re-runs the job
-      try {
-        const archive = archives[j.archive]!;
-        off = getEntryData(archive.bytes, e, { name: archive.filename }).byteOffset - archive.bytes.byteOffset;
-      } catch {
-        off = -1;
-      }
       nums[k] = j.archive;
-      nums[k + 1] = off;
+      nums[k + 1] = e.localHeaderOffset;
       nums[k + 2] = e.compressedSize;
       nums[k + 3] = e.uncompressedSize;
       nums[k + 4] = e.crc32 >>> 0;
       nums[k + 5] = e.method;
       nums[k + 6] = j.mode;
-      paths[i] = j.path;
-      links[i] = j.link;
+      if (paths === undefined) nums[k + 7] = j.index ?? -1;
+      else paths[i] = j.path;
+      if (links !== undefined) links[i] = j.from;
     }
     const run = worker.run({
       ctl: this.#ctl,
@@ -358,6 +434,7 @@ export class ParallelExtract {
       nums,
       paths,
       links,
+      fillDir,
       roots: [...roots],
       linkMode,
       umask: this.#umask,
@@ -390,14 +467,20 @@ export class ParallelExtract {
       } else linkOnce(this.#mode, j.src, j.path);
       return;
     }
+    const dir = j.path.slice(0, j.path.lastIndexOf("/"));
+    if (j.from !== "") {
+      try {
+        this.#ensure(dir);
+        linkOnce(this.#mode, j.from, j.path);
+        return;
+      } catch {
+        // written below: its errors are the extraction's
+      }
+    }
     const data = inflateWheelEntry(this.#archives[j.archive]!, j.entry);
-    this.#ensure(j.path.slice(0, j.path.lastIndexOf("/")));
+    this.#ensure(dir);
     writeFileSync(j.path, data, { mode: j.mode, flag: "wx" });
     if ((j.mode & this.#umask) !== 0) chmodSync(j.path, j.mode);
-    if (j.link !== "") {
-      this.#ensure(j.link.slice(0, j.link.lastIndexOf("/")));
-      linkOnce(this.#mode, j.path, j.link);
-    }
   }
 
   #claim(): [number, number] {
@@ -422,13 +505,20 @@ export class ParallelExtract {
 
   /**
    * Runs the main thread's share, waits for the worker, and throws the serial loop's error if a job
-   * failed (unstarted jobs before the first failure are run here, in order, to find it). With
-   * `waitForWorker`, the main thread starts once the worker has (so that it surely takes part).
+   * failed (see {@link ParallelExtract.finish}). With `waitForWorker`, the main thread starts once
+   * the worker has (so that it surely takes part).
    */
   async complete(signal?: AbortSignal, waitForWorker = false): Promise<void> {
     if (waitForWorker) await this.#started;
-    let mine: { index: number; error: unknown } | undefined;
-    let exhausted = false;
+    this.runShare(signal);
+    await this.finish();
+  }
+
+  /**
+   * Runs jobs on this thread until every job is claimed (or one failed, or `signal` aborted), without
+   * waiting for the worker: several lists can be shared out before {@link ParallelExtract.finish}.
+   */
+  runShare(signal?: AbortSignal): void {
     outer: for (;;) {
       if (signal?.aborted) {
         Atomics.store(this.#ctl, ABORT, 1);
@@ -436,7 +526,7 @@ export class ParallelExtract {
       }
       const [start, end] = this.#claim();
       if (start >= end) {
-        exhausted = true;
+        this.#exhausted = true;
         break;
       }
       for (let i = start; i < end; i++) {
@@ -445,16 +535,49 @@ export class ParallelExtract {
         try {
           this.#run(i);
         } catch (error) {
-          mine = { index: i, error };
+          this.#mine = { index: i, error };
           this.#fail(i);
           break outer;
         }
         this.#done[i] = 1;
       }
     }
+  }
+
+  /** Lets the worker start on a gated list (see the constructor). */
+  open(): void {
+    Atomics.store(this.#ctl, GATE, 1);
+    Atomics.notify(this.#ctl, GATE);
+  }
+
+  /**
+   * After {@link ParallelExtract.runShare}: spins until the worker has finished the chunks it holds
+   * (about one chunk of work), so that every job is done or failed. False when it takes longer than
+   * SETTLE_MS (then {@link ParallelExtract.finish} waits for the worker's message).
+   */
+  settle(): boolean {
+    if (this.#worker === undefined) return true;
+    const deadline = performance.now() + SETTLE_MS;
+    while (Atomics.load(this.#ctl, INFLIGHT) !== 0) if (performance.now() > deadline) return false;
+    return true;
+  }
+
+  /** True once a job has failed. */
+  get failed(): boolean {
+    return Atomics.load(this.#ctl, FAIL) !== NO_FAIL;
+  }
+
+  /**
+   * Waits for the worker's share (after {@link ParallelExtract.runShare}) and throws the serial
+   * loop's error if a job failed: unstarted jobs before the first failure are run here, in order, to
+   * find it.
+   */
+  async finish(): Promise<void> {
+    const mine = this.#mine;
     // Every job claimed, none in the worker's hands and no failure: done, even if the worker has not
     // booted yet (small installs do not wait for it).
-    const finished = exhausted && Atomics.load(this.#ctl, INFLIGHT) === 0 && Atomics.load(this.#ctl, FAIL) === NO_FAIL;
+    const finished =
+      this.#exhausted && Atomics.load(this.#ctl, INFLIGHT) === 0 && Atomics.load(this.#ctl, FAIL) === NO_FAIL;
     const theirs = this.#worker === undefined || finished ? null : await this.#worker;
     const failed = Atomics.load(this.#ctl, FAIL);
     if (failed === NO_FAIL) return; // complete, or aborted (the caller checks its signal)
@@ -478,6 +601,7 @@ export class ParallelExtract {
   /** Stops the worker's share (after a failure elsewhere) and waits for it. */
   async cancel(): Promise<void> {
     Atomics.store(this.#ctl, ABORT, 1);
+    this.open();
     await this.#worker?.catch(() => null);
   }
 }

@@ -45,7 +45,7 @@ interface Manifest {
 }
 
 /** Files per bucket directory of an unpacked entry. */
-const BUCKET_BITS = 5;
+export const BUCKET_BITS = 5;
 
 /** The path of entry `index`'s file inside an unpacked entry directory: `<bucket>/<index>`. */
 export function unpackedFileName(index: number): string {

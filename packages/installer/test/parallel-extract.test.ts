@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type MadeWheel, makeWheel, zeroBombPayload } from "../../../test/helpers/make-wheel.js";
 import { installWheels, readUnpacked, unpackedPath } from "../src/index.js";
+import { ExtractWorker } from "../src/parallel-extract.js";
 import { errorOf, names, removeSandboxes, sandbox, treeListing, wheelInputs } from "./fs-fixture.js";
 
 afterAll(removeSandboxes);
@@ -283,5 +284,23 @@ describe("warm install (links from the unpacked cache) on two threads", () => {
     expect(outcomes[0]).toBe(
       "TSPACK_INSTALL_FAILED: The install into \"<box>/t\" failed: ENOENT: no such file or directory, link '<box>/cache/unpacked-v2/<xx>/<sha>/0/10' -> '<box>/.t.tspack-staging-<id>/many1/d3/e1/mod10.py'",
     );
+  });
+});
+
+describe("the extract worker is kept between installs", () => {
+  it("hands the released worker to the next install, never a failed one, and keeps at most one", async () => {
+    const a = ExtractWorker.acquire();
+    const b = ExtractWorker.acquire();
+    expect(b).not.toBe(a);
+    a.release();
+    b.release(); // one is kept: b is terminated
+    const c = ExtractWorker.acquire();
+    expect(c).toBe(a);
+    // a malformed run kills the thread: the failed worker is not handed out again
+    await expect(c.run({}).done).rejects.toBeInstanceOf(Error);
+    c.release();
+    const d = ExtractWorker.acquire();
+    expect(d).not.toBe(c);
+    d.terminate();
   });
 });
