@@ -232,7 +232,11 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
   // Full CRC/size check once per wheel (remembered in the cache; warm builds skip it), in a worker thread
   // while this one plans and writes; the build waits for it before publishing anything.
   const wheelPaths = new Map(fetched.wheels.map((w) => [w.sha256, w.path]));
-  const verified = verifyWheels(loaded, wheelPaths, fetched.cacheDir);
+  let checksPosted!: () => void;
+  const posted = new Promise<void>((resolve) => {
+    checksPosted = resolve;
+  });
+  const verified = verifyWheels(loaded, wheelPaths, fetched.cacheDir, { onPosted: checksPosted });
   verified.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
   const checks = [verified];
   stage("open-wheels");
@@ -304,7 +308,11 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
       again.catch(() => {});
       checks.push(again);
     }
-    if (!replayed) await planAndWrite();
+    if (!replayed) {
+      // Planning is long synchronous work: hand the checking worker its jobs first.
+      await posted;
+      await planAndWrite();
+    }
     async function replayRecipe(r: ZipRecipe): Promise<boolean> {
       stage("recipe");
       checkAborted();

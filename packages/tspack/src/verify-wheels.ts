@@ -113,13 +113,28 @@ function checkInline(wheel: LoadedWheel): void {
 /**
  * Checks every wheel not yet marked as checked (every wheel with `force`); resolves when all are (and
  * marked), rejects with the first failing wheel's error (in the order given). `paths` maps a wheel's
- * sha256 to its file.
+ * sha256 to its file. `onPosted` is called once the main thread's part is done (the jobs are with the
+ * worker, or the inline checks ran): a caller about to run long synchronous work awaits it first, so
+ * that the worker is not left waiting for its jobs.
  */
 export async function verifyWheels(
   wheels: readonly LoadedWheel[],
   paths: ReadonlyMap<string, string>,
   cacheDir: string | undefined,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; onPosted?: () => void } = {},
+): Promise<void> {
+  try {
+    await checkWheels(wheels, paths, cacheDir, options);
+  } finally {
+    options.onPosted?.(); // also when the check failed or had nothing to do
+  }
+}
+
+async function checkWheels(
+  wheels: readonly LoadedWheel[],
+  paths: ReadonlyMap<string, string>,
+  cacheDir: string | undefined,
+  options: { force?: boolean; onPosted?: () => void },
 ): Promise<void> {
   const todo = wheels.filter((w) => {
     const marker = markerOf(cacheDir, w.sha256);
@@ -165,6 +180,7 @@ export async function verifyWheels(
     });
     // Wheels without a file (built in memory) are checked here meanwhile.
     for (const w of todo) if (!paths.has(w.sha256)) checkInline(w);
+    options.onPosted?.();
     let workerDied = false;
     for (const [i, id] of ids.entries()) {
       const w = withPath[i]!;

@@ -114,7 +114,8 @@ const MIN_SOURCE_RANGE = 256;
 class Recorder {
   private readonly byBuffer = new Map<ArrayBufferLike, number[]>();
   private readonly segments: number[] = [];
-  private readonly literals: Uint8Array[] = [];
+  /** The literal bytes so far: `literals[0, literalBytes)`, grown by doubling (no object per chunk). */
+  private literals = new Uint8Array(64 * 1024);
   private literalBytes = 0;
 
   constructor(private readonly sources: readonly Uint8Array[]) {
@@ -140,12 +141,17 @@ class Recorder {
     const n = this.segments.length;
     if (n > 0 && this.segments[n - 3] === -1) this.segments[n - 1]! += chunk.length;
     else this.segments.push(-1, this.literalBytes, chunk.length);
-    this.literals.push(Uint8Array.prototype.slice.call(chunk)); // a copy (Buffer#slice is a view)
+    if (this.literalBytes + chunk.length > this.literals.length) {
+      const grown = new Uint8Array(Math.max(this.literals.length * 2, this.literalBytes + chunk.length));
+      grown.set(this.literals.subarray(0, this.literalBytes));
+      this.literals = grown;
+    }
+    this.literals.set(chunk, this.literalBytes); // a copy: the chunk's bytes may be reused after this
     this.literalBytes += chunk.length;
   }
 
   finish(): RecordedZip {
-    return { segments: this.segments, literals: Buffer.concat(this.literals, this.literalBytes) };
+    return { segments: this.segments, literals: this.literals.subarray(0, this.literalBytes) };
   }
 }
 
@@ -155,7 +161,8 @@ class Recorder {
  * in one batch is written with one synchronous writev; bigger ones send their batches to the thread pool
  * as positional writevs (up to 4 in flight), so that the kernel copies one batch while this thread hashes
  * and frames the next. `signal` is checked between batches (TSPACK_ABORTED; the caller removes the
- * partial file). Use: `add` chunks, `await maybeFlush()` after each, then `finish()`; `close()` always.
+ * partial file). Use: `add` chunks, after each await `maybeFlush()` when it returns a promise, then
+ * `finish()`; `close()` always.
  */
 class ChunkWriter {
   private readonly hash = createHash("sha256");
@@ -195,8 +202,13 @@ class ChunkWriter {
   }
 
   /** Sends a full batch to the thread pool (waits while 4 are in flight). */
-  async maybeFlush(): Promise<void> {
-    if (this.batch.length < 1024 && this.batchBytes < 8 * 1024 * 1024) return;
+  maybeFlush(): Promise<void> | undefined {
+    // Undefined (nothing to await, no microtask) until a batch is full: most chunks end here.
+    if (this.batch.length < 1024 && this.batchBytes < 8 * 1024 * 1024) return undefined;
+    return this.flushFull();
+  }
+
+  private async flushFull(): Promise<void> {
     if (this.signal?.aborted) {
       throw new TspackError(ERROR_CODES.ABORTED, `Writing "${this.path}" was aborted`, { cause: this.signal.reason });
     }
@@ -308,7 +320,8 @@ export async function writeZipFile(
   try {
     for (const chunk of chunks) {
       writer.add(chunk);
-      await writer.maybeFlush();
+      const full = writer.maybeFlush();
+      if (full) await full;
     }
     written = await writer.finish();
   } finally {
@@ -360,7 +373,8 @@ export async function writeRecordedZip(
         break;
       }
       writer.add(bytes.subarray(start, end));
-      await writer.maybeFlush();
+      const full = writer.maybeFlush();
+      if (full) await full;
     }
     if (fits) {
       const written = info(path, await writer.finish(), counts.unzippedBytes, counts.files);
