@@ -64,7 +64,7 @@ try {
   const r = spawnSync(process.execPath, args, { stdio: "inherit" });
   status = r.status ?? 1;
   log(
-    `\ndemo: ${status === 0 ? "done" : "failed"} in ${((performance.now() - started) / 1000).toFixed(1)} s (run it again for a warm cache)`,
+    `\ndemo: ${status === 0 ? "done" : "failed"} in ${((performance.now() - started) / 1000).toFixed(1)} s${warm ? " with a warm cache" : " (run it again for a warm cache)"}`,
   );
 } finally {
   await server.stop();
