@@ -452,7 +452,13 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
           );
       }
       if (recipeKey && recipeZips.length > 0)
-        background.push(writeZipRecipe(cacheDir, recipeKey, { zips: recipeZips, packages, events }));
+        // Only a build whose wheels passed their CRC checks leaves a recipe.
+        background.push(
+          Promise.all(checks).then(
+            () => writeZipRecipe(cacheDir, recipeKey, { zips: recipeZips, packages, events }),
+            () => {},
+          ),
+        );
     }
     for (const a of artifacts) {
       if (a.codeSha256 !== undefined && a.bytes > LAMBDA_DIRECT_UPLOAD_LIMIT) {

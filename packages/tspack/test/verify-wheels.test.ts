@@ -36,6 +36,7 @@ describe("build: the once-per-wheel CRC check", () => {
     // No artifacts and no staging folder left (dist/ itself may exist: it holds the staging folder).
     expect(existsSync(join(dir, "dist")) ? readdirSync(join(dir, "dist")) : []).toEqual([]);
     expect(existsSync(join(cacheDir, "checked-v1"))).toBe(false);
+    expect(existsSync(join(cacheDir, "memo-v1", "zip"))).toBe(false); // no recipe of a failed build
   });
 
   it("a good wheel checked in the worker is marked, and the next build skips the check", async () => {
