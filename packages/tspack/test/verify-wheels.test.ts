@@ -8,12 +8,12 @@ import { removeTemps, virtualAppProject } from "./fixtures/local-project.js";
 
 afterAll(removeTemps);
 
-/** idna with one extra entry whose central-directory CRC is wrong; `big` adds 6 MB so the worker checks it. */
+/** idna with one extra entry whose central-directory CRC is wrong; `big` adds 17 MB so the worker checks it. */
 function corruptIdna(big: boolean) {
   return makeWheel({
     name: "idna",
     version: "3.10",
-    files: { "idna/__init__.py": "x = 1\n", ...(big ? { "idna/big.bin": new Uint8Array(6 * 1024 * 1024) } : {}) },
+    files: { "idna/__init__.py": "x = 1\n", ...(big ? { "idna/big.bin": new Uint8Array(17 * 1024 * 1024) } : {}) },
     rawEntries: [{ name: "idna/zz_bad.py", data: new TextEncoder().encode("y = 2\n"), crc32: 0x12345678 }],
     record: "none",
   });
@@ -22,7 +22,7 @@ function corruptIdna(big: boolean) {
 describe("build: the once-per-wheel CRC check", () => {
   it.each([
     ["inline (small wheel)", false],
-    ["in a worker thread (over 4 MB to inflate)", true],
+    ["in a worker thread (over 16 MB to inflate)", true],
   ])("%s: a bad CRC fails the build with the entry's error, publishes nothing and marks nothing", async (_l, big) => {
     const { dir, cacheDir } = virtualAppProject("wheels", corruptIdna(big));
     const e = await build({ projectDir: dir, cacheDir }).then(
@@ -43,13 +43,13 @@ describe("build: the once-per-wheel CRC check", () => {
     const w = makeWheel({
       name: "idna",
       version: "3.10",
-      files: { "idna/__init__.py": "x = 1\n", "idna/big.bin": new Uint8Array(6 * 1024 * 1024) },
+      files: { "idna/__init__.py": "x = 1\n", "idna/big.bin": new Uint8Array(17 * 1024 * 1024) },
     });
     const { dir, cacheDir } = virtualAppProject("wheels", w);
     await build({ projectDir: dir, cacheDir });
     expect(existsSync(join(cacheDir, "checked-v1", w.sha256.slice(0, 2), w.sha256))).toBe(true);
     const r = await build({ projectDir: dir, cacheDir });
-    expect(r.artifacts[0]!.unzippedBytes).toBeGreaterThan(6 * 1024 * 1024);
+    expect(r.artifacts[0]!.unzippedBytes).toBeGreaterThan(17 * 1024 * 1024);
   });
 });
 
