@@ -9,7 +9,7 @@ export async function hasEntry(cacheRoot: string, sha256hex: string, size?: numb
   // Synchronous: one stat(2), cheaper than a thread-pool round trip (a warm build makes one per wheel).
   try {
     const st = statSync(cachePathFor(cacheRoot, sha256hex), { throwIfNoEntry: false });
-    return st !== undefined && st.isFile() && (size === undefined || st.size === size);
+    return st?.isFile() === true && (size === undefined || st.size === size);
   } catch {
     return false;
   }
