@@ -344,6 +344,20 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
       const planWarn = (message: string): void => emit({ type: "warning", message });
       const recipeZips: RecipeZip[] = [];
       let sources: Uint8Array[] | undefined;
+      /** Writes `<kind>.zip` into the staging folder: its artifact, its cache writes, its recipe part. */
+      const writeArtifactZip = async (kind: RecipeZip["kind"], files: FileEntry[]): Promise<void> => {
+        const name = `${kind}.zip`;
+        const info = await writeZipFile(join(stagingRoot, name), files.map(toZipEntry), {
+          mtime,
+          cacheDir,
+          signal,
+          record: sources,
+        });
+        artifacts.push(zipArtifact(kind, info, join(outDir, name)));
+        background.push(info.stored);
+        // Every zip of a build is recorded, or none (they share `sources`).
+        if (info.recorded) recipeZips.push(recipeZip(kind, name, info, info.recorded));
+      };
       // The layer holds third-party wheels in the --prefix layout; the project's own packages (packaged
       // root, workspace members) go to function.zip in the --target layout, next to the project's code.
       const wheelPlans =
@@ -394,15 +408,7 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
         const all = [...depFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
         checkLimit(all, packages, codeEntries);
         if (layout === "zip") {
-          const info = await writeZipFile(join(stagingRoot, "function.zip"), all.map(toZipEntry), {
-            mtime,
-            cacheDir,
-            signal,
-            record: sources,
-          });
-          artifacts.push(zipArtifact("function", info, join(outDir, "function.zip")));
-          background.push(info.stored);
-          if (info.recorded) recipeZips.push(recipeZip("function", "function.zip", info, info.recorded));
+          await writeArtifactZip("function", all);
         } else {
           const taskDir = join(stagingRoot, "task");
           const dirInfo = await writeTree(taskDir, all, checkAborted, mtime ?? DOS_EPOCH_SECONDS);
@@ -428,28 +434,10 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
         const codePaths = new Set(codeEntries.map((f) => f.path));
         const functionFiles = [...memberFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
         checkLimit([...depFiles, ...functionFiles], packages, codeEntries);
-        const layerInfo = await writeZipFile(join(stagingRoot, "layer.zip"), depFiles.map(toZipEntry), {
-          mtime,
-          cacheDir,
-          signal,
-          record: sources,
-        });
-        const fnInfo = await writeZipFile(join(stagingRoot, "function.zip"), functionFiles.map(toZipEntry), {
-          mtime,
-          cacheDir,
-          signal,
-          record: sources,
-        });
-        artifacts.push(zipArtifact("layer", layerInfo, join(outDir, "layer.zip")));
-        artifacts.push(zipArtifact("function", fnInfo, join(outDir, "function.zip")));
-        background.push(layerInfo.stored, fnInfo.stored);
+        await writeArtifactZip("layer", depFiles);
+        await writeArtifactZip("function", functionFiles);
         if (functionFiles.length === 0)
           planWarn("function.zip is empty: the project has no code of its own to ship (see [tool.tspack] include)");
-        if (layerInfo.recorded && fnInfo.recorded)
-          recipeZips.push(
-            recipeZip("layer", "layer.zip", layerInfo, layerInfo.recorded),
-            recipeZip("function", "function.zip", fnInfo, fnInfo.recorded),
-          );
       }
       if (recipeKey && recipeZips.length > 0)
         // Only a build whose wheels passed their CRC checks leaves a recipe.
