@@ -24,6 +24,15 @@ const aa = sharing("aa", 300, "A = 1\n");
 const zz = sharing("zz", 300, "Z = 2\n");
 const base = { layout: "target" as const, python: [3, 13] as const };
 
+/** The events of installing aa + zz: the link mode's come after the wheels and the conflict warnings. */
+const eventTypes = (linkMode: string): string[] => [
+  "wheel",
+  "wheel",
+  "warning",
+  "warning",
+  ...(linkMode === "hardlink" ? ["link-fallback"] : []),
+];
+
 describe("cold installs fill the unpacked cache while planning, conflicts are resolved afterwards", () => {
   it("gives the serial path's tree whatever the wheel order and thread split; the winner's cache file is linked", async () => {
     const box = sandbox();
@@ -46,13 +55,7 @@ describe("cold installs fill the unpacked cache while planning, conflicts are re
         caches.push(treeListing(join(cacheDir, "unpacked-v2"), { dirs: true, hash: 64 }));
         expect(readdirSync(join(cacheDir, "tmp"))).toEqual([]);
         // The link mode's events come after the wheels and the conflict warnings, as when the first link decides it.
-        expect(events.map((e) => e.type)).toEqual([
-          "wheel",
-          "wheel",
-          "warning",
-          "warning",
-          ...(r.linkMode === "hardlink" ? ["link-fallback"] : []),
-        ]);
+        expect(events.map((e) => e.type)).toEqual(eventTypes(r.linkMode));
         const ua = readUnpacked(cacheDir, aa.sha256)!;
         const uz = readUnpacked(cacheDir, zz.sha256)!;
         // Both versions are cached; the target holds the winner's.
@@ -89,13 +92,7 @@ describe("cold installs fill the unpacked cache while planning, conflicts are re
       });
       expect(r.packages.map((p) => p.cached)).toEqual([true, false]);
       expect(treeListing(dest, { dirs: true, hash: 64 })).toBe(tree);
-      expect(events.map((e) => e.type)).toEqual([
-        "wheel",
-        "wheel",
-        "warning",
-        "warning",
-        ...(r.linkMode === "hardlink" ? ["link-fallback"] : []),
-      ]);
+      expect(events.map((e) => e.type)).toEqual(eventTypes(r.linkMode));
     }
   });
 

@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type MadeWheel, makeWheel, zeroBombPayload } from "../../../test/helpers/make-wheel.js";
+import { seededBytes } from "../../../test/helpers/seeded-bytes.js";
 import { installWheels, readUnpacked, unpackedPath } from "../src/index.js";
 import { ExtractWorker } from "../src/parallel-extract.js";
 import { errorOf, names, removeSandboxes, sandbox, treeListing, wheelInputs } from "./fs-fixture.js";
@@ -9,17 +10,7 @@ import { errorOf, names, removeSandboxes, sandbox, treeListing, wheelInputs } fr
 afterAll(removeSandboxes);
 
 /** A deterministic pseudo-random byte blob (incompressible, like a .so). */
-function blob(seed: number, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = s & 0xff;
-  }
-  return out;
-}
+const blob = (seed: number, size: number): Uint8Array => seededBytes(seed, size);
 
 /** Wheels with enough files (nested dirs, executables, shared paths) for both threads to take many chunks. */
 function manyWheels(count: number, files: number): MadeWheel[] {

@@ -5,23 +5,14 @@ import { join } from "node:path";
 import { deflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
 import { writeZip, type ZipInputEntry } from "@tspack/zip";
 import { afterAll, describe, expect, it } from "vitest";
+import { seededBytes } from "../../../test/helpers/seeded-bytes.js";
 import { writeRecordedZip, writeZipFile } from "../src/zip-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tspack-zip-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Deterministic bytes: text-like (compressible) or noise. */
-function bytes(seed: number, size: number, text: boolean): Uint8Array {
-  const out = new Uint8Array(size);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = text ? 97 + ((s >>> 0) % 8) : s & 0xff;
-  }
-  return out;
-}
+const bytes = (seed: number, size: number, text: boolean): Uint8Array => seededBytes(seed, size, { text });
 
 function rawEntry(path: string, data: Uint8Array, mode = 0o644): ZipInputEntry {
   const compressed = new Uint8Array(deflateRawSync(data));
