@@ -61,6 +61,16 @@ export const ERROR_CODES = {
   TOOL_FAILED: "TSPACK_TOOL_FAILED",
   /** The operation was aborted through an AbortSignal. */
   ABORTED: "TSPACK_ABORTED",
+  /**
+   * A file system operation failed on a path the user gave or tspack needs (disk full, read-only file
+   * system, permission denied, name too long, not a directory); the message names the path and the hint the fix.
+   */
+  IO: "TSPACK_IO",
+  /**
+   * tspack refused to replace or delete a folder it cannot prove it created (an output folder without
+   * tspack's marker, a `--clean` target that holds the project, a cache dir without tspack's cache marker).
+   */
+  NOT_OWNED: "TSPACK_NOT_OWNED",
   /** A bug in tspack: please report it. */
   INTERNAL: "TSPACK_INTERNAL",
 } as const;
