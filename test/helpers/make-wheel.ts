@@ -59,8 +59,11 @@ export interface MakeWheelOptions {
   wheelVersion?: string;
   /** Root-Is-Purelib (default true). */
   rootIsPurelib?: boolean;
-  /** `auto` (default): a correct RECORD; `none`: no RECORD; a string: RECORD text verbatim. */
-  record?: "auto" | "none" | string;
+  /**
+   * `auto` (default): a correct RECORD; `none`: no RECORD; a string: RECORD text verbatim; a function:
+   * the RECORD it returns given the correct one (to break one row).
+   */
+  record?: "auto" | "none" | string | ((correct: string) => string);
   /** Name of the dist-info directory without `.dist-info` (default `<escaped name>-<version>`). */
   distInfoPrefix?: string;
   /** Extra dist-info files (`LICENSE`, `top_level.txt`...). */
@@ -167,10 +170,12 @@ export function makeWheel(opts: MakeWheelOptions): MadeWheel {
   }
   const record = opts.record ?? "auto";
   if (record !== "none") {
-    let text = record;
-    if (record === "auto") {
+    let text: string;
+    if (typeof record === "string" && record !== "auto") text = record;
+    else {
       text = entries.map((e) => `${csvField(e.name)},${recordHash(e.data)},${e.data.length}\n`).join("");
       text += `${distInfo}/RECORD,,\n`;
+      if (typeof record === "function") text = record(text);
     }
     add(`${distInfo}/RECORD`, text);
   }

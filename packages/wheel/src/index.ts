@@ -1,5 +1,6 @@
 // @tspack/wheel: wheel metadata, RECORD, entry points and the pure install plan for --target/--prefix.
 export { compareUtf8, sortByUtf8 } from "./byte-order.js";
+export { checkDistInfoName, findDistInfo } from "./dist-info.js";
 export { type EmailHeaders, headerValue, headerValues, parseEmailHeaders } from "./email-headers.js";
 export { checkEntryName, normalizeEntryName, type UnsafeNameReason } from "./entry-path.js";
 export { type EntryPointScript, type EntryPoints, parseEntryPoints, parseScriptValue } from "./entry-points.js";
@@ -23,11 +24,19 @@ export {
   type WheelInstallPlan,
 } from "./plan.js";
 export { compareRecordRows, formatRecord, parseRecord, type RecordRow } from "./record.js";
+export {
+  checkRecordDigests,
+  type RecordDigestInput,
+  readWheelRecord,
+  recordSha256,
+  recordWarnings,
+  type WheelRecord,
+} from "./record-check.js";
 export { type InstallLayout, joinPosix, relativePosix, type SchemePaths, schemePaths } from "./scheme.js";
 export { base64UrlNoPad, recordDigest, sha256 } from "./sha256.js";
 export { validateWheelEntries, type WheelFileEntry } from "./validate.js";
 export { canonicalVersion, versionsMatch } from "./version-match.js";
-export { parseWheelFile, type WheelFile } from "./wheel-file.js";
+export { checkWheelVersion, parseWheelFile, type WheelFile } from "./wheel-file.js";
 export {
   entryFileMode,
   entryUnixMode,

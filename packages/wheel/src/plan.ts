@@ -1,17 +1,19 @@
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { compareUtf8, sortByUtf8 } from "./byte-order.js";
+import { checkDistInfoName, findDistInfo } from "./dist-info.js";
 import { normalizeEntryName } from "./entry-path.js";
 import { type EntryPointScript, parseEntryPoints } from "./entry-points.js";
 import { formatShebang, scriptLauncher } from "./launcher.js";
 import { parseMetadata } from "./metadata.js";
 import { normalizeName, splitWheelFilename } from "./names.js";
-import { formatRecord, parseRecord, type RecordRow } from "./record.js";
+import { formatRecord, type RecordRow } from "./record.js";
+import { readWheelRecord, recordWarnings } from "./record-check.js";
 import { type InstallLayout, joinPosix, relativePosix, schemePaths } from "./scheme.js";
 import { base64UrlNoPad, sha256 } from "./sha256.js";
 import { decodeUtf8, encodeUtf8 } from "./utf8.js";
 import { validateWheelEntries } from "./validate.js";
 import { versionsMatch } from "./version-match.js";
-import { parseWheelFile } from "./wheel-file.js";
+import { checkWheelVersion, parseWheelFile } from "./wheel-file.js";
 import { entryFileMode, type FileMode, type WheelZipEntry } from "./wheel-zip-entry.js";
 
 /** Copy a zip entry's (uncompressed) content to `dest`. */
@@ -53,7 +55,10 @@ export interface WheelInstallPlan<E extends WheelZipEntry = WheelZipEntry> {
   scripts: string[];
   /** Every file to write, sorted by `dest` in UTF-8 byte order (RECORD included). */
   ops: InstallOp<E>[];
-  /** Non-fatal oddities (e.g. a launcher replacing a data file). */
+  /**
+   * Non-fatal oddities, without the wheel's name (callers prefix it): an old or newer-minor Wheel-Version,
+   * RECORD rows that disagree with the wheel's files, a launcher replacing a data file.
+   */
   warnings: string[];
 }
 
@@ -114,8 +119,11 @@ function scriptMatchName(name: string): string {
  * INSTALLER/REQUESTED (when `layout.installerMetadata`) and entry-point launchers.
  *
  * Throws TspackError: TSPACK_FILENAME_INVALID, TSPACK_UNSAFE_PATH, TSPACK_ZIP_INVALID,
- * TSPACK_WHEEL_INVALID (dist-info count, WHEEL, Wheel-Version, METADATA name/version, `.data` keys,
- * script names, RECORD syntax, file/directory clashes).
+ * TSPACK_WHEEL_INVALID (dist-info count and name, WHEEL, Wheel-Version, METADATA name/version, `.data`
+ * keys, script names, RECORD syntax, file/directory clashes), TSPACK_RECORD_MISMATCH (no RECORD). What
+ * uv tolerates becomes a warning: an old or newer-minor Wheel-Version, RECORD rows that disagree with
+ * the central directory (see record-check.ts). RECORD digests are compared by whoever inflates the
+ * files ({@link checkRecordDigests}).
  */
 export function planWheelInstall<E extends WheelZipEntry>(
   input: PlanWheelInput<E>,
@@ -133,20 +141,11 @@ export function planWheelInstall<E extends WheelZipEntry>(
   }
   const files = validateWheelEntries(wheel, input.entries);
   const byPath = new Map(files.map((f) => [f.path, f.entry]));
+  const warnings: string[] = [];
 
-  // 1. Exactly one top-level .dist-info directory.
-  const distInfos = [
-    ...new Set(files.filter((f) => f.path.includes("/")).map((f) => f.path.slice(0, f.path.indexOf("/")))),
-  ]
-    .filter((d) => d.endsWith(".dist-info"))
-    .sort(compareUtf8);
-  if (distInfos.length === 0) throw wheelInvalid(wheel, "it has no .dist-info directory");
-  if (distInfos.length > 1) {
-    throw wheelInvalid(wheel, `it has ${distInfos.length} .dist-info directories: ${distInfos.join(", ")}`, {
-      distInfos,
-    });
-  }
-  const distInfoName = distInfos[0]!;
+  // 1. Exactly one top-level .dist-info directory, the wheel's own.
+  const distInfoName = findDistInfo(wheel, files);
+  checkDistInfoName(wheel, distInfoName, fn);
   const prefix = distInfoName.slice(0, -".dist-info".length);
   const dataDir = `${prefix}.data`;
   const readFile = (path: string): string | undefined => {
@@ -158,11 +157,8 @@ export function planWheelInstall<E extends WheelZipEntry>(
   const wheelText = readFile(`${distInfoName}/WHEEL`);
   if (wheelText === undefined) throw wheelInvalid(wheel, `"${distInfoName}/WHEEL" is missing`);
   const wheelFile = parseWheelFile(wheelText, `${wheel}/${distInfoName}/WHEEL`);
-  if (wheelFile.versionParts[0] !== 1) {
-    throw wheelInvalid(wheel, `Wheel-Version ${wheelFile.wheelVersion} is not supported (tspack installs 1.x)`, {
-      wheelVersion: wheelFile.wheelVersion,
-    });
-  }
+  const versionWarning = checkWheelVersion(wheel, wheelFile);
+  if (versionWarning !== undefined) warnings.push(versionWarning);
 
   // 3. METADATA agrees with the filename.
   const metadataText = readFile(`${distInfoName}/METADATA`);
@@ -191,10 +187,12 @@ export function planWheelInstall<E extends WheelZipEntry>(
   const libDir = wheelFile.rootIsPurelib ? scheme.purelib : scheme.platlib;
   const shebang = formatShebang(layout.shebang);
   const ops = new Map<string, InstallOp<E>>();
-  const warnings: string[] = [];
   /** RECORD rows keyed by dest; `source` links back to the wheel's RECORD. */
   const rows = new Map<string, { source?: string; hash?: string; size?: string }>();
-  const recordPath = `${distInfoName}/RECORD`;
+  // RECORD: missing → error (like uv and pip); disagreements with the central directory → warnings.
+  const wheelRecord = readWheelRecord(wheel, distInfoName, byPath, input.read);
+  warnings.push(...recordWarnings(wheelRecord, files));
+  const recordPath = wheelRecord.path;
 
   const addEntryOp = (op: EntryOp<E>) => {
     const prev = ops.get(op.dest);
@@ -288,14 +286,7 @@ export function planWheelInstall<E extends WheelZipEntry>(
   }
 
   // 7. RECORD: the wheel's rows (hash and size kept), healed like uv, paths moved, generated files added.
-  const original = new Map<string, RecordRow>();
-  const recordEntry = byPath.get(recordPath);
-  if (recordEntry) {
-    for (const row of parseRecord(text(input.read(recordEntry)), `${wheel}/${recordPath}`)) {
-      const n = normalizeEntryName(row.path);
-      if ("path" in n && !original.has(n.path)) original.set(n.path, row);
-    }
-  }
+  const original = wheelRecord.rows;
   const record: RecordRow[] = [{ path: recordPath, hash: "", size: "" }];
   for (const [dest, r] of rows) {
     const path = relativePosix(libDir, dest);

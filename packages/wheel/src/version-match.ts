@@ -40,12 +40,14 @@ export function canonicalVersion(v: string): { public: string; local: string | u
 
 /**
  * True when the METADATA version `metadata` matches the filename version `filename`: equal as PEP 440
- * versions, or equal once the METADATA local label is dropped (as uv allows).
+ * versions, or equal to the filename's version without its local label (`torch-2.1.0+cpu-….whl` whose
+ * METADATA says 2.1.0), exactly as uv's `install_wheel` allows (`version == filename.version ||
+ * version == filename.version.without_local()`).
  */
 export function versionsMatch(filename: string, metadata: string): boolean {
   const f = canonicalVersion(filename);
   const m = canonicalVersion(metadata);
   if (!f || !m) return filename === metadata;
   if (f.public !== m.public) return false;
-  return f.local === m.local || f.local === undefined;
+  return f.local === m.local || m.local === undefined;
 }

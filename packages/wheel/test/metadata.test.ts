@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEmailHeaders, parseMetadata, parseWheelFile } from "../src/index.js";
+import { checkWheelVersion, parseEmailHeaders, parseMetadata, parseWheelFile } from "../src/index.js";
 
 describe("email headers, METADATA and WHEEL", () => {
   it("parses headers with continuation lines and a body", () => {
@@ -35,7 +35,7 @@ describe("email headers, METADATA and WHEEL", () => {
     );
     expect(w).toEqual({
       wheelVersion: "1.0",
-      versionParts: [1, 0],
+      versionParts: ["1", "0"],
       rootIsPurelib: false,
       generator: "bdist_wheel (0.38.4)",
       tags: ["py2-none-any", "py3-none-any"],
@@ -45,5 +45,33 @@ describe("email headers, METADATA and WHEEL", () => {
     expect(() => parseWheelFile("Generator: x\n")).toThrowErrorMatchingInlineSnapshot(
       `[TspackError: The WHEEL file "WHEEL" is invalid: it has no Wheel-Version]`,
     );
+    // Split at the first "." like uv (`split_once('.')`): judged by checkWheelVersion, not refused here.
+    expect(parseWheelFile("Wheel-Version: 1.0.1\n").versionParts).toEqual(["1", "0.1"]);
+    expect(() => parseWheelFile("Wheel-Version: 1\n")).toThrow('Wheel-Version "1" is not of the form X.Y');
+  });
+
+  it("judges Wheel-Version exactly like uv: 0.1 and newer 1.x minors warn, other majors are refused", () => {
+    const judge = (v: string) => {
+      try {
+        return checkWheelVersion("x-1.0-py3-none-any.whl", parseWheelFile(`Wheel-Version: ${v}\n`)) ?? "ok";
+      } catch (e) {
+        return `${(e as { code: string }).code}: ${(e as Error).message}`;
+      }
+    };
+    expect(
+      ["1.0", "0.1", "1.9", "1.10", "1.0.1", "2.0", "0.2", "0.9", "01.0"].map((v) => `${v} → ${judge(v)}`),
+    ).toMatchInlineSnapshot(`
+      [
+        "1.0 → ok",
+        "0.1 → Ancient wheel version 0.1 (expected is 1.0)",
+        "1.9 → Unsupported wheel minor version (expected 0, got 9)",
+        "1.10 → Unsupported wheel minor version (expected 0, got 10)",
+        "1.0.1 → Unsupported wheel minor version (expected 0, got 0.1)",
+        "2.0 → TSPACK_WHEEL_INVALID: The wheel "x-1.0-py3-none-any.whl" is invalid: Unsupported wheel major version (expected 1, got 2)",
+        "0.2 → TSPACK_WHEEL_INVALID: The wheel "x-1.0-py3-none-any.whl" is invalid: Unsupported wheel major version (expected 1, got 0)",
+        "0.9 → TSPACK_WHEEL_INVALID: The wheel "x-1.0-py3-none-any.whl" is invalid: Unsupported wheel major version (expected 1, got 0)",
+        "01.0 → TSPACK_WHEEL_INVALID: The wheel "x-1.0-py3-none-any.whl" is invalid: Unsupported wheel major version (expected 1, got 01)",
+      ]
+    `);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeWheel, type RawEntry, zeroBombPayload } from "../../../test/helpers/make-wheel.js";
 import { planWheelInstall } from "../src/index.js";
-import { generatedText, listing, PREFIX, planOf, TARGET } from "./plan-fixture.js";
+import { generatedText, listing, opBytes, PREFIX, planOf, TARGET } from "./plan-fixture.js";
 
 const rich = makeWheel({
   name: "Rich.Pkg",
@@ -206,37 +206,71 @@ describe("planWheelInstall: golden trees", () => {
     ]);
   });
 
-  it("heals a wheel without RECORD (size-only rows) and keeps RECORD hashes otherwise", () => {
-    const w = makeWheel({ name: "norec", version: "1.0", files: { "norec.py": "A = 1\n" }, record: "none" });
-    expect(
-      generatedText(planOf(w, { ...TARGET, installerMetadata: false }), "norec-1.0.dist-info/RECORD"),
-    ).toMatchInlineSnapshot(`
-        "norec-1.0.dist-info/METADATA,,47
-        norec-1.0.dist-info/RECORD,,
-        norec-1.0.dist-info/WHEEL,,88
-        norec.py,,6
-        "
-      `);
+  it("heals a RECORD that disagrees with the wheel like uv (rows kept verbatim), and warns", () => {
     const stale = makeWheel({
       name: "stale",
       version: "1.0",
       files: { "stale.py": "A = 1\n" },
       record: "stale.py,sha256=kept-verbatim,999\ngone.py,sha256=x,1\n/stale-1.0.dist-info/WHEEL,,\n",
     });
-    expect(
-      generatedText(planOf(stale, { ...TARGET, installerMetadata: false }), "stale-1.0.dist-info/RECORD"),
-    ).toMatchInlineSnapshot(`
+    const plan = planOf(stale, { ...TARGET, installerMetadata: false });
+    expect(generatedText(plan, "stale-1.0.dist-info/RECORD")).toMatchInlineSnapshot(`
         "stale-1.0.dist-info/METADATA,,47
         stale-1.0.dist-info/RECORD,,
         stale-1.0.dist-info/WHEEL,,
         stale.py,sha256=kept-verbatim,999
         "
       `);
+    expect(plan.warnings).toEqual([
+      'RECORD gives the wrong size for 1 file (installed as in the wheel): "stale.py" has 6 bytes, RECORD says 999',
+      'RECORD does not list 1 file of the wheel (installed anyway, as uv and pip do): "stale-1.0.dist-info/METADATA"',
+      'RECORD lists 1 file the wheel does not have (left out of the installed RECORD, as uv does): "gone.py"',
+    ]);
   });
 
-  it("accepts a METADATA version that differs only in form or local label", () => {
-    const w = makeWheel({ name: "v", version: "1.0", metadataText: "Name: V\nVersion: 1.0.0+local\n" });
-    expect(planOf(w).version).toBe("1.0.0+local");
+  it("has no warnings for a correct RECORD, and ignores the hash RECORD gives itself", () => {
+    const good = makeWheel({ name: "good", version: "1.0", files: { "good.py": "A = 1\n" } });
+    expect(planOf(good).warnings).toEqual([]);
+    const text = new TextDecoder().decode(
+      opBytes(good, planOf(good).ops.find((o) => o.dest === "good-1.0.dist-info/RECORD")!),
+    );
+    const selfHashed = makeWheel({
+      name: "good",
+      version: "1.0",
+      files: { "good.py": "A = 1\n" },
+      record: text
+        .split("\n")
+        .filter((l) => l.startsWith("good") && !l.includes("INSTALLER") && !l.includes("REQUESTED"))
+        .map((l) => (l.startsWith("good-1.0.dist-info/RECORD,") ? "good-1.0.dist-info/RECORD,sha256=AAAA,10" : l))
+        .join("\n"),
+    });
+    const plan = planOf(selfHashed);
+    expect(plan.warnings).toEqual([]);
+    expect(generatedText(plan, "good-1.0.dist-info/RECORD")).toContain("good-1.0.dist-info/RECORD,,\n");
+  });
+
+  it("warns for Wheel-Version 0.1 and a newer 1.x minor with uv's words, and installs", () => {
+    const old = planOf(makeWheel({ name: "old", version: "1.0", wheelVersion: "0.1", files: { "old.py": "" } }));
+    expect(old.warnings).toEqual(["Ancient wheel version 0.1 (expected is 1.0)"]);
+    const newer = planOf(makeWheel({ name: "new", version: "1.0", wheelVersion: "1.9", files: { "new.py": "" } }));
+    expect(newer.warnings).toEqual(["Unsupported wheel minor version (expected 0, got 9)"]);
+    expect(newer.ops.map((o) => o.dest)).toContain("new.py");
+  });
+
+  it("accepts a METADATA version that differs only in form, or drops the filename's local label (uv's rule)", () => {
+    const w = makeWheel({ name: "v", version: "1.0", metadataText: "Name: V\nVersion: 1.0.0\n" });
+    expect(planOf(w).version).toBe("1.0.0");
+    const local = makeWheel({ name: "t", version: "2.1.0+cpu", metadataText: "Name: t\nVersion: 2.1\n" });
+    expect(planOf(local).version).toBe("2.1");
+    const extra = makeWheel({ name: "u", version: "1.0", metadataText: "Name: u\nVersion: 1.0+local\n" });
+    expect(() => planOf(extra)).toThrow('METADATA says Version "1.0+local" but the filename says "1.0"');
+  });
+
+  it("accepts a .dist-info directory named in another spelling of the same name and version", () => {
+    for (const prefix of ["Rich.Pkg-1.2", "rich-pkg-1.2.0", "RICH__PKG-1.2.0"]) {
+      const w = makeWheel({ name: "rich_pkg", version: "1.2.0", files: { "r.py": "" }, distInfoPrefix: prefix });
+      expect(planOf(w).distInfo).toBe(`${prefix}.dist-info`);
+    }
   });
 
   it("tolerates identical duplicate entries", () => {
@@ -273,6 +307,15 @@ describe("planWheelInstall: hostile and malformed wheels are refused", () => {
     ["missing METADATA", () => planOf(makeWheel({ ...base, metadataText: null }))],
     ["Wheel-Version 2.0", () => planOf(makeWheel({ ...base, wheelVersion: "2.0" }))],
     ["Wheel-Version garbage", () => planOf(makeWheel({ ...base, wheelVersion: "one" }))],
+    ["no RECORD", () => planOf(makeWheel({ ...base, record: "none" }))],
+    ["RECORD size not a number", () => planOf(makeWheel({ ...base, record: "evil/__init__.py,,abc\n" }))],
+    ["dist-info of another package", () => planOf(makeWheel({ ...base, distInfoPrefix: "other-1.0" }))],
+    [
+      "dist-info of a longer name (uv accepts it)",
+      () => planOf(makeWheel({ ...base, distInfoPrefix: "evil_twin-1.0" })),
+    ],
+    ["dist-info of another version", () => planOf(makeWheel({ ...base, distInfoPrefix: "evil-2.0" }))],
+    ["dist-info without a version", () => planOf(makeWheel({ ...base, distInfoPrefix: "evil" }))],
     ["METADATA name mismatch", () => planOf(makeWheel({ ...base, metadataText: "Name: good\nVersion: 1.0\n" }))],
     ["METADATA version mismatch", () => planOf(makeWheel({ ...base, metadataText: "Name: evil\nVersion: 1.1\n" }))],
     ["unknown .data key", () => planOf(makeWheel({ ...base, data: { lib: { "x.py": "" } } }))],
@@ -329,9 +372,21 @@ describe("planWheelInstall: hostile and malformed wheels are refused", () => {
       missing METADATA:
         TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: "evil-1.0.dist-info/METADATA" is missing
       Wheel-Version 2.0:
-        TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: Wheel-Version 2.0 is not supported (tspack installs 1.x)
+        TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: Unsupported wheel major version (expected 1, got 2)
       Wheel-Version garbage:
         TSPACK_WHEEL_INVALID: The WHEEL file "evil-1.0-py3-none-any.whl/evil-1.0.dist-info/WHEEL" is invalid: Wheel-Version "one" is not of the form X.Y
+      no RECORD:
+        TSPACK_RECORD_MISMATCH: The wheel "evil-1.0-py3-none-any.whl" has no RECORD: "evil-1.0.dist-info/RECORD" is missing
+      RECORD size not a number:
+        TSPACK_WHEEL_INVALID: The RECORD file "evil-1.0-py3-none-any.whl/evil-1.0.dist-info/RECORD" is invalid: the size of "evil/__init__.py" is "abc", not a number
+      dist-info of another package:
+        TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: its .dist-info directory "other-1.0.dist-info" does not match the filename (expected "evil-1.0.dist-info")
+      dist-info of a longer name (uv accepts it):
+        TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: its .dist-info directory "evil_twin-1.0.dist-info" does not match the filename (expected "evil-1.0.dist-info")
+      dist-info of another version:
+        TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: its .dist-info directory "evil-2.0.dist-info" does not match the filename (expected "evil-1.0.dist-info")
+      dist-info without a version:
+        TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: its .dist-info directory "evil.dist-info" does not match the filename (expected "evil-1.0.dist-info")
       METADATA name mismatch:
         TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: METADATA says Name "good" but the filename says "evil"
       METADATA version mismatch:
