@@ -362,12 +362,9 @@ describe("fetch, --offline and the cache", () => {
     expect(server.totalRequests() - before).toBe(1);
   });
 
-  // BUG (cache prune deletes build markers): build writes `checked-v1/<sha>` markers into the cache
-  // (packages/tspack/src/wheels.ts verifyWheelOnce), but "checked-v1" is missing from KNOWN_ROOT_ENTRIES
-  // (packages/cache/src/layout.ts), so `tspack cache prune` removes the whole bucket and the next build
-  // re-inflates every wheel. Fix: add "checked-v1" to KNOWN_ROOT_ENTRIES (and docs/cache.md); then flip
-  // this to `it`.
-  it("cache prune keeps the build's checked-v1 markers", async () => {
+  // build writes `checked-v2/<sha>` markers into the cache (packages/tspack/src/verify-wheels.ts); the
+  // bucket is in KNOWN_ROOT_ENTRIES, so `tspack cache prune` keeps it and the next build does not re-inflate.
+  it("cache prune keeps the build's checked-v2 markers", async () => {
     const cache = tempDir("tspack-cli-prune-");
     const b = await cli([
       "build",
@@ -381,11 +378,11 @@ describe("fetch, --offline and the cache", () => {
       "-q",
     ]);
     expect([b.status, b.stderr]).toEqual([0, ""]);
-    expect(existsSync(join(cache, "checked-v1"))).toBe(true);
+    expect(existsSync(join(cache, "checked-v2"))).toBe(true);
     const r = await cli(["cache", "prune", "--cache-dir", cache, "--json"]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).removed).toEqual([]);
-    expect(existsSync(join(cache, "checked-v1"))).toBe(true);
+    expect(existsSync(join(cache, "checked-v2"))).toBe(true);
   });
 
   it("cache without a subcommand is a usage error", async () => {

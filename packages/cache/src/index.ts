@@ -1,4 +1,5 @@
 // @tspack/cache: content-addressed on-disk cache for wheels (internal, unstable). See docs/cache.md.
+export { checkedMarkerFor, readCheckedMarker, writeCheckedMarker } from "./checked-marker.js";
 export { type CleanCacheResult, cleanCache } from "./clean-cache.js";
 export { hasEntry } from "./has-entry.js";
 export { type FileDigest, hashFile } from "./hash-file.js";

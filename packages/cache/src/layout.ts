@@ -14,8 +14,13 @@ export const UNPACKED_MANIFEST = "manifest.json";
 /** Directory for in-progress writes; on the cache's filesystem so that publishing is a rename. */
 export const TMP_DIR = "tmp";
 /** Every top-level name a current tspack writes into the cache root. Anything else is pruned. */
-/** `checked-v1/ab/<sha256>`: empty marker files, one per fully verified wheel. */
-export const CHECKED_BUCKET = "checked-v1";
+/**
+ * `checked-v2/ab/<sha256>`: one marker per wheel whose every entry was inflated once, CRC-checked and
+ * compared with its RECORD (sha256 digests); it holds that check's RECORD warnings (a JSON array), or is
+ * empty. v1 markers meant a CRC check only: `checked-v1` is an unknown bucket now, so `pruneCache`
+ * removes it, and no v1 marker is trusted.
+ */
+export const CHECKED_BUCKET = "checked-v2";
 
 /** `deflated-v1/L<level>/ab/<sha256 of the raw bytes>`: fflate raw-deflate output of generated files. */
 export const DEFLATED_BUCKET = "deflated-v1";
@@ -30,7 +35,7 @@ export const MEMO_BUCKET = "memo-v1";
 export const KNOWN_ROOT_ENTRIES: readonly string[] = [
   ".gitignore",
   "CACHEDIR.TAG",
-  /** Markers of wheels whose every entry was CRC-checked once (written by the build). */
+  /** Markers of wheels whose every entry was checked once (CRC, RECORD digests; by the build and the installer). */
   CHECKED_BUCKET,
   DEFLATED_BUCKET,
   MEMO_BUCKET,

@@ -156,6 +156,17 @@ describe("cache operations", () => {
     expect(existsSync(join(good, "manifest.json"))).toBe(true);
   });
 
+  it("pruneCache removes checked-v1 (CRC-only markers, never trusted now) and keeps checked-v2", async () => {
+    const root = fresh();
+    await initCache(root);
+    for (const bucket of ["checked-v1", "checked-v2"]) {
+      mkdirSync(join(root, bucket, sha("w").slice(0, 2)), { recursive: true });
+      writeFileSync(join(root, bucket, sha("w").slice(0, 2), sha("w")), "");
+    }
+    expect((await pruneCache(root)).removed).toEqual(["checked-v1"]);
+    expect(existsSync(join(root, "checked-v2", sha("w").slice(0, 2), sha("w")))).toBe(true);
+  });
+
   it("pruneCache removes memoized results older than 30 days (default) and keeps recent ones", async () => {
     const root = fresh();
     await initCache(root);

@@ -60,7 +60,8 @@ export class CacheFiller {
 
   /**
    * The jobs that extract every file of `fill` (from archive number `archive`) with its install mode,
-   * in archive order (for a ParallelExtract with `fillDir` = `fill.tmp`).
+   * in archive order (for a ParallelExtract with `fillDir` = `fill.tmp`), hashing each for the RECORD
+   * check (job `k` is `fill.files[k]`).
    */
   static jobs(fill: CacheFill, archive: number): ExtractJob[] {
     return fill.files.map(({ entry }) => {
@@ -72,6 +73,7 @@ export class CacheFiller {
         mode: entryFileMode(entry),
         from: "",
         index,
+        hash: true,
       };
     });
   }

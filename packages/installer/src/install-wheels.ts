@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { readCheckedMarker, writeCheckedMarker } from "@tspack/cache";
 import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
 import {
+  checkRecordDigests,
   defaultInterpreterPath,
   entryFileMode,
   type InstallConflict,
@@ -127,6 +129,64 @@ export interface InstallResult {
 
 /** node:crypto (SHA-NI) instead of the plan's pure SHA-256: 3× faster on launchers, 25× on large scripts. */
 const hash = (data: Uint8Array): string => createHash("sha256").update(data).digest("base64url");
+
+/** A wheel installed from the unpacked cache: its RECORD check is remembered (or done on its cached files). */
+interface UnpackedCheck {
+  wheel: InstallWheelInput;
+  kind: "unpacked";
+  unpacked: UnpackedWheel;
+  read: (e: StoredEntry) => Uint8Array;
+}
+
+/** A wheel inflated by this install: the sha256 of its files as the plan, the cache fill or the extraction inflated them. */
+interface ArchiveCheck {
+  wheel: InstallWheelInput;
+  kind: "archive";
+  archive: WheelArchive;
+  /** Files the plan read. */
+  digests: Map<ZipEntry, string>;
+  owner: string;
+  /** The fill of the unpacked cache (every file, job `k` = `files[k]`). */
+  fill?: { run: ParallelExtract; files: ReadonlyArray<{ entry: ZipEntry }> };
+}
+
+type RecordCheck = UnpackedCheck | ArchiveCheck;
+
+/**
+ * The RECORD warnings of one wheel (checkRecordDigests), remembered in the cache's checked marker once
+ * every file was compared: a wheel that filled the unpacked cache, or one linked from it (whose cached
+ * files are read and hashed once, when no marker says it was checked). A wheel extracted without the
+ * cache is compared for the files this install inflated.
+ */
+async function recordCheck(
+  check: RecordCheck,
+  coldDigests: ReadonlyMap<string, ReadonlyMap<ZipEntry, string>>,
+  cacheDir: string | undefined,
+): Promise<string[]> {
+  const { wheel } = check;
+  if (check.kind === "unpacked") {
+    const known = cacheDir === undefined ? undefined : readCheckedMarker(cacheDir, wheel.sha256);
+    if (known !== undefined) return known;
+    const warnings = checkRecordDigests(
+      { filename: wheel.filename, entries: check.unpacked.entries, read: check.read },
+      (e) => hash(check.read(e)),
+    );
+    if (cacheDir !== undefined) await writeCheckedMarker(cacheDir, wheel.sha256, warnings);
+    return warnings;
+  }
+  const filled = new Map<ZipEntry, string>();
+  check.fill?.files.forEach(({ entry }, k) => {
+    const d = check.fill!.run.digestOf(k);
+    if (d !== undefined) filled.set(entry, d);
+  });
+  const extracted = coldDigests.get(check.owner);
+  const warnings = checkRecordDigests(
+    { filename: wheel.filename, entries: check.archive.entries, read: (e) => inflateWheelEntry(check.archive, e) },
+    (e) => filled.get(e) ?? check.digests.get(e) ?? extracted?.get(e),
+  );
+  if (cacheDir !== undefined && check.fill !== undefined) await writeCheckedMarker(cacheDir, wheel.sha256, warnings);
+  return warnings;
+}
 
 /**
  * Below these sizes a worker thread costs more than it saves (it boots in ~50 ms and the extraction
@@ -258,6 +318,11 @@ export async function installWheels(
     // 1. Plans (and the unpacked cache).
     const plans: WheelInstallPlan<StoredEntry>[] = [];
     const sources = new Map<string, Source>();
+    /**
+     * Per wheel, in order, what its RECORD check needs: the sha256 of its files as they are inflated
+     * (by the plan's reads, the cache fill, the extraction) or, for a warm wheel, its cached files.
+     */
+    const checks: RecordCheck[] = [];
     const packages: InstalledPackage[] = [];
     const fills = new Map<string, CacheFill>();
     const seen = new Map<string, string>();
@@ -308,6 +373,7 @@ export async function installWheels(
         };
         plan = planWheelInstall({ filename: wheel.filename, entries: cached.entries, read, hash }, layout);
         source = { kind: "unpacked", unpacked: cached };
+        checks.push({ wheel, kind: "unpacked", unpacked: cached, read });
       } else {
         const slot = coldSlots.get(i);
         const bytes = slot === undefined ? undefined : prefetch?.take(slot);
@@ -315,9 +381,15 @@ export async function installWheels(
           bytes === undefined
             ? openWheelArchive(wheel.path, wheel.filename, wheel.sha256)
             : wheelArchiveFromBytes(wheel.filename, bytes);
-        const read = (e: ZipEntry) => inflateWheelEntry(archive, e);
+        const reads = new Map<ZipEntry, string>();
+        const read = (e: ZipEntry) => {
+          const data = inflateWheelEntry(archive, e);
+          reads.set(e, hash(data));
+          return data;
+        };
         plan = planWheelInstall({ filename: wheel.filename, entries: archive.entries, read, hash }, layout);
         source = { kind: "archive", archive };
+        checks.push({ wheel, kind: "archive", archive, digests: reads, owner: planOwner(plan) });
         coldFiles += archive.entries.length;
         for (const e of archive.entries) coldBytes += e.uncompressedSize;
         // Boot the worker now (~50 ms on the other core) so that it is ready when extraction starts.
@@ -367,9 +439,17 @@ export async function installWheels(
           const archive = source.archive;
           const fill = filler.add(wheel.sha256, archive, validateWheelEntries(wheel.filename, archive.entries));
           fills.set(planOwner(plan), fill);
-          fillRuns.push(
-            new ParallelExtract([archive], CacheFiller.jobs(fill, 0), linker.mode, [fill.tmp], worker, fill.tmp),
+          const run = new ParallelExtract(
+            [archive],
+            CacheFiller.jobs(fill, 0),
+            linker.mode,
+            [fill.tmp],
+            worker,
+            fill.tmp,
           );
+          fillRuns.push(run);
+          const check = checks[checks.length - 1] as ArchiveCheck;
+          check.fill = { run, files: fill.files };
         }
       }
     }
@@ -453,15 +533,28 @@ export async function installWheels(
       }
       return i;
     };
+    /** The owner of each cold job (for the RECORD check of the files that were not hashed by a cache fill). */
+    let jobOwners: string[] = [];
     const coldJobs = (linkCold: boolean): ExtractJob[] => {
       const jobs: ExtractJob[] = [];
+      jobOwners = [];
       for (const op of merged.ops) {
         const src = sources.get(op.owner)!;
         if (op.kind !== "entry" || src.kind !== "archive") continue;
         const entry = op.entry as ZipEntry;
         const fill = linkCold ? fills.get(op.owner) : undefined;
         const from = fill !== undefined && op.mode === entryFileMode(entry) ? CacheFiller.pathOf(fill, entry) : "";
-        jobs.push({ archive: indexOf(src.archive), entry, path: `${staging}/${op.dest}`, mode: op.mode, from });
+        // Files of a wheel that filled the cache were hashed then.
+        const hashIt = !fills.has(op.owner);
+        jobs.push({
+          archive: indexOf(src.archive),
+          entry,
+          path: `${staging}/${op.dest}`,
+          mode: op.mode,
+          from,
+          hash: hashIt,
+        });
+        jobOwners.push(op.owner);
       }
       return jobs;
     };
@@ -508,6 +601,7 @@ export async function installWheels(
     // While the worker starts on its share: generated files and the cache manifests.
     for (const op of merged.ops) if (op.kind === "generated") writer.writeFile(op.dest, op.data, op.mode);
     const cached = filler?.writeManifests();
+    const coldExtract = extract;
     await extract.complete(signal, options.parallel === true);
     extract = undefined;
     worker?.release();
@@ -523,6 +617,20 @@ export async function installWheels(
       const filled = await filler.publish(cached);
       filler = undefined;
       if (filled.length > 0) usedLinks = true;
+    }
+    // The RECORD check of every wheel, with the digests of its files as they were inflated.
+    const coldDigests = new Map<string, Map<ZipEntry, string>>();
+    jobs.forEach((j, i) => {
+      const d = coldExtract.digestOf(i);
+      if (d === undefined) return;
+      const owner = jobOwners[i]!;
+      if (!coldDigests.has(owner)) coldDigests.set(owner, new Map());
+      coldDigests.get(owner)!.set(j.entry, d);
+    });
+    for (const check of checks) {
+      for (const w of await recordCheck(check, coldDigests, options.cacheDir)) {
+        emit({ type: "warning", message: `${check.wheel.filename}: ${w}` });
+      }
     }
 
     // 4. Bytecode, in the staging tree, recorded as if compiled in place.

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { ZipEntry } from "@tspack/zip";
@@ -24,6 +25,11 @@ export interface ExtractJob {
    * entry's index, `path` being `<fillDir>/<unpackedFileName(index)>` (the worker builds it).
    */
   index?: number;
+  /**
+   * Hash the inflated content (sha256, for the RECORD check): {@link ParallelExtract.digestOf} gives it
+   * once the job is done (not when the file was linked from `from`).
+   */
+  hash?: boolean;
 }
 
 /**
@@ -64,10 +70,11 @@ const SETTLE_MS = 2000;
 const CHUNK = 8;
 /**
  * Numbers per job in the worker's table: archive, local header offset, compressed size, size, crc32,
- * method, mode, and the file's index in the run's cache directory (or -1: its path is in `paths`). A
- * link job has archive -1, and method 1 when it copies + chmods (paths: its dest, links: its source).
+ * method, mode, the file's index in the run's cache directory (or -1: its path is in `paths`), and 1 to
+ * hash the content. A link job has archive -1, and method 1 when it copies + chmods (paths: its dest,
+ * links: its source).
  */
-const FIELDS = 8;
+const FIELDS = 9;
 
 /**
  * The worker's loop (inline source: no file to find after bundling or under vitest). It mirrors
@@ -121,7 +128,7 @@ const ZIP = { zip: true };
 parentPort.on("message", (m) => {
   if (m.prefetch) return prefetch(m.prefetch);
   parentPort.postMessage({ started: true });
-  const { ctl, done, wheels, nums, paths, links, fillDir, roots, linkMode, umask } = m;
+  const { ctl, done, wheels, nums, paths, links, fillDir, roots, linkMode, umask, digests, hashed } = m;
   while (Atomics.load(ctl, ${GATE}) === 0) Atomics.wait(ctl, ${GATE}, 0, 1000);
   const made = new Set(roots);
   const ensure = (dir) => {
@@ -200,6 +207,10 @@ parentPort.on("message", (m) => {
           }
         }
         if (out.length !== size || zlib.crc32(out) >>> 0 !== nums[k + 4]) throw ZIP;
+        if (nums[k + 8] !== 0) {
+          digests.set(crypto.createHash("sha256").update(out).digest(), i * 32);
+          hashed[i] = 1;
+        }
         const mode = nums[k + 6];
         ensure(dir);
         fs.writeFileSync(path, out, { mode, flag: "wx" });
@@ -367,6 +378,9 @@ export class ParallelExtract {
   readonly #done: Uint8Array;
   readonly #made: Set<string>;
   readonly #umask = process.umask();
+  /** sha256 of each hashed job's content (32 bytes per job) and whether it is set (shared with the worker). */
+  readonly #digests: Uint8Array | undefined;
+  readonly #hashed: Uint8Array | undefined;
   #worker: Promise<WorkerFailure | null> | undefined;
   #started: Promise<void> | undefined;
   #mine: { index: number; error: unknown } | undefined;
@@ -396,6 +410,10 @@ export class ParallelExtract {
     this.#ctl[HI] = jobs.length;
     this.#ctl[FAIL] = NO_FAIL;
     this.#done = new Uint8Array(new SharedArrayBuffer(Math.max(1, jobs.length)));
+    if (jobs.some((j) => !isLink(j) && j.hash === true)) {
+      this.#digests = new Uint8Array(new SharedArrayBuffer(jobs.length * 32));
+      this.#hashed = new Uint8Array(new SharedArrayBuffer(jobs.length));
+    }
     if (worker === undefined || jobs.length === 0) return;
     const wheels = archives.map((a) => (a.bytes.buffer instanceof SharedArrayBuffer ? a.bytes : shared(a.bytes)));
     const nums = new Float64Array(jobs.length * FIELDS);
@@ -423,6 +441,7 @@ export class ParallelExtract {
       nums[k + 4] = e.crc32 >>> 0;
       nums[k + 5] = e.method;
       nums[k + 6] = j.mode;
+      nums[k + 8] = j.hash === true ? 1 : 0;
       if (paths === undefined) nums[k + 7] = j.index ?? -1;
       else paths[i] = j.path;
       if (links !== undefined) links[i] = j.from;
@@ -438,6 +457,8 @@ export class ParallelExtract {
       roots: [...roots],
       linkMode,
       umask: this.#umask,
+      digests: this.#digests,
+      hashed: this.#hashed,
     });
     this.#worker = run.done;
     this.#started = run.started;
@@ -478,6 +499,10 @@ export class ParallelExtract {
       }
     }
     const data = inflateWheelEntry(this.#archives[j.archive]!, j.entry);
+    if (j.hash === true) {
+      this.#digests!.set(createHash("sha256").update(data).digest(), i * 32);
+      this.#hashed![i] = 1;
+    }
     this.#ensure(dir);
     writeFileSync(j.path, data, { mode: j.mode, flag: "wx" });
     if ((j.mode & this.#umask) !== 0) chmodSync(j.path, j.mode);
@@ -560,6 +585,12 @@ export class ParallelExtract {
     const deadline = performance.now() + SETTLE_MS;
     while (Atomics.load(this.#ctl, INFLIGHT) !== 0) if (performance.now() > deadline) return false;
     return true;
+  }
+
+  /** The sha256 (urlsafe base64) of job `i`'s content, when it was hashed (see {@link ExtractJob.hash}). */
+  digestOf(i: number): string | undefined {
+    if (this.#hashed === undefined || this.#hashed[i] !== 1) return undefined;
+    return Buffer.from(this.#digests!.buffer, i * 32, 32).toString("base64url");
   }
 
   /** True once a job has failed. */

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { entryFileMode, validateWheelEntries } from "@tspack/wheel";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeWheel, type RawEntry, zeroBombPayload } from "../../../test/helpers/make-wheel.js";
+import { recordCases } from "../../../test/helpers/record-wheels.js";
 import {
   type InstallEvent,
   inflateWheelEntry,
@@ -397,6 +398,8 @@ describe("installWheels: hostile wheels write nothing", () => {
     "two dist-info": raw({ name: "other-1.0.dist-info/METADATA", data: "Name: other\n" }),
     "missing WHEEL": makeWheel({ ...base, wheelText: null }),
     "Wheel-Version 2.0": makeWheel({ ...base, wheelVersion: "2.0" }),
+    "no RECORD": makeWheel({ ...base, record: "none" }),
+    "dist-info of another package": makeWheel({ ...base, distInfoPrefix: "alpha-1.0" }),
     "METADATA name mismatch": makeWheel({ ...base, metadataText: "Name: good\nVersion: 1.0\n" }),
     "unknown .data key": makeWheel({ ...base, data: { lib: { "x.py": "" } } }),
   };
@@ -459,11 +462,110 @@ describe("installWheels: hostile wheels write nothing", () => {
       missing WHEEL:
         TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: "evil-1.0.dist-info/WHEEL" is missing
       Wheel-Version 2.0:
-        TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: Wheel-Version 2.0 is not supported (tspack installs 1.x)
+        TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: Unsupported wheel major version (expected 1, got 2)
+      no RECORD:
+        TSPACK_RECORD_MISMATCH: The wheel "evil-1.0-py3-none-any.whl" has no RECORD: "evil-1.0.dist-info/RECORD" is missing
+      dist-info of another package:
+        TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: its .dist-info directory "alpha-1.0.dist-info" does not match the filename (expected "evil-1.0.dist-info")
       METADATA name mismatch:
         TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: METADATA says Name "good" but the filename says "evil"
       unknown .data key:
         TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: unknown .data key "lib" in "evil-1.0.data/lib/x.py" (expected purelib, platlib, data, headers or scripts)"
     `);
+  });
+});
+
+describe("installWheels: RECORD, .dist-info and Wheel-Version checks (uv's errors are errors, what it tolerates warns)", () => {
+  const cases = recordCases("rec", "1.0");
+  const modes = [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const;
+
+  it.each(Object.entries(cases))(
+    "%s: the same outcome extracting or through the cache, on one or two threads",
+    async (_name, c) => {
+      for (const [withCache, parallel] of modes) {
+        const box = sandbox("rec");
+        const dest = join(box, "t");
+        const cacheDir = join(box, "cache");
+        const install = () =>
+          installWheels(wheelInputs(box, c.wheels), {
+            dest,
+            layout: "target",
+            python: [3, 13],
+            parallel,
+            ...(withCache ? { cacheDir } : {}),
+          });
+        const mode = `cache ${withCache}, parallel ${parallel}`;
+        if (c.error !== undefined) {
+          expect(await errorOf(install, box), mode).toBe(c.error);
+          expect(existsSync(dest), mode).toBe(false);
+          expect(
+            names(box).filter((n) => n !== "cache"),
+            mode,
+          ).toEqual(["wheels"]);
+          if (existsSync(join(cacheDir, "tmp"))) expect(readdirSync(join(cacheDir, "tmp")), mode).toEqual([]);
+          expect(existsSync(join(cacheDir, "checked-v2")), mode).toBe(false); // nothing is marked on failure
+          continue;
+        }
+        const events: InstallEvent[] = [];
+        const r = await installWheels(wheelInputs(box, c.wheels), {
+          dest,
+          layout: "target",
+          python: [3, 13],
+          parallel,
+          ...(withCache ? { cacheDir } : {}),
+          onEvent: (e) => events.push(e),
+        });
+        expect(r.warnings, mode).toEqual(c.warnings);
+        expect(events.filter((e) => e.type === "warning").map((e) => (e as { message: string }).message)).toEqual(
+          c.warnings,
+        );
+        // The files are installed as they are in the wheel.
+        expect(readFileSync(join(dest, "rec/util.py"), "utf8"), mode).toBe("y = 2\n");
+        if (!withCache) continue;
+        // Warm: linked from the cache without inflating; the check's warnings are remembered with it.
+        const warm = await install();
+        expect(
+          warm.packages.map((p) => p.cached),
+          mode,
+        ).toEqual([true]);
+        expect(warm.warnings, mode).toEqual(c.warnings);
+        // Without the marker (a cache unpacked by an older tspack), the cached files are compared once.
+        const marker = join(cacheDir, "checked-v2", c.wheels[0]!.sha256.slice(0, 2), c.wheels[0]!.sha256);
+        expect(existsSync(marker), mode).toBe(true);
+        rmSync(marker);
+        expect((await install()).warnings, mode).toEqual(c.warnings);
+        expect(existsSync(marker), mode).toBe(true);
+      }
+    },
+  );
+
+  it("heals the installed RECORD like uv: unlisted files get their size, rows of missing files are dropped", async () => {
+    const box = sandbox("rec");
+    const dest = join(box, "t");
+    await installWheels(wheelInputs(box, cases["a file RECORD does not list"]!.wheels), {
+      dest,
+      layout: "target",
+      python: [3, 13],
+    });
+    expect(readFileSync(join(dest, "rec-1.0.dist-info/RECORD"), "utf8")).toContain("rec/extra.py,,6\n");
+    const gone = sandbox("rec");
+    await installWheels(wheelInputs(gone, cases["a RECORD row for a file the wheel does not have"]!.wheels), {
+      dest: join(gone, "t"),
+      layout: "target",
+      python: [3, 13],
+    });
+    expect(readFileSync(join(gone, "t", "rec-1.0.dist-info/RECORD"), "utf8")).not.toContain("gone.py");
+    const self = sandbox("rec");
+    await installWheels(wheelInputs(self, cases["RECORD lists itself with a hash"]!.wheels), {
+      dest: join(self, "t"),
+      layout: "target",
+      python: [3, 13],
+    });
+    expect(readFileSync(join(self, "t", "rec-1.0.dist-info/RECORD"), "utf8")).toContain("rec-1.0.dist-info/RECORD,,\n");
   });
 });

@@ -1,10 +1,11 @@
+import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type MadeWheel, makeWheel, zeroBombPayload } from "../../../test/helpers/make-wheel.js";
 import { seededBytes } from "../../../test/helpers/seeded-bytes.js";
-import { installWheels, readUnpacked, unpackedPath } from "../src/index.js";
-import { ExtractWorker } from "../src/parallel-extract.js";
+import { inflateWheelEntry, installWheels, openWheelArchive, readUnpacked, unpackedPath } from "../src/index.js";
+import { ExtractWorker, ParallelExtract } from "../src/parallel-extract.js";
 import { errorOf, names, removeSandboxes, sandbox, treeListing, wheelInputs } from "./fs-fixture.js";
 
 afterAll(removeSandboxes);
@@ -192,6 +193,61 @@ function inodes(root: string): Map<string, number> {
   walk(root, "");
   return out;
 }
+
+describe("hashing for the RECORD check on both threads", () => {
+  it("gives every hashed job the sha256 of its content, whichever thread inflated it", async () => {
+    const box = sandbox();
+    const [input] = wheelInputs(box, manyWheels(1, 400));
+    const archive = openWheelArchive(input!.path, input!.filename, input!.sha256);
+    const entries = archive.entries.filter((e) => !e.isDirectory);
+    const jobs = entries.map((entry, i) => ({
+      archive: 0,
+      entry,
+      path: join(box, "out", `${i}`),
+      mode: 0o644,
+      from: "",
+      hash: i % 5 !== 0, // some are not hashed
+    }));
+    const worker = new ExtractWorker();
+    try {
+      const run = new ParallelExtract([archive], jobs, "copy", [box], worker);
+      await run.complete(undefined, true);
+      entries.forEach((e, i) => {
+        const expected = createHash("sha256").update(inflateWheelEntry(archive, e)).digest("base64url");
+        expect(run.digestOf(i)).toBe(i % 5 !== 0 ? expected : undefined);
+      });
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  it("finds a wrong RECORD digest deep in a big install, on one or two threads, with and without the cache", async () => {
+    const wheels = manyWheels(3, 150);
+    const bad = makeWheel({
+      name: "zz-bad",
+      version: "1",
+      files: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`zz_bad/m${i}.py`, `v = ${i}\n`])),
+      record: (t) => t.replace(/^zz_bad\/m150\.py,sha256=[^,]+,/m, "zz_bad/m150.py,sha256=AAAA,"),
+    });
+    const outcomes: string[][] = [];
+    for (const parallel of [false, true]) {
+      for (const cache of [false, true]) {
+        const box = sandbox();
+        const r = await installWheels(wheelInputs(box, [...wheels, bad]), {
+          ...base,
+          dest: join(box, "t"),
+          parallel,
+          ...(cache ? { cacheDir: join(box, "cache") } : {}),
+        });
+        outcomes.push(r.warnings);
+      }
+    }
+    for (const o of outcomes) expect(o).toEqual(outcomes[0]);
+    expect(outcomes[0]!.filter((w) => w.includes("RECORD"))).toEqual([
+      `${bad.filename}: RECORD gives the wrong sha256 for 1 file (installed as in the wheel): "zz_bad/m150.py" has sha256=${createHash("sha256").update("v = 150\n").digest("base64url")}, RECORD says sha256=AAAA`,
+    ]);
+  });
+});
 
 describe("warm install (links from the unpacked cache) on two threads", () => {
   const wheels = manyWheels(4, 150);

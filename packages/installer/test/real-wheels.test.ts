@@ -67,11 +67,24 @@ describe.skipIf(skip)("real wheels vs pip install --target (oracle)", () => {
     );
     const sha = createHash("sha256").update(readFileSync(wheel)).digest("hex");
     const ours = join(box, "tspack");
-    await installWheels([{ path: wheel, sha256: sha, filename: basename(wheel) }], {
+    const r = await installWheels([{ path: wheel, sha256: sha, filename: basename(wheel) }], {
       dest: ours,
       layout: "target",
       python: [3, 13],
     });
+    // A real wheel's RECORD is right: its files, sizes and sha256 digests all check out (no warning),
+    // extracted or through the cache, cold and warm.
+    expect(r.warnings).toEqual([]);
+    const cacheDir = join(box, "cache");
+    for (const dest of ["cold", "warm"]) {
+      const c = await installWheels([{ path: wheel, sha256: sha, filename: basename(wheel) }], {
+        dest: join(box, dest),
+        layout: "target",
+        python: [3, 13],
+        cacheDir,
+      });
+      expect([dest, c.warnings]).toEqual([dest, []]);
+    }
     const a = files(pipDir);
     const b = files(ours);
     const diffs: string[] = [];

@@ -229,8 +229,8 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
     );
   }
   const wheels: LoadedWheel[] = [...members, ...loaded];
-  // Full CRC/size check once per wheel (remembered in the cache; warm builds skip it), in a worker thread
-  // while this one plans and writes; the build waits for it before publishing anything.
+  // Full CRC/size/RECORD check once per wheel (remembered in the cache; warm builds skip it), in a worker
+  // thread while this one plans and writes; the build waits for it before publishing anything.
   const wheelPaths = new Map(fetched.wheels.map((w) => [w.sha256, w.path]));
   let checksPosted!: () => void;
   const posted = new Promise<void>((resolve) => {
@@ -370,6 +370,9 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
           ? await planWheels(members, installLayout("target"), fetched.cacheDir)
           : undefined;
       background.push(wheelPlans.stored, memberPlan?.stored);
+      // What uv tolerates in a wheel (an old Wheel-Version, a RECORD that disagrees with the files): warnings.
+      for (const p of [...plans, ...(memberPlan?.plans ?? [])])
+        for (const w of p.warnings) planWarn(`${p.filename}: ${w}`);
       for (const c of [...merged.conflicts, ...(memberPlan?.merged.conflicts ?? [])]) {
         if (!c.identical)
           planWarn(`"${c.path}" is in both ${c.loser} and ${c.winner}; ${c.winner} wins (the package that sorts last)`);
@@ -457,6 +460,11 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
     }
     stage("write");
     checkAborted();
+    // The checks of every wheel's entries (CRC, RECORD digests) must pass before anything is published;
+    // their RECORD warnings (remembered with the check for warm builds) come last, in wheel order.
+    const checked = await Promise.all(checks);
+    for (const w of checked[checked.length - 1]?.warnings ?? []) warn(w);
+    for (const c of checked) background.push(c.mark());
 
     const manifest = {
       tspack: 1,
@@ -469,7 +477,6 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
       warnings,
     };
     writeFileSync(join(stagingRoot, "build.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-    for (const c of checks) await c;
     await Promise.all(background);
     await replaceDir(stagingRoot, outDir);
   } catch (e) {

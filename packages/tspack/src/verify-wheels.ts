@@ -1,28 +1,33 @@
 /**
- * The once-per-wheel CRC/size check of the zip path, off the main thread. The zip path copies wheel
- * entries without inflating them, so every entry of a newly downloaded wheel is inflated once to prove
- * its CRC-32 and size (a marker `checked-v1/ab/<sha256>` remembers it). That costs ~1 s per 250 MB
- * unzipped; a worker thread does it while the main thread plans and writes the artifacts, and the build
- * waits for it before publishing anything. The worker only says which entry failed: the main thread
- * then reports it with the same error as an inline check.
+ * The once-per-wheel check of every wheel's entries. The zip path copies wheel entries without
+ * inflating them, so every entry of a newly downloaded wheel is inflated once to prove its CRC-32 and
+ * size, and hashed to compare it with the wheel's RECORD (a marker `checked-v2/ab/<sha256>` remembers
+ * it, with the RECORD warnings of the check: see @tspack/cache `readCheckedMarker`). That costs ~1 s per
+ * 250 MB unzipped; a worker thread does it while the main thread plans and writes the artifacts, and
+ * the build waits for it before publishing anything. The worker only says which entry failed: the main
+ * thread then reports it with the same error as an inline check.
  */
-import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
 import type { Worker } from "node:worker_threads";
-import { CHECKED_BUCKET } from "@tspack/cache";
+import { readCheckedMarker, writeCheckedMarker } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import { getEntryData } from "@tspack/zip";
+import { checkRecordDigests } from "@tspack/wheel";
+import { getEntryData, type ZipEntry } from "@tspack/zip";
 import { type LoadedWheel, readEntry } from "./wheels.js";
 
-/** Inline source (no file to find after bundling): inflates [offset, csize, usize, crc, method] rows. */
+/**
+ * Inline source (no file to find after bundling): inflates [offset, csize, usize, crc, method] rows and
+ * returns the sha256 of each row's content (32 bytes per row) for the RECORD comparison.
+ */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { readFileSync } = require("node:fs");
 const zlib = require("node:zlib");
+const crypto = require("node:crypto");
 parentPort.on("message", ({ id, path, rows }) => {
   let bad = -1;
   let error;
+  const digests = new Uint8Array((rows.length / 5) * 32);
   try {
     const bytes = readFileSync(path);
     for (let i = 0; i < rows.length; i += 5) {
@@ -39,11 +44,12 @@ parentPort.on("message", ({ id, path, rows }) => {
         bad = i / 5;
         break;
       }
+      digests.set(crypto.createHash("sha256").update(data).digest(), (i / 5) * 32);
     }
   } catch (e) {
     error = String(e && e.message);
   }
-  parentPort.postMessage({ id, bad, error });
+  parentPort.postMessage({ id, bad, error, digests }, [digests.buffer]);
 });
 `;
 
@@ -95,40 +101,70 @@ export async function stopVerifier(): Promise<void> {
   if (w) await (await w.catch(() => undefined))?.worker.terminate();
 }
 
-function markerOf(cacheDir: string | undefined, sha256: string): string | undefined {
-  return cacheDir ? join(cacheDir, CHECKED_BUCKET, sha256.slice(0, 2), sha256) : undefined;
-}
-
-async function mark(marker: string | undefined): Promise<void> {
-  if (!marker) return;
-  try {
-    await mkdir(join(marker, ".."), { recursive: true });
-    await writeFile(marker, "");
-  } catch {
-    // a read-only cache only costs the check next time
+/**
+ * Inflates every entry of `wheel` in this thread (throws the entry's TSPACK_ZIP_INVALID error) and
+ * compares the files with RECORD: returns the RECORD warnings (without the wheel's name).
+ */
+function checkInline(wheel: LoadedWheel): string[] {
+  const digests = new Map<ZipEntry, string>();
+  let record: { entry: ZipEntry; data: Uint8Array } | undefined;
+  for (const entry of wheel.entries) {
+    if (entry.isDirectory) continue;
+    const data = readEntry(wheel, entry);
+    digests.set(entry, createHash("sha256").update(data).digest("base64url"));
+    if (entry.name.endsWith(".dist-info/RECORD")) record = { entry, data };
   }
+  return compareWithRecord(wheel, (e) => digests.get(e), record);
 }
 
-/** Inflates every entry of `wheel` in this thread (throws the entry's TSPACK_ZIP_INVALID error). */
-function checkInline(wheel: LoadedWheel): void {
-  for (const entry of wheel.entries) if (!entry.isDirectory) readEntry(wheel, entry);
+/** The RECORD warnings of a wheel whose entries' sha256 digests are known (see checkRecordDigests). */
+function compareWithRecord(
+  wheel: LoadedWheel,
+  digestOf: (e: ZipEntry) => string | undefined,
+  record?: { entry: ZipEntry; data: Uint8Array },
+): string[] {
+  return checkRecordDigests(
+    {
+      filename: wheel.filename,
+      entries: wheel.entries,
+      read: (e) => (e === record?.entry ? record.data : readEntry(wheel, e)),
+    },
+    digestOf,
+  );
+}
+
+/** What {@link verifyWheels} found. */
+export interface VerifiedWheels {
+  /** The RECORD warnings of every wheel (remembered or found now), in the order given, each prefixed with its filename. */
+  warnings: string[];
+  /**
+   * Marks the wheels checked now (`checked-v2/`, with their RECORD warnings): call it once the build has
+   * also planned them (a wheel the plan refuses, e.g. for its Wheel-Version, is never marked).
+   */
+  mark(): Promise<void>;
 }
 
 /**
- * Checks every wheel not yet marked as checked (every wheel with `force`); resolves when all are (and
- * marked), rejects with the first failing wheel's error (in the order given). `paths` maps a wheel's
- * sha256 to its file. `onPosted` is called once the main thread's part is done (the jobs are with the
- * worker, or the inline checks ran): a caller about to run long synchronous work awaits it first, so
- * that the worker is not left waiting for its jobs.
+ * Checks every wheel not yet marked as checked (every wheel with `force`); resolves when all are;
+ * rejects with the first failing wheel's error (in the order given). `paths` maps a wheel's sha256 to
+ * its file. `onPosted` is called once the main thread's part is done (the jobs are with the worker, or
+ * the inline checks ran): a caller about to run long synchronous work awaits it first, so that the
+ * worker is not left waiting for its jobs.
  */
 export async function verifyWheels(
   wheels: readonly LoadedWheel[],
   paths: ReadonlyMap<string, string>,
   cacheDir: string | undefined,
   options: { force?: boolean; onPosted?: () => void } = {},
-): Promise<void> {
+): Promise<VerifiedWheels> {
   try {
-    await checkWheels(wheels, paths, cacheDir, options);
+    const { found, fresh } = await checkWheels(wheels, paths, cacheDir, options);
+    return {
+      warnings: wheels.flatMap((w) => (found.get(w) ?? []).map((m) => `${w.filename}: ${m}`)),
+      mark: async () => {
+        if (cacheDir) for (const w of fresh) await writeCheckedMarker(cacheDir, w.sha256, found.get(w) ?? []);
+      },
+    };
   } finally {
     options.onPosted?.(); // also when the check failed or had nothing to do
   }
@@ -139,35 +175,35 @@ async function checkWheels(
   paths: ReadonlyMap<string, string>,
   cacheDir: string | undefined,
   options: { force?: boolean; onPosted?: () => void },
-): Promise<void> {
+): Promise<{ found: Map<LoadedWheel, string[]>; fresh: LoadedWheel[] }> {
+  const found = new Map<LoadedWheel, string[]>();
   const todo = wheels.filter((w) => {
-    const marker = markerOf(cacheDir, w.sha256);
-    return options.force || !(marker && existsSync(marker));
+    const known = options.force || !cacheDir ? undefined : readCheckedMarker(cacheDir, w.sha256);
+    if (known !== undefined) found.set(w, known);
+    return known === undefined;
   });
-  if (todo.length === 0) return;
+  const result = { found, fresh: todo };
+  if (todo.length === 0) return result;
   await Promise.all(todo.map((w) => w.load()));
   let total = 0;
   for (const w of todo) for (const e of w.entries) total += e.uncompressedSize;
   const withPath = todo.filter((w) => paths.has(w.sha256));
   if (total < WORKER_MIN_BYTES || withPath.length === 0) {
-    for (const w of todo) {
-      checkInline(w);
-      await mark(markerOf(cacheDir, w.sha256));
-    }
-    return;
+    for (const w of todo) found.set(w, checkInline(w));
+    return result;
   }
   const pending = started ?? newWorker();
   started = undefined;
   const { worker, dead: failed } = await pending;
   try {
-    const results = new Map<number, { bad: number; error?: string }>();
+    const results = new Map<number, { bad: number; error?: string; digests: Uint8Array }>();
     const waiting = new Map<number, () => void>();
-    worker.on("message", (m: { id: number; bad: number; error?: string }) => {
+    worker.on("message", (m: { id: number; bad: number; error?: string; digests: Uint8Array }) => {
       results.set(m.id, m);
       waiting.get(m.id)?.();
     });
-    const rowsOf = (w: LoadedWheel): Float64Array => {
-      const files = w.entries.filter((e) => !e.isDirectory);
+    const filesOf = (w: LoadedWheel): ZipEntry[] => w.entries.filter((e) => !e.isDirectory);
+    const rowsOf = (files: ZipEntry[], w: LoadedWheel): Float64Array => {
       const rows = new Float64Array(files.length * 5);
       files.forEach((e, i) => {
         const data = getEntryData(w.bytes, e, { name: w.filename });
@@ -179,13 +215,15 @@ async function checkWheels(
       return rows;
     };
     const ids = withPath.map((w, id) => {
-      worker.postMessage({ id, path: paths.get(w.sha256)!, rows: rowsOf(w) });
+      worker.postMessage({ id, path: paths.get(w.sha256)!, rows: rowsOf(filesOf(w), w) });
       return id;
     });
     // Wheels without a file (built in memory) are checked here meanwhile.
-    for (const w of todo) if (!paths.has(w.sha256)) checkInline(w);
+    const inline = new Map<LoadedWheel, string[]>();
+    for (const w of todo) if (!paths.has(w.sha256)) inline.set(w, checkInline(w));
     options.onPosted?.();
     let workerDied = false;
+    const checked = new Map<LoadedWheel, string[]>(inline);
     for (const [i, id] of ids.entries()) {
       const w = withPath[i]!;
       if (!workerDied && !results.has(id)) {
@@ -195,13 +233,13 @@ async function checkWheels(
         );
       }
       if (workerDied && !results.has(id)) {
-        checkInline(w); // the worker could not start or died: check here instead
+        checked.set(w, checkInline(w)); // the worker could not start or died: check here instead
         continue;
       }
       const r = results.get(id)!;
+      const files = filesOf(w);
       if (r.bad >= 0 || r.error !== undefined) {
         // Same error as the inline check: re-check the failing entry (or the whole wheel) here.
-        const files = w.entries.filter((e) => !e.isDirectory);
         if (r.bad >= 0) readEntry(w, files[r.bad]!);
         else checkInline(w);
         throw new TspackError(
@@ -212,8 +250,17 @@ async function checkWheels(
           },
         );
       }
+      const digests = new Map<ZipEntry, string>();
+      files.forEach((e, k) => {
+        digests.set(e, Buffer.from(r.digests.buffer, r.digests.byteOffset + k * 32, 32).toString("base64url"));
+      });
+      checked.set(
+        w,
+        compareWithRecord(w, (e) => digests.get(e)),
+      );
     }
-    for (const w of todo) await mark(markerOf(cacheDir, w.sha256));
+    for (const w of todo) found.set(w, checked.get(w) ?? []);
+    return result;
   } finally {
     await worker.terminate();
   }
