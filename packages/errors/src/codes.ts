@@ -37,7 +37,10 @@ export const ERROR_CODES = {
   ZIP_INVALID: "TSPACK_ZIP_INVALID",
   /** Entries given to the zip writer are invalid (duplicate path, file/directory clash, bad mode or mtime). */
   ZIP_INPUT_INVALID: "TSPACK_ZIP_INPUT_INVALID",
-  /** RECORD does not agree with the wheel's files. */
+  /**
+   * A wheel has no RECORD (uv and pip refuse it too). RECORD rows that disagree with the files (hash, size,
+   * unlisted or missing files) are warnings, not errors: the wheel's own sha256 was already checked against the lock.
+   */
   RECORD_MISMATCH: "TSPACK_RECORD_MISMATCH",
   /** Downloaded bytes do not match the hash (or size) recorded in the lock. */
   INTEGRITY_MISMATCH: "TSPACK_INTEGRITY_MISMATCH",
