@@ -19,9 +19,17 @@ Exit status: 0 success; 1 failure (including \`tspack plan\` with packages that 
 2 usage error; 130 interrupted. With \`--json\`, results (and errors, as \`{"error": {code, message, hint}}\`)
 go to stdout and progress events to stderr as JSON lines.
 
+A closed pipe ends the output quietly, as with git and uv: when the reader of stdout or stderr goes away
+(\`tspack plan | head -1\`), the command stops (a build publishes nothing half-written) and exits 0, with
+no message; an error already being reported keeps its exit status. Any other failure to write stdout
+(\`> /dev/full\`) is \`TSPACK_IO\`, exit 1. Failures that are not tspack's own are classified, never
+called bugs: a full disk, a read-only mount, a permission, a name too long give \`TSPACK_IO\` naming the
+folder you gave (\`--out\`, \`--target\`, \`--cache-dir\`, …) and the fix; DNS, refused, reset, timeout and TLS
+errors give \`TSPACK_NETWORK\` after the retries; \`TSPACK_INTERNAL\` is a bug (its stack trace with \`-v\`).
+
 Environment: \`TSPACK_CACHE_DIR\`, \`XDG_CACHE_HOME\` (cache location), \`TSPACK_CONCURRENCY\`, \`TSPACK_OFFLINE=1\`,
 \`SOURCE_DATE_EPOCH\` (zip timestamps), \`NETRC\`, \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\` (credentials),
-\`HTTPS_PROXY\`/\`HTTP_PROXY\`/\`NO_PROXY\`, \`NO_COLOR\`, \`TSPACK_COMPILE_CACHE_DIR\` / \`TSPACK_NO_COMPILE_CACHE=1\`
+\`UV_HTTP_RETRIES\` (retries of a failed request, default 3), \`HTTPS_PROXY\`/\`HTTP_PROXY\`/\`NO_PROXY\`, \`NO_COLOR\`, \`TSPACK_COMPILE_CACHE_DIR\` / \`TSPACK_NO_COMPILE_CACHE=1\`
 (where the CLI keeps V8's compiled code, or turn that off).
 
 ## tspack

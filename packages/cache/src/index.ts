@@ -18,8 +18,10 @@ export {
   unpackedDirFor,
   WHEELS_BUCKET,
 } from "./layout.js";
+export { makeDirs, makeDirsSync } from "./make-dirs.js";
 export { type PruneCacheOptions, type PruneCacheResult, pruneCache } from "./prune-cache.js";
 export { type PublishDirectoryOutcome, publishDirectory, publishFile } from "./publish.js";
 export { type ResolveCacheDirOptions, resolveCacheDir } from "./resolve-cache-dir.js";
 export { createTempPath } from "./temp-path.js";
+export { cacheUserPath } from "./user-path.js";
 export { type BadCacheEntry, type VerifyCacheOptions, type VerifyCacheResult, verifyCache } from "./verify-cache.js";

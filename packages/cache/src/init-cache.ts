@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { makeDirs } from "./make-dirs.js";
 
 /** The CACHEDIR.TAG content (https://bford.info/cachedir/): backup tools skip the directory. */
 export const CACHEDIR_TAG =
@@ -23,7 +24,7 @@ async function writeIfMissing(path: string, content: string): Promise<void> {
  */
 export async function initCache(cacheRoot: string): Promise<void> {
   if (initialized.has(cacheRoot)) return;
-  await mkdir(cacheRoot, { recursive: true });
+  await makeDirs(cacheRoot);
   await writeIfMissing(join(cacheRoot, "CACHEDIR.TAG"), CACHEDIR_TAG);
   await writeIfMissing(join(cacheRoot, ".gitignore"), "*\n");
   initialized.add(cacheRoot);

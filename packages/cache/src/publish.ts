@@ -1,5 +1,6 @@
-import { mkdir, rename, rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { makeDirs } from "./make-dirs.js";
 
 /**
  * Publishes a fully written and verified temp file at `finalPath` by an atomic rename (readers see
@@ -7,7 +8,7 @@ import { dirname } from "node:path";
  * entry with the same bytes is harmless.
  */
 export async function publishFile(tmpPath: string, finalPath: string): Promise<void> {
-  await mkdir(dirname(finalPath), { recursive: true });
+  await makeDirs(dirname(finalPath));
   await rename(tmpPath, finalPath);
 }
 
@@ -20,7 +21,7 @@ export type PublishDirectoryOutcome = "published" | "existing";
  * `"existing"`: the winner's directory is used.
  */
 export async function publishDirectory(tmpDir: string, finalDir: string): Promise<PublishDirectoryOutcome> {
-  await mkdir(dirname(finalDir), { recursive: true });
+  await makeDirs(dirname(finalDir));
   try {
     await rename(tmpDir, finalDir);
     return "published";

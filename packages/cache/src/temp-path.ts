@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { tempDirFor } from "./layout.js";
+import { makeDirs } from "./make-dirs.js";
 
 const madeTempDirs = new Set<string>();
 
@@ -12,7 +12,7 @@ const madeTempDirs = new Set<string>();
 export async function createTempPath(cacheRoot: string, suffix = ".part"): Promise<string> {
   const dir = tempDirFor(cacheRoot);
   if (!madeTempDirs.has(dir)) {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     madeTempDirs.add(dir);
   }
   return join(dir, `${process.pid}-${randomBytes(8).toString("hex")}${suffix}`);

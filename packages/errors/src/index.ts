@@ -1,4 +1,17 @@
-// @tspack/errors: the one error type, stable codes, message formatters.
+// @tspack/errors: the one error type, stable codes, message formatters, and the classification of
+// every other thrown value (network, file system, abort, bug).
+export {
+  classifyError,
+  type ErrorContext,
+  errorAtPath,
+  FILE_SYSTEM_ERRORS,
+  type FileSystemErrorInfo,
+  isTransientNetworkError,
+  NETWORK_ERRORS,
+  type NetworkErrorInfo,
+  networkErrorInfo,
+  type UserPath,
+} from "./classify-error.js";
 export { ERROR_CODES, type TspackErrorCode } from "./codes.js";
 export { formatCaret, formatPath, formatSourceExcerpt, redactUrl } from "./format.js";
 export { isTspackError, TspackError, type TspackErrorOptions } from "./tspack-error.js";

@@ -29,9 +29,9 @@ export interface Published {
   size: number;
 }
 
-/** A body that ended before its Content-Length. Retryable. */
+/** A body that ended before its Content-Length: undici's code for it, so it is retried and reported like undici's. */
 class TruncatedBody extends Error {
-  readonly code = "TSPACK_TRUNCATED";
+  readonly code = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";
 }
 
 /**

@@ -1,4 +1,5 @@
-import { redactUrl, TspackError } from "@tspack/errors";
+import { cacheUserPath } from "@tspack/cache";
+import { classifyError, redactUrl, TspackError } from "@tspack/errors";
 import type { FetchFailure } from "./types.js";
 
 /** Where a failed download came from, for messages. `url` is redacted here. */
@@ -51,21 +52,24 @@ export function httpStatusError(s: Subject, status: number, reason: string, atte
   });
 }
 
-/** TSPACK_NETWORK: connection errors, timeouts, truncated bodies, after all retries. */
-export function networkError(s: Subject, reason: string, attempts: number, cause: unknown): TspackError {
-  return new TspackError("TSPACK_NETWORK", `${subject(s)} failed${after(attempts)}: ${reason}`, {
-    hint: "Check the network and proxy settings (HTTPS_PROXY, NO_PROXY); a lower TSPACK_CONCURRENCY can help flaky links.",
-    details: { key: s.key, url: redactUrl(s.url), attempts },
-    cause,
-  });
-}
-
-/** TSPACK_CACHE_CORRUPT: the cache could not be written. */
-export function cacheWriteError(s: Subject, reason: string, cause: unknown): TspackError {
-  return new TspackError("TSPACK_CACHE_CORRUPT", `${subject(s)} could not be stored in the cache: ${reason}`, {
-    hint: "Check that the cache directory is writable and has free space (see --cache-dir).",
-    details: { key: s.key, url: redactUrl(s.url) },
-    cause,
+/**
+ * A failed download or index request after `attempts` tries, classified by @tspack/errors: TSPACK_NETWORK
+ * (DNS, refused, reset, timeouts, TLS), TSPACK_IO naming the cache (disk full, read-only, permissions),
+ * TSPACK_ABORTED, or TSPACK_INTERNAL for a bug.
+ */
+export function fetchFailure(
+  s: Subject,
+  cause: unknown,
+  attempts: number,
+  cacheRoot: string | undefined,
+  signal?: AbortSignal,
+): TspackError {
+  return classifyError(cause, {
+    subject: subject(s),
+    url: s.url,
+    attempts,
+    ...(cacheRoot === undefined ? {} : { paths: [cacheUserPath(cacheRoot)] }),
+    ...(signal?.aborted === true ? { aborted: true } : {}),
   });
 }
 

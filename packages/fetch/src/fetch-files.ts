@@ -1,17 +1,10 @@
 import { stat } from "node:fs/promises";
-import { cachePathFor, hasEntry, initCache, isSha256Hex } from "@tspack/cache";
-import { redactUrl, TspackError } from "@tspack/errors";
+import { cachePathFor, cacheUserPath, hasEntry, initCache, isSha256Hex } from "@tspack/cache";
+import { classifyError, redactUrl, TspackError } from "@tspack/errors";
 import pLimit from "p-limit";
 import { downloadAttempt, type Published } from "./download-file.js";
-import {
-  aggregateFetchError,
-  cacheWriteError,
-  hashRequiredError,
-  httpStatusError,
-  networkError,
-  offlineError,
-} from "./fetch-errors.js";
-import { abortedError, describeError, HttpClient, HttpStatusFailure, RetriesExhausted } from "./http-client.js";
+import { aggregateFetchError, fetchFailure, hashRequiredError, httpStatusError, offlineError } from "./fetch-errors.js";
+import { abortedError, HttpClient, HttpStatusFailure, RetriesExhausted } from "./http-client.js";
 import { rewriteUrl } from "./rewrite-url.js";
 import { fetchSimpleIndexWith, normalizeProjectName, type SimpleProjectPage } from "./simple-index.js";
 import type { FetchEvent, FetchedFile, FetchItem, FetchOptions, FetchResult } from "./types.js";
@@ -108,7 +101,11 @@ export async function fetchFiles(items: readonly FetchItem[], options: FetchOpti
   let bytesDownloaded = 0;
   let requests = 0;
   if (missing.length > 0) {
-    await initCache(root);
+    try {
+      await initCache(root);
+    } catch (error) {
+      throw classifyError(error, { paths: [cacheUserPath(root)] });
+    }
     const client = new HttpClient(options);
     const pages = new Map<string, Promise<SimpleProjectPage>>();
     const limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
@@ -118,7 +115,13 @@ export async function fetchFiles(items: readonly FetchItem[], options: FetchOpti
       const name = normalizeProjectName(item.name ?? item.filename.split("-")[0] ?? item.filename);
       let page = pages.get(name);
       if (page === undefined) {
-        page = fetchSimpleIndexWith(client, rewriteUrl(options.indexUrl, options.mirrors), name);
+        page = fetchSimpleIndexWith(
+          client,
+          rewriteUrl(options.indexUrl, options.mirrors),
+          name,
+          (attempt, reason, delayMs, url) =>
+            emit({ type: "fetch:retry", key: name, url: redactUrl(url), attempt, reason, delayMs }),
+        );
         pages.set(name, page);
       }
       const file = (await page).files.find((f) => f.filename === item.filename);
@@ -161,16 +164,8 @@ export async function fetchFiles(items: readonly FetchItem[], options: FetchOpti
         const cause = error instanceof RetriesExhausted ? error.cause : error;
         if (cause instanceof TspackError) throw cause;
         if (cause instanceof HttpStatusFailure) throw httpStatusError(subject, cause.status, cause.message, attempts);
-        if (error instanceof RetriesExhausted) throw networkError(subject, describeError(cause), attempts, cause);
-        const code = (error as { code?: unknown }).code;
-        if (
-          typeof code === "string" &&
-          /^E[A-Z]+$/.test(code) &&
-          (error as { syscall?: unknown }).syscall !== undefined
-        ) {
-          throw cacheWriteError(subject, describeError(error), error);
-        }
-        throw networkError(subject, describeError(error), attempts, error);
+        // DNS, refused, reset, TLS → TSPACK_NETWORK; a full or read-only cache → TSPACK_IO naming the cache.
+        throw fetchFailure(subject, cause, attempts, root, signal);
       }
     };
 
@@ -216,9 +211,7 @@ export async function fetchFiles(items: readonly FetchItem[], options: FetchOpti
       } catch (error) {
         errors.set(
           i,
-          error instanceof TspackError
-            ? error
-            : networkError({ key: item.key, url: item.url }, describeError(error), 1, error),
+          error instanceof TspackError ? error : fetchFailure({ key: item.key, url: item.url }, error, 1, root, signal),
         );
       }
     };

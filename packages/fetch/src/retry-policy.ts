@@ -1,3 +1,5 @@
+import { isTransientNetworkError } from "@tspack/errors";
+
 /** Retry settings shared by file and index downloads. */
 export interface RetryOptions {
   /** Retries after the first attempt (default 3, like uv's UV_HTTP_RETRIES). */
@@ -56,36 +58,11 @@ export function retryDelayMs(attempt: number, options: ResolvedRetryOptions, ret
   return Math.round(base * (0.5 + 0.5 * options.random()));
 }
 
-const RETRYABLE_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CLOSED",
-  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
-  "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH",
-  "TSPACK_TRUNCATED",
-]);
-
 /**
- * True for transient transport errors (connection refused/reset, timeouts, truncated bodies).
- * TLS certificate errors and programming errors are not retried.
+ * True for transient transport errors (DNS, connection refused/reset, timeouts, truncated bodies), by
+ * the one network-error table of @tspack/errors. TLS certificate errors and programming errors are not
+ * retried.
  */
 export function isRetryableError(error: unknown): boolean {
-  let e: unknown = error;
-  for (let depth = 0; depth < 4 && typeof e === "object" && e !== null; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && RETRYABLE_CODES.has(code)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
+  return isTransientNetworkError(error);
 }

@@ -1,8 +1,7 @@
 import { normalizeName } from "@tspack/dist-filename";
 import { TspackError } from "@tspack/errors";
-import { httpStatusError, networkError } from "./fetch-errors.js";
+import { fetchFailure, httpStatusError } from "./fetch-errors.js";
 import {
-  describeError,
   HttpClient,
   type HttpOptions,
   HttpStatusFailure,
@@ -154,6 +153,7 @@ export async function fetchSimpleIndexWith(
   client: HttpClient,
   indexUrl: string,
   name: string,
+  onRetry: (attempt: number, reason: string, delayMs: number, url: string) => void = () => undefined,
 ): Promise<SimpleProjectPage> {
   const pageUrl = simpleProjectUrl(indexUrl, name);
   const subject = { key: name, url: pageUrl };
@@ -178,14 +178,14 @@ export async function fetchSimpleIndexWith(
           files: json ? parseSimpleJson(text, res.url) : parseSimpleHtml(text, res.url),
         } satisfies SimpleProjectPage;
       },
-      () => undefined,
+      (attempt, reason, delayMs) => onRetry(attempt, reason, delayMs, pageUrl),
     );
   } catch (error) {
     if (error instanceof TspackError) throw error;
     const attempts = error instanceof RetriesExhausted ? error.attempts : 1;
     const cause = error instanceof RetriesExhausted ? error.cause : error;
     if (cause instanceof HttpStatusFailure) throw httpStatusError(subject, cause.status, cause.message, attempts);
-    throw networkError(subject, describeError(cause), attempts, cause);
+    throw fetchFailure(subject, cause, attempts, undefined, client.signal);
   }
 }
 

@@ -310,6 +310,100 @@ describe("fetchFiles: faults", () => {
   });
 });
 
+describe("fetchFiles: network and disk failures are classified (TSPACK_NETWORK / TSPACK_IO), retried like a 5xx", () => {
+  const FILE = "/files/a-1.0-py3-none-any.whl";
+  const bytes = makeBytes(1000, 3);
+  const item = (base: string): FetchItem => ({
+    key: "a==1.0",
+    url: base + FILE,
+    filename: "a-1.0-py3-none-any.whl",
+    sha256: sha256Hex(bytes),
+    size: bytes.length,
+    name: "a",
+  });
+  /** A loopback port with nothing listening (bound, then closed). */
+  async function closedPort(): Promise<number> {
+    const { createServer } = await import("node:net");
+    const srv = createServer();
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    const port = (srv.address() as { port: number }).port;
+    await new Promise<void>((resolve) => srv.close(() => resolve()));
+    return port;
+  }
+  const retries = (events: FetchEvent[]) => events.filter((e) => e.type === "fetch:retry");
+
+  // `.invalid` never resolves (RFC 6761): one look-up at the local resolver, no traffic beyond it.
+  it("a host that does not resolve (ENOTFOUND) is TSPACK_NETWORK after the configured retries", async () => {
+    const cacheDir = freshCache();
+    const events: FetchEvent[] = [];
+    const e = await caught(
+      fetchFiles([item("http://nonexistent.invalid")], {
+        cacheDir,
+        retry: { ...FAST_RETRY, retries: 2 },
+        onEvent: (ev) => events.push(ev),
+      }),
+    );
+    expect(e.code).toBe("TSPACK_NETWORK");
+    expect(e.message).toMatch(
+      /^The download of "a==1.0" from "http:\/\/nonexistent.invalid\/files\/a-1.0-py3-none-any.whl" failed after 3 attempts: the host name does not resolve \(getaddrinfo (ENOTFOUND|EAI_AGAIN) nonexistent.invalid\)$/,
+    );
+    expect(e.hint).toMatch(/^The host name does not resolve/);
+    expect(retries(events).map((r) => r.type === "fetch:retry" && r.attempt)).toEqual([1, 2]);
+    expect(tmpEntries(cacheDir)).toEqual([]);
+  });
+
+  it("an index URL whose host does not resolve is TSPACK_NETWORK after the retries, with retry events", async () => {
+    const events: FetchEvent[] = [];
+    const e = await caught(
+      fetchFiles([item("http://nonexistent.invalid")], {
+        cacheDir: freshCache(),
+        indexUrl: "http://nonexistent.invalid/simple",
+        retry: { ...FAST_RETRY, retries: 1 },
+        onEvent: (ev) => events.push(ev),
+      }),
+    );
+    expect(e.code).toBe("TSPACK_NETWORK");
+    expect(e.message).toMatch(
+      /^The download of "a" from "http:\/\/nonexistent.invalid\/simple\/a\/" failed after 2 attempts: the host name does not resolve/,
+    );
+    expect(retries(events)).toEqual([
+      expect.objectContaining({ key: "a", url: "http://nonexistent.invalid/simple/a/", attempt: 1 }),
+    ]);
+  });
+
+  it("a refused connection (closed loopback port) is TSPACK_NETWORK after the retries", async () => {
+    const port = await closedPort();
+    const events: FetchEvent[] = [];
+    const e = await caught(
+      fetchFiles([item(`http://127.0.0.1:${port}`)], {
+        cacheDir: freshCache(),
+        retry: { ...FAST_RETRY, retries: 3 },
+        onEvent: (ev) => events.push(ev),
+      }),
+    );
+    expect(e.code).toBe("TSPACK_NETWORK");
+    expect(e.message).toBe(
+      `The download of "a==1.0" from "http://127.0.0.1:${port}${FILE}" failed after 4 attempts: the connection was refused (connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
+    expect(retries(events)).toHaveLength(3);
+    expect(e.details?.failures).toEqual([expect.objectContaining({ code: "TSPACK_NETWORK" })]);
+  });
+
+  it("a cache that cannot be written is TSPACK_IO naming the cache (not TSPACK_CACHE_CORRUPT, no retries)", async () => {
+    const s = await server({ files: { [FILE]: bytes } });
+    const file = freshCache();
+    writeFileSync(file, "not a folder");
+    const dir = join(file, "cache"); // under a file: ENOTDIR
+    const e = await caught(fetchFiles([item(s.url)], { cacheDir: dir, retry: FAST_RETRY }));
+    expect(e.code).toBe("TSPACK_IO");
+    expect(e.message).toBe(
+      `The cache "${dir}" cannot be written: a part of the path is a file, not a folder (ENOTDIR)`,
+    );
+    expect(e.hint).toMatch(/choose another path with --cache-dir/);
+    expect(s.count(FILE)).toBe(0);
+  });
+});
+
 describe("fetchFiles: offline, abort", () => {
   it("offline fails at once naming every missing file, without requests", async () => {
     const { files, items } = corpus(3);

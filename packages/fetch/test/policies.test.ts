@@ -30,6 +30,8 @@ describe("retry policy", () => {
     expect(isRetryableError(Object.assign(new Error("x"), { code: "ECONNRESET" }))).toBe(true);
     expect(isRetryableError(new Error("x", { cause: { code: "UND_ERR_SOCKET" } }))).toBe(true);
     expect(isRetryableError(Object.assign(new Error("x"), { code: "CERT_HAS_EXPIRED" }))).toBe(false);
+    expect(isRetryableError(Object.assign(new Error("x"), { code: "ENOTFOUND", syscall: "getaddrinfo" }))).toBe(true);
+    expect(isRetryableError(Object.assign(new Error("x"), { code: "ENOSPC", syscall: "write" }))).toBe(false);
     expect(isRetryableError(new TypeError("bug"))).toBe(false);
   });
 

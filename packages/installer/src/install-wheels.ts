@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { readCheckedMarker, writeCheckedMarker } from "@tspack/cache";
-import { ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
+import { cacheUserPath, makeDirsSync, readCheckedMarker, writeCheckedMarker } from "@tspack/cache";
+import { classifyError, ERROR_CODES, errorAtPath, isTspackError, TspackError, type UserPath } from "@tspack/errors";
 import {
   checkRecordDigests,
   defaultInterpreterPath,
@@ -220,6 +220,18 @@ function abortError(signal: AbortSignal): TspackError {
 }
 
 /**
+ * The user's paths of an install, for error messages: the target folder (its staging folder and real
+ * path report as it), then the cache.
+ */
+function installPaths(options: InstallOptions, userDest: string, internal: string[]): UserPath[] {
+  const target = options.layout === "prefix" ? "prefix" : "target";
+  return [
+    { path: userDest, what: `the ${target} folder`, option: `--${target}`, internal },
+    ...(options.cacheDir === undefined ? [] : [cacheUserPath(resolve(options.cacheDir))]),
+  ];
+}
+
+/**
  * Installs wheels into a `--target`/`--prefix` directory like `uv pip install --no-deps`, with
  * tspack's stricter validation and deterministic results. Everything is written into a staging
  * directory next to `dest` and moved into place only when complete: a failed install leaves `dest`
@@ -258,8 +270,13 @@ export async function installWheels(
   };
   if (options.compileBytecode) checkInterpreter(options.compileBytecode.python, layout.python);
 
-  let dest = resolve(options.dest);
-  mkdirSync(dirname(dest), { recursive: true });
+  const userDest = resolve(options.dest);
+  let dest = userDest;
+  try {
+    makeDirsSync(dirname(dest));
+  } catch (e) {
+    throw classifyError(e, { paths: installPaths(options, userDest, []) });
+  }
   try {
     dest = realpathSync(dest);
   } catch {
@@ -600,7 +617,12 @@ export async function installWheels(
     }
     // While the worker starts on its share: generated files and the cache manifests.
     for (const op of merged.ops) if (op.kind === "generated") writer.writeFile(op.dest, op.data, op.mode);
-    const cached = filler?.writeManifests();
+    let cached: ReturnType<CacheFiller["writeManifests"]> | undefined;
+    try {
+      cached = filler?.writeManifests();
+    } catch (e) {
+      throw errorAtPath(e, filler!.root); // written into the cache, not the target
+    }
     const coldExtract = extract;
     await extract.complete(signal, options.parallel === true);
     extract = undefined;
@@ -681,10 +703,7 @@ export async function installWheels(
     filler?.abandon();
     rmSync(staging, { recursive: true, force: true });
     if (signal?.aborted && !isTspackError(e, ERROR_CODES.ABORTED)) throw abortError(signal);
-    if (isTspackError(e)) throw e;
-    throw new TspackError(ERROR_CODES.INSTALL_FAILED, `The install into "${dest}" failed: ${(e as Error).message}`, {
-      cause: e,
-      hint: "The target directory was left as it was.",
-    });
+    // A full disk, a read-only mount, permissions… → TSPACK_IO naming the user's folder, not the staging one.
+    throw classifyError(e, { paths: installPaths(options, userDest, [dest, staging]) });
   }
 }

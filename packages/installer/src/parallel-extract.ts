@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import { errorAtPath } from "@tspack/errors";
 import type { ZipEntry } from "@tspack/zip";
 import { inflateWheelEntry, type WheelArchive } from "./archive.js";
 import { type LinkMode, linkOnce } from "./link-mode.js";
@@ -560,7 +561,8 @@ export class ParallelExtract {
         try {
           this.#run(i);
         } catch (error) {
-          this.#mine = { index: i, error };
+          // a failed write has no path of its own: the file it was writing (in the target or the cache)
+          this.#mine = { index: i, error: errorAtPath(error, this.#jobs[i]!.path) };
           this.#fail(i);
           break outer;
         }
@@ -622,7 +624,7 @@ export class ParallelExtract {
         code: theirs.code,
         errno: theirs.errno,
         syscall: theirs.syscall,
-        path: theirs.path,
+        path: theirs.path ?? this.#jobs[failed]!.path,
         dest: theirs.dest,
       });
     }

@@ -9,7 +9,14 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createTempPath, publishDirectory, tempDirFor, UNPACKED_MANIFEST, unpackedDirFor } from "@tspack/cache";
+import {
+  createTempPath,
+  makeDirsSync,
+  publishDirectory,
+  tempDirFor,
+  UNPACKED_MANIFEST,
+  unpackedDirFor,
+} from "@tspack/cache";
 import { entryFileMode, type WheelFileEntry } from "@tspack/wheel";
 import type { ZipEntry } from "@tspack/zip";
 import { inflateWheelEntry, type WheelArchive } from "./archive.js";
@@ -56,7 +63,7 @@ export function unpackedFileName(index: number): string {
 function discard(cacheDir: string, dir: string): void {
   const aside = `${tempDirFor(cacheDir)}/${process.pid}-${randomBytes(8).toString("hex")}.broken`;
   try {
-    mkdirSync(tempDirFor(cacheDir), { recursive: true });
+    makeDirsSync(tempDirFor(cacheDir));
     renameSync(dir, aside);
   } catch {
     return; // already gone (another process discarded or replaced it)
@@ -179,7 +186,7 @@ export async function unpackToCache(
     for (const { entry } of files) {
       signal?.throwIfAborted();
       const index = indexes.get(entry)!;
-      mkdirSync(`${tmp}/${index >> BUCKET_BITS}`, { recursive: true });
+      makeDirsSync(`${tmp}/${index >> BUCKET_BITS}`);
       const path = `${tmp}/${unpackedFileName(index)}`;
       const mode = entryFileMode(entry);
       writeFileSync(path, inflateWheelEntry(archive, entry), { mode, flag: "wx" });

@@ -174,7 +174,7 @@ describe("parallel extraction (main thread + worker)", () => {
     }
     for (const e of errors) expect(e).toBe(errors[0]);
     expect(errors[0]).toBe(
-      `TSPACK_INSTALL_FAILED: The install into "<box>/t" failed: ENAMETOOLONG: name too long, open '<box>/.t.tspack-staging-<id>/zzz/${"n".repeat(300)}.py'`,
+      `TSPACK_IO: The target folder "<box>/t" cannot be written: file name too long (ENAMETOOLONG, "<box>/t/zzz/${"n".repeat(300)}.py")`,
     );
   });
 });
@@ -329,7 +329,7 @@ describe("warm install (links from the unpacked cache) on two threads", () => {
     }
     for (let i = 2; i < outcomes.length; i += 2) expect(outcomes.slice(i, i + 2)).toEqual(outcomes.slice(0, 2));
     expect(outcomes[0]).toBe(
-      "TSPACK_INSTALL_FAILED: The install into \"<box>/t\" failed: ENOENT: no such file or directory, link '<box>/cache/unpacked-v2/<xx>/<sha>/0/10' -> '<box>/.t.tspack-staging-<id>/many1/d3/e1/mod10.py'",
+      'TSPACK_IO: The cache "<box>/cache" cannot be read: no such file or folder (ENOENT, "<box>/cache/unpacked-v2/<xx>/<sha>/0/10")',
     );
   });
 });

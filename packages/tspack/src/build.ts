@@ -4,10 +4,11 @@
  * build leaves the previous artifacts intact and no partial files.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { chmod, mkdir, rm, utimes, writeFile } from "node:fs/promises";
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmod, rm, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { makeDirs, makeDirsSync } from "@tspack/cache";
+import { ERROR_CODES, TspackError, type UserPath } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
 import { collectProjectFiles, detectHandler, dockerfileFor, isPackagedProject } from "@tspack/project";
 import { defaultInterpreterPath, type InstallLayout, type OwnedInstallOp } from "@tspack/wheel";
@@ -17,6 +18,7 @@ import { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels
 import { buildLocalSources } from "./members.js";
 import { planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
+import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { startVerifier, stopVerifier, VERIFIER_PRESTART_BYTES, verifyWheels } from "./verify-wheels.js";
 import { type LoadedWheel, openWheels, type PlannedWheels, planWheels, readEntry, wheelFromBytes } from "./wheels.js";
 import { type RecordedZip, writeRecordedZip, writeZipFile, type ZipFileInfo } from "./zip-file.js";
@@ -154,14 +156,16 @@ function opsToFiles(
  *   TSPACK_INTEGRITY_MISMATCH, TSPACK_NETWORK, TSPACK_OFFLINE, TSPACK_WHEEL_INVALID, … (docs/errors.md)
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  // The output folder leads once it is known (a failed write without a path is the zip being written).
+  const paths: UserPath[] = [...cacheUserPaths(cacheDirFor(options)), ...projectUserPaths(options)];
   try {
-    return await buildOnce(options);
+    return await classified(paths, options.signal, () => buildOnce(options, paths));
   } finally {
     await stopVerifier();
   }
 }
 
-async function buildOnce(options: BuildOptions): Promise<BuildResult> {
+async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<BuildResult> {
   const timings: Record<string, number> = {};
   let t0 = performance.now();
   const stage = (name: string): void => {
@@ -193,6 +197,8 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
   const cfg = project0.pyproject?.tspack ?? {};
   const layout = layoutOf(options, cfg.layout);
   const outDir = resolve(project0.projectDir, options.outDir ?? cfg.out ?? join("dist", "lambda"));
+  const outPath = { path: outDir, what: "the output folder", option: "--out", internal: [] as string[] };
+  paths.unshift(outPath);
   await checkOutDir(outDir, [
     { dir: project0.projectDir, what: "the project" },
     { dir: workspaceRootOf(project0), what: "the workspace" },
@@ -279,7 +285,8 @@ async function buildOnce(options: BuildOptions): Promise<BuildResult> {
     dirname(outDir),
     `.${basename(outDir)}.tspack-${process.pid}-${randomBytes(4).toString("hex")}`,
   );
-  mkdirSync(stagingRoot, { recursive: true });
+  outPath.internal.push(stagingRoot, `${stagingRoot}.old`);
+  makeDirsSync(stagingRoot);
   const artifacts: BuildArtifact[] = [];
   let packages: PackageSize[] = [];
   // Cache writes (memo entries, compressed bytes) that need not hold up the build; awaited before it ends.
@@ -584,7 +591,7 @@ async function writeTree(
     const target = join(dir, ...f.path.split("/"));
     const parent = dirname(target);
     if (!made.has(parent)) {
-      await mkdir(parent, { recursive: true });
+      await makeDirs(parent);
       made.add(parent);
     }
     const data = f.raw ? readEntry(f.raw.wheel, f.raw.entry) : f.data!;
@@ -638,7 +645,8 @@ async function checkOutDir(outDir: string, keep: Array<{ dir: string; what: stri
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return;
-    if (code === "ENOTDIR")
+    // (a file further up the path is TSPACK_IO's ENOTDIR, classified by build())
+    if (code === "ENOTDIR" && isFile(outDir))
       throw new TspackError(ERROR_CODES.USAGE, `The output folder "${outDir}" is a file`, {
         hint: "Choose a folder with --out (it is created and replaced as a whole)",
       });
@@ -654,9 +662,17 @@ async function checkOutDir(outDir: string, keep: Array<{ dir: string; what: stri
   );
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Moves `staging` to `outDir`, replacing what was there; the old tree is removed last. */
 async function replaceDir(staging: string, outDir: string): Promise<void> {
-  mkdirSync(dirname(outDir), { recursive: true });
+  makeDirsSync(dirname(outDir));
   const old = `${staging}.old`;
   let moved = false;
   try {

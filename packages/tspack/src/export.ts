@@ -1,5 +1,6 @@
 import { formatRequirementsTxt, type RequirementsTxtOptions, type SelectOptions, selectPackages } from "@tspack/plan";
 import { type ProjectContext, type ProjectOptions, readProject } from "./read-project.js";
+import { classified, projectUserPaths } from "./user-paths.js";
 
 /** Options for {@link exportRequirements}: uv export's selection and output flags. */
 export interface ExportOptions extends ProjectOptions, RequirementsTxtOptions {
@@ -12,7 +13,9 @@ export interface ExportOptions extends ProjectOptions, RequirementsTxtOptions {
  * header lines differ (they name tspack and its command line).
  */
 export async function exportRequirements(options: ExportOptions = {}): Promise<string> {
-  const project = options.project ?? (await readProject(options));
-  const selection = selectPackages(project.lock, project.projectInfo, options.selection ?? {});
-  return formatRequirementsTxt(selection, options);
+  return classified(projectUserPaths(options), undefined, async () => {
+    const project = options.project ?? (await readProject(options));
+    const selection = selectPackages(project.lock, project.projectInfo, options.selection ?? {});
+    return formatRequirementsTxt(selection, options);
+  });
 }

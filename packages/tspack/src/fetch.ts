@@ -2,12 +2,13 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { hashFile, resolveCacheDir } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import type { FetchItem, FetchOptions } from "@tspack/fetch";
+import type { FetchItem, FetchOptions, RetryOptions } from "@tspack/fetch";
 import { missingWheelsError, type PlannedPackage } from "@tspack/plan";
 import type { Dispatcher } from "undici";
 import type { PlanOptions, PlanResult } from "./plan.js";
 import { extendLazy, planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
+import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 
 /** Download options (all optional; the cache location follows `resolveCacheDir`). */
 export interface FetchStageOptions extends PlanOptions {
@@ -24,6 +25,11 @@ export interface FetchStageOptions extends PlanOptions {
   requireHashes?: boolean;
   /** undici dispatcher (tests, custom TLS, proxies). */
   dispatcher?: Dispatcher;
+  /**
+   * Retries of failed requests (DNS, connection and timeout errors, 5xx/408/429): default 3 retries with
+   * backoff from 1 s (the CLI reads `UV_HTTP_RETRIES`).
+   */
+  retry?: RetryOptions;
   signal?: AbortSignal;
   /** A plan already made (skips planning). */
   planned?: PlanResult;
@@ -62,6 +68,7 @@ export function fetchFilesOptions(options: FetchStageOptions, cacheDir: string):
     mirrors: options.mirrors,
     requireHashes: options.requireHashes,
     dispatcher: options.dispatcher,
+    retry: options.retry,
     signal: options.signal,
     onEvent: (e) => options.onEvent?.(e),
   };
@@ -94,6 +101,12 @@ function sha256Of(hash: string | undefined): string | undefined {
  */
 export async function fetchWheels(options: FetchStageOptions = {}): Promise<FetchStageResult> {
   const cacheDir = cacheDirFor(options);
+  return classified([...cacheUserPaths(cacheDir), ...projectUserPaths(options)], options.signal, () =>
+    fetchStage(options, cacheDir),
+  );
+}
+
+async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise<FetchStageResult> {
   const planned = options.planned ?? (await planMemoized(options, cacheDir));
   const missing = missingWheelsError(planned.plan);
   if (missing) throw missing;

@@ -4,11 +4,11 @@
  * requirements.txt with pinned versions and hashes (what `uv export` writes).
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, resolve } from "node:path";
-import { cachePathFor } from "@tspack/cache";
-import { ERROR_CODES, redactUrl, TspackError } from "@tspack/errors";
+import { cachePathFor, makeDirs } from "@tspack/cache";
+import { ERROR_CODES, redactUrl, TspackError, type UserPath } from "@tspack/errors";
 import type { FetchItem, PinnedRequirement } from "@tspack/fetch";
 import type { CompileBytecodeOptions, InstallEvent, InstallResult, LinkMode } from "@tspack/installer";
 import { isValidVersion, normalizeVersion } from "@tspack/pep440";
@@ -19,6 +19,7 @@ import type { LockPackage } from "@tspack/uv-lock";
 import { cacheDirFor, type FetchStageOptions, fetchFilesOptions, fetchWheels, type LocalWheel } from "./fetch.js";
 import { buildLocalSources } from "./members.js";
 import { isTarget, resolveTarget } from "./target.js";
+import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 
 export interface InstallStageOptions extends FetchStageOptions {
   /** `--target DIR` (function zip / task root layout) or `--prefix DIR` (layer layout). */
@@ -47,7 +48,7 @@ async function storeBuilt(cacheDir: string, sha256: string, bytes: Uint8Array): 
     await stat(path);
     return path;
   } catch {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirs(dirname(path));
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     await writeFile(tmp, bytes);
     await rename(tmp, path);
@@ -61,9 +62,21 @@ async function storeBuilt(cacheDir: string, sha256: string, bytes: Uint8Array): 
  *   TSPACK_UNSAFE_PATH, TSPACK_INSTALL_FAILED, TSPACK_TOOL_FAILED (bytecode) …
  */
 export async function install(options: InstallStageOptions): Promise<InstallStageResult> {
+  const cacheDir = cacheDirFor(options);
+  const target = options.layout === "prefix" ? "prefix" : "target";
+  const dest: UserPath = {
+    path: resolve(options.projectDir ?? ".", options.dest),
+    what: `the ${target} folder`,
+    option: `--${target}`,
+  };
+  return classified([dest, ...cacheUserPaths(cacheDir), ...projectUserPaths(options)], options.signal, () =>
+    installStage(options, cacheDir),
+  );
+}
+
+async function installStage(options: InstallStageOptions, cacheDir: string): Promise<InstallStageResult> {
   let target: Target;
   let wheels: LocalWheel[];
-  const cacheDir = cacheDirFor(options);
   if (options.requirementsFile !== undefined) {
     target = options.target && isTarget(options.target) ? options.target : (resolveTarget(options.target) as Target);
     wheels = await fetchRequirements(options.requirementsFile, target, { ...options, cacheDir });
@@ -164,6 +177,7 @@ async function fetchRequirements(
         env: options.env ?? {},
         homedir: options.homedir ?? homedir(),
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       }),
     ),

@@ -3,6 +3,7 @@ import type { Target } from "@tspack/platform-tags";
 import type { TspackEvent } from "./events.js";
 import { type ProjectContext, type ProjectOptions, readProject } from "./read-project.js";
 import { isTarget, resolveTarget, type TargetOptions } from "./target.js";
+import { classified, projectUserPaths } from "./user-paths.js";
 
 /** Options shared by every stage that plans. */
 export interface PlanOptions extends ProjectOptions {
@@ -62,6 +63,10 @@ export function selectionFor(project: ProjectContext, selection: SelectOptions |
  * no network. Packages without a compatible wheel are in `plan.missing` (not thrown).
  */
 export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
+  return classified(projectUserPaths(options), undefined, () => planStage(options));
+}
+
+async function planStage(options: PlanOptions): Promise<PlanResult> {
   const started = performance.now();
   const project = options.project ?? (await readProject(options));
   for (const w of project.warnings) options.onEvent?.({ type: "warning", message: w.message });

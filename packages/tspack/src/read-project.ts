@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { classifyError, ERROR_CODES, TspackError } from "@tspack/errors";
 import type { ProjectInfo } from "@tspack/plan";
 import { type PyprojectInfo, parsePyproject, projectInfoForPlan } from "@tspack/project";
 import { type Lock, type LockWarning, parseUvLock } from "@tspack/uv-lock";
@@ -31,7 +31,11 @@ export interface ProjectContext {
  */
 export async function readProject(options: ProjectOptions = {}): Promise<ProjectContext> {
   const { projectDir, lockPath } = projectPaths(options);
-  return projectFromTexts(projectDir, lockPath, await readProjectTexts(projectDir, lockPath));
+  try {
+    return projectFromTexts(projectDir, lockPath, await readProjectTexts(projectDir, lockPath));
+  } catch (e) {
+    throw classifyError(e, { paths: [{ path: projectDir, what: "the project" }] });
+  }
 }
 
 /**

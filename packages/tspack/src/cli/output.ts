@@ -2,7 +2,90 @@
  * Terminal output for the CLI: error rendering, a TTY progress line, small table and size helpers.
  * The library never prints; only this module writes to stdout/stderr.
  */
-import { isTspackError } from "@tspack/errors";
+import { classifyError, ERROR_CODES, FILE_SYSTEM_ERRORS, TspackError } from "@tspack/errors";
+
+export type StreamName = "stdout" | "stderr";
+
+/**
+ * The process's stdout and stderr, written so that a failing stream never crashes tspack: a closed pipe
+ * (`tspack plan | head -1`) or a full disk (`> /dev/full`) is an `error` event Node would otherwise
+ * throw as an uncaught exception with a stack trace. The first failure of each stream is kept and
+ * reported to `onFailure`; later writes to that stream are dropped. Streams are touched only when first
+ * written (building process.stderr costs a warm `-q` run ~5 ms).
+ */
+export class StdStreams {
+  /** The first write error of each stream. */
+  readonly failed: Partial<Record<StreamName, Error & { code?: string }>> = {};
+  readonly #onFailure: (name: StreamName, error: Error & { code?: string }) => void;
+  readonly #get: (name: StreamName) => NodeJS.WritableStream;
+  readonly #watched = new Set<StreamName>();
+  #pending = 0;
+  #idle: Array<() => void> = [];
+
+  constructor(
+    onFailure: (name: StreamName, error: Error & { code?: string }) => void = () => undefined,
+    get: (name: StreamName) => NodeJS.WritableStream = (name) => process[name],
+  ) {
+    this.#onFailure = onFailure;
+    this.#get = get;
+  }
+
+  #fail(name: StreamName, error: Error & { code?: string }): void {
+    if (this.failed[name] !== undefined) return;
+    this.failed[name] = error;
+    this.#onFailure(name, error);
+  }
+
+  /** Writes `text` to the stream (dropped once it failed). */
+  write(name: StreamName, text: string): void {
+    if (this.failed[name] !== undefined) return;
+    const stream = this.#get(name);
+    if (!this.#watched.has(name)) {
+      this.#watched.add(name);
+      stream.on("error", (e: Error) => this.#fail(name, e));
+    }
+    this.#pending++;
+    try {
+      stream.write(text, (e?: Error | null) => {
+        if (e) this.#fail(name, e);
+        this.#settled();
+      });
+    } catch (e) {
+      this.#fail(name, e as Error);
+      this.#settled();
+    }
+  }
+
+  #settled(): void {
+    if (--this.#pending > 0) return;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Resolves once every write so far has reached its stream or failed. */
+  flush(): Promise<void> {
+    if (this.#pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+}
+
+/** True for the errors of a stream whose reader went away (`| head -1`): the output ends quietly. */
+export function isReaderGone(error: { code?: unknown }): boolean {
+  return error.code === "EPIPE" || error.code === "ECONNRESET";
+}
+
+/** TSPACK_IO for a failed write to stdout other than a closed pipe (`> /dev/full`). */
+export function stdoutError(error: Error & { code?: string; syscall?: string }): TspackError {
+  const code = error.code ?? "EIO";
+  const reason = FILE_SYSTEM_ERRORS[code]?.reason ?? error.message;
+  const full = code === "ENOSPC" || code === "EDQUOT" || code === "EFBIG";
+  return new TspackError(ERROR_CODES.IO, `Standard output cannot be written: ${reason} (${code})`, {
+    hint: full
+      ? "The file system standard output is redirected to is full: free space there, or redirect the output to another file system."
+      : "Check the file or device standard output is redirected to, or redirect the output elsewhere.",
+    details: { path: "<stdout>", errno: code, ...(error.syscall === undefined ? {} : { syscall: error.syscall }) },
+    cause: error,
+  });
+}
 
 export interface Output {
   json: boolean;
@@ -13,19 +96,18 @@ export interface Output {
   err(text: string): void;
 }
 
-export function createOutput(opts: { json: boolean; quiet: boolean; verbose: boolean }): Output {
+export function createOutput(
+  opts: { json: boolean; quiet: boolean; verbose: boolean },
+  streams: StdStreams = new StdStreams(),
+): Output {
   return {
     ...opts,
     // A getter: touching process.stderr builds its stream (~5 ms of a warm `-q` run), so only when asked.
     get isTTY() {
       return !opts.json && !opts.quiet && Boolean(process.stderr.isTTY);
     },
-    out: (t) => {
-      process.stdout.write(t);
-    },
-    err: (t) => {
-      process.stderr.write(t);
-    },
+    out: (t) => streams.write("stdout", t),
+    err: (t) => streams.write("stderr", t),
   };
 }
 
@@ -34,21 +116,21 @@ const red = (s: string): string => (useColor() ? `\x1b[1;31m${s}\x1b[0m` : s);
 const cyan = (s: string): string => (useColor() ? `\x1b[36m${s}\x1b[0m` : s);
 export const yellow = (s: string): string => (useColor() ? `\x1b[33m${s}\x1b[0m` : s);
 
-/** Renders any thrown value for people: code, message, hint. Stack traces only for bugs (or --verbose). */
+/**
+ * Renders any thrown value for people: code, message, hint. Values that are not TspackErrors are
+ * classified first (TSPACK_IO, TSPACK_NETWORK, …; TSPACK_INTERNAL only for bugs). The cause's stack
+ * trace only with --verbose.
+ */
 export function formatError(e: unknown, verbose: boolean): string {
-  if (isTspackError(e)) {
-    let text = `${red(`error[${e.code}]`)}: ${e.message}\n`;
-    if (e.hint) text += `  ${cyan("hint")}: ${e.hint.replace(/\n/g, "\n        ")}\n`;
-    if (verbose && e.cause) text += `  cause: ${String((e.cause as Error)?.stack ?? e.cause)}\n`;
-    return text;
-  }
-  const err = e as Error;
-  return `${red("error[TSPACK_INTERNAL]")}: ${err?.message ?? String(e)}\n  ${cyan("hint")}: this is a bug in tspack; please report it with the command you ran.\n${verbose ? `${err?.stack ?? ""}\n` : ""}`;
+  const error = classifyError(e);
+  let text = `${red(`error[${error.code}]`)}: ${error.message}\n`;
+  if (error.hint) text += `  ${cyan("hint")}: ${error.hint.replace(/\n/g, "\n        ")}\n`;
+  if (verbose && error.cause) text += `  cause: ${String((error.cause as Error)?.stack ?? error.cause)}\n`;
+  return text;
 }
 
 export function errorToJSON(e: unknown): Record<string, unknown> {
-  if (isTspackError(e)) return e.toJSON();
-  return { code: "TSPACK_INTERNAL", message: (e as Error)?.message ?? String(e) };
+  return classifyError(e).toJSON();
 }
 
 export function formatBytes(n: number): string {
@@ -89,11 +171,11 @@ export class ProgressLine {
     if (!force && now - this.last < 80) return;
     this.last = now;
     const cols = process.stderr.columns ?? 100;
-    process.stderr.write(`\r\x1b[2K${text.slice(0, cols - 1)}`);
+    this.output.err(`\r\x1b[2K${text.slice(0, cols - 1)}`);
     this.shown = true;
   }
   clear(): void {
-    if (this.shown) process.stderr.write("\r\x1b[2K");
+    if (this.shown) this.output.err("\r\x1b[2K");
     this.shown = false;
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { exportRequirements } from "../../export.js";
 import { flagBool, flagString } from "../args.js";
@@ -31,10 +31,16 @@ export async function runExport(ctx: CommandContext): Promise<number> {
   });
   if (outputFile !== undefined) {
     const path = resolve(ctx.cwd, outputFile);
-    await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.tspack-${process.pid}.tmp`;
-    await writeFile(tmp, text);
-    await rename(tmp, path);
+    try {
+      await (await import("@tspack/cache")).makeDirs(dirname(path));
+      await writeFile(tmp, text);
+      await rename(tmp, path);
+    } catch (e) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      const { classifyError } = await import("@tspack/errors");
+      throw classifyError(e, { paths: [{ path, what: "the output file", option: "--output-file", internal: [tmp] }] });
+    }
   }
   if (!ctx.output.quiet) ctx.output.out(text);
   return 0;
