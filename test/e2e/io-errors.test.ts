@@ -264,6 +264,48 @@ describe("paths that cannot be folders", () => {
   });
 });
 
+describe("EMFILE: a low limit of open files", () => {
+  it("150 parallel downloads under `ulimit -n 64`: TSPACK_IO with the limit's fix, blaming no folder", async () => {
+    const packages = Array.from({ length: 150 }, (_, i) => {
+      const name = `many${i}`;
+      return {
+        name,
+        version: "1.0",
+        wheel: makeWheel({ name, version: "1.0", files: { [`${name}/__init__.py`]: "X = 1\n" } }),
+      };
+    });
+    const many = await startIndexServer({ files: serverFiles(packages.map((p) => p.wheel)) });
+    try {
+      const dir = tempDir("tspack-emfile-");
+      const names = packages.map((p) => p.name);
+      writeTree(dir, {
+        "pyproject.toml": pyprojectText("many-app", names),
+        "uv.lock": lockText({ roots: [{ name: "many-app", version: "0.1.0", deps: names }], packages }),
+      });
+      const cache = join(tempDir(), "cache");
+      const args = ["fetch", dir, "--cache-dir", cache, "--mirror", mirrorArg(many.url), "--concurrency", "150"];
+      const child = spawn("bash", ["-c", 'ulimit -n 64 && exec "$0" "$@"', process.execPath, CLI, ...args], {
+        env: { ...process.env, ...CLEAN_ENV, NO_COLOR: "1", TSPACK_NO_COMPILE_CACHE: "1" },
+      });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => {
+        stderr += d;
+      });
+      const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
+      expectClassified(
+        { status, stdout: "", stderr },
+        "TSPACK_IO",
+        /^( {2}- )?The download of "many\d+==1\.0" from "http:\/\/127\.0\.0\.1:\d+\/files\/many\d+-1\.0-py3-none-any\.whl" failed: /,
+        /too many open files \(EMFILE\)$/,
+      );
+      expect(stderr).toContain("raise it (`ulimit -n 4096`), or lower --concurrency (TSPACK_CONCURRENCY)");
+      expect(stderr).not.toContain(`"${cache}"`);
+    } finally {
+      await many.close();
+    }
+  });
+});
+
 describe("network failures: TSPACK_NETWORK after the configured retries (UV_HTTP_RETRIES)", () => {
   /** The `fetch:retry` events of a `--json` run (stderr JSON lines). */
   const retryEvents = (stderr: string) =>

@@ -152,6 +152,8 @@ export interface FileSystemErrorInfo {
   hint: (p: { path: string; option: string | undefined }) => string;
   /** The operation could only have been a write (the verb of the message). */
   write?: true;
+  /** A limit of the process or the system, not of a path: the message blames no folder. */
+  process?: true;
 }
 
 const another = (option: string | undefined, what = "another folder"): string =>
@@ -209,11 +211,13 @@ export const FILE_SYSTEM_ERRORS: Readonly<Record<string, FileSystemErrorInfo>> =
       `"${path}" is a folder where tspack needs a file: rename or remove it, or ${another(option, "another path")}.`,
   },
   EMFILE: {
+    process: true,
     reason: "too many open files",
     hint: () =>
       "tspack reached this process's limit of open files: raise it (`ulimit -n 4096`), or lower --concurrency (TSPACK_CONCURRENCY).",
   },
   ENFILE: {
+    process: true,
     reason: "too many open files in the system",
     hint: () => "The system's limit of open files is reached: close other programs, or raise fs.file-max.",
   },
@@ -262,10 +266,12 @@ export const FILE_SYSTEM_ERRORS: Readonly<Record<string, FileSystemErrorInfo>> =
     hint: ({ path }) => `The network file system that holds "${path}" lost the file: remount it, then run again.`,
   },
   EAGAIN: {
+    process: true,
     reason: "resource temporarily unavailable",
     hint: () => "The system was short of a resource for a moment: run again.",
   },
   ENOMEM: {
+    process: true,
     reason: "out of memory",
     hint: () => "The system ran out of memory: close other programs, or run on a machine with more memory.",
   },
@@ -497,8 +503,21 @@ function nameTooLongHint(shown: string, user: UserPath | undefined): string | un
 function fileSystemError(top: Fields, e: Fields, code: string, context: ErrorContext): TspackError {
   const paths = context.paths ?? [];
   const info = FILE_SYSTEM_ERRORS[code];
-  const where = whereOf(e, code, paths);
   const syscall = str(e.syscall);
+  const errno = typeof e.errno === "number" ? e.errno : undefined;
+  if (info?.process === true) {
+    const head = context.subject ?? `A file system operation${syscall === undefined ? "" : ` (${syscall})`}`;
+    return new TspackError(ERROR_CODES.IO, `${head} failed: ${info.reason} (${code})`, {
+      hint: info.hint({ path: "", option: undefined }),
+      details: {
+        errno: code,
+        ...(errno === undefined ? {} : { errnoNumber: errno }),
+        ...(syscall === undefined ? {} : { syscall }),
+      },
+      cause: top,
+    });
+  }
+  const where = whereOf(e, code, paths);
   const subjectPath = where.user?.path ?? where.shown;
   const verb = where.source
     ? "read"
@@ -526,7 +545,6 @@ function fileSystemError(top: Fields, e: Fields, code: string, context: ErrorCon
     (code === "ENAMETOOLONG" && where.shown !== undefined ? nameTooLongHint(where.shown, where.user) : undefined) ??
     info?.hint(hintFor) ??
     `Check "${hintFor.path}" and run again.`;
-  const errno = typeof e.errno === "number" ? e.errno : undefined;
   return new TspackError(ERROR_CODES.IO, message, {
     hint,
     details: {

@@ -89,29 +89,42 @@ describe("classifyError: network errors", () => {
 });
 
 describe("classifyError: file-system errors", () => {
-  it.each(Object.entries(FILE_SYSTEM_ERRORS))(
-    "%s → TSPACK_IO naming the user's path, never the staging one",
-    (code, info) => {
-      const e = sysError(code, { errno: -1, syscall: "open", path: STAGED });
-      const t = classifyError(e, { paths: [OUT, CACHE] });
-      expect(t.code).toBe("TSPACK_IO");
-      expect(t.message).toBe(
-        `The output folder "/work/app/dist" cannot be written: ${info.reason} (${code}, "/work/app/dist/function.zip")`,
-      );
-      expect(t.message).not.toContain("tspack-123");
-      expect(t.hint).toBe(info.hint({ path: "/work/app/dist", option: "--out" }));
-      expect(t.hint).not.toContain("tspack-123");
-      expect(t.details).toEqual({
-        path: "/work/app/dist",
-        file: "/work/app/dist/function.zip",
-        option: "--out",
-        errno: code,
-        errnoNumber: -1,
-        syscall: "open",
-      });
-      expect(t.cause).toBe(e);
-    },
-  );
+  const pathErrors = Object.entries(FILE_SYSTEM_ERRORS).filter(([, info]) => info.process !== true);
+  const processErrors = Object.entries(FILE_SYSTEM_ERRORS).filter(([, info]) => info.process === true);
+
+  it.each(pathErrors)("%s → TSPACK_IO naming the user's path, never the staging one", (code, info) => {
+    const e = sysError(code, { errno: -1, syscall: "open", path: STAGED });
+    const t = classifyError(e, { paths: [OUT, CACHE] });
+    expect(t.code).toBe("TSPACK_IO");
+    expect(t.message).toBe(
+      `The output folder "/work/app/dist" cannot be written: ${info.reason} (${code}, "/work/app/dist/function.zip")`,
+    );
+    expect(t.message).not.toContain("tspack-123");
+    expect(t.hint).toBe(info.hint({ path: "/work/app/dist", option: "--out" }));
+    expect(t.hint).not.toContain("tspack-123");
+    expect(t.details).toEqual({
+      path: "/work/app/dist",
+      file: "/work/app/dist/function.zip",
+      option: "--out",
+      errno: code,
+      errnoNumber: -1,
+      syscall: "open",
+    });
+    expect(t.cause).toBe(e);
+  });
+
+  it.each(processErrors)("%s → TSPACK_IO about the process's limits, blaming no folder", (code, info) => {
+    const e = sysError(code, { errno: -24, syscall: "open", path: STAGED });
+    const t = classifyError(e, { paths: [OUT, CACHE] });
+    expect([t.code, t.message]).toEqual([
+      "TSPACK_IO",
+      `A file system operation (open) failed: ${info.reason} (${code})`,
+    ]);
+    expect(t.hint).toBe(info.hint({ path: "", option: undefined }));
+    expect(t.details).toEqual({ errno: code, errnoNumber: -24, syscall: "open" });
+    const download = classifyError(e, { subject: 'The download of "a==1"', url: "http://h/a", paths: [CACHE] });
+    expect(download.message).toBe(`The download of "a==1" failed: ${info.reason} (${code})`);
+  });
 
   it("says the fix for each errno that matters", () => {
     const hint = (code: string, path = STAGED) =>
