@@ -46,15 +46,21 @@ export const ERROR_CODES = {
   INTEGRITY_MISMATCH: "TSPACK_INTEGRITY_MISMATCH",
   /** The server answered with an HTTP error status. */
   HTTP_STATUS: "TSPACK_HTTP_STATUS",
-  /** Connection, timeout or truncated body after all retries. */
+  /**
+   * A request failed below HTTP after the retries: the host does not resolve (ENOTFOUND, EAI_AGAIN), the
+   * connection was refused, reset or timed out, the body was cut short, or a TLS error. Retried like a 5xx
+   * (`UV_HTTP_RETRIES`, default 3), except certificate errors, which fail at once as in uv. Check the URL
+   * (`--index-url`, `--mirror`, the lock's URLs), DNS and the proxy settings (HTTPS_PROXY, NO_PROXY); for a
+   * private CA, give it with NODE_EXTRA_CA_CERTS.
+   */
   NETWORK: "TSPACK_NETWORK",
   /** A file is needed but --offline forbids the network. */
   OFFLINE: "TSPACK_OFFLINE",
   /** A file in the lock has no hash and --require-hashes is set. */
   HASH_REQUIRED: "TSPACK_HASH_REQUIRED",
-  /** A cache entry is corrupt or the cache directory is unusable. */
+  /** A cache entry is corrupt (it is removed and fetched again by `tspack cache verify`). */
   CACHE_CORRUPT: "TSPACK_CACHE_CORRUPT",
-  /** An install could not be written (I/O, conflicting layout, bad target dir). */
+  /** An install could not be laid out (a file meets a folder in the target, a conflicting layout). */
   INSTALL_FAILED: "TSPACK_INSTALL_FAILED",
   /** A workspace member or project cannot be built natively (C extensions, custom hooks). */
   BUILD_UNSUPPORTED: "TSPACK_BUILD_UNSUPPORTED",
@@ -65,8 +71,12 @@ export const ERROR_CODES = {
   /** The operation was aborted through an AbortSignal. */
   ABORTED: "TSPACK_ABORTED",
   /**
-   * A file system operation failed on a path the user gave or tspack needs (disk full, read-only file
-   * system, permission denied, name too long, not a directory); the message names the path and the hint the fix.
+   * A file system operation failed on a path you gave or tspack needs: disk full (ENOSPC, EDQUOT), read-only
+   * file system (EROFS), permission denied (EACCES, EPERM), name too long (ENAMETOOLONG), a file where a folder
+   * should be (ENOTDIR, EISDIR), too many open files (EMFILE), or a standard output that cannot be written. The
+   * message names your folder (`--out`, `--target`, the cache, the project), never tspack's hidden staging
+   * paths; `details` has `path`, `errno`, `syscall`. Do what the hint says for that errno: free space, choose a
+   * writable folder you own, a shorter path, move the file in the way, or raise `ulimit -n`.
    */
   IO: "TSPACK_IO",
   /**
@@ -74,7 +84,10 @@ export const ERROR_CODES = {
    * tspack's marker, a `--clean` target that holds the project, a cache dir without tspack's cache marker).
    */
   NOT_OWNED: "TSPACK_NOT_OWNED",
-  /** A bug in tspack: please report it. */
+  /**
+   * A bug in tspack: an error that is not a file-system, network, input or abort error. Report it with the
+   * command you ran and its `--verbose` output (which includes the stack trace).
+   */
   INTERNAL: "TSPACK_INTERNAL",
 } as const;
 
