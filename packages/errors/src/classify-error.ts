@@ -15,7 +15,7 @@
  * Pure: no node:* import; the caller passes what it knows about the operation as {@link ErrorContext}.
  */
 import { ERROR_CODES } from "./codes.js";
-import { redactUrl } from "./format.js";
+import { redactUrl } from "./redact.js";
 import { isTspackError, TspackError } from "./tspack-error.js";
 
 /** A path the user gave (or tspack's default for it) that an operation reads or writes. */

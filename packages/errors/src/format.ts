@@ -1,11 +1,14 @@
 /**
- * Formatters shared by every parser so syntax errors look the same everywhere.
+ * Formatters shared by every parser so syntax errors look the same everywhere. Quoted source is
+ * redacted (URL userinfo → `****`), with the caret moved to match.
  */
+import { redactLine } from "./redact.js";
 
 /** `source` with a caret under `column` (0-based), for one-line inputs such as markers. */
 export function formatCaret(source: string, column: number, width = 1): string {
-  const col = Math.max(0, Math.min(column, source.length));
-  return `${source}\n${" ".repeat(col)}${"^".repeat(Math.max(1, width))}`;
+  const red = redactLine(source, column + 1);
+  const col = Math.max(0, Math.min(red.column - 1, red.line.length));
+  return `${red.line}\n${" ".repeat(col)}${"^".repeat(Math.max(1, width))}`;
 }
 
 /**
@@ -14,9 +17,9 @@ export function formatCaret(source: string, column: number, width = 1): string {
  */
 export function formatSourceExcerpt(text: string, line: number, column: number): string {
   const lines = text.split(/\r?\n/);
-  const src = lines[line - 1] ?? "";
+  const red = redactLine(lines[line - 1] ?? "", column);
   const gutter = `${line} | `;
-  return `${gutter}${src}\n${" ".repeat(gutter.length + Math.max(0, column - 1))}^`;
+  return `${gutter}${red.line}\n${" ".repeat(gutter.length + Math.max(0, red.column - 1))}^`;
 }
 
 /** A dotted path such as `package[12].wheels[3].hash` from path segments. */
@@ -27,9 +30,4 @@ export function formatPath(segments: ReadonlyArray<string | number>): string {
     else out += out === "" ? s : `.${s}`;
   }
   return out;
-}
-
-/** Removes `user:password@` from a URL for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, "$1****@");
 }

@@ -13,5 +13,6 @@ export {
   type UserPath,
 } from "./classify-error.js";
 export { ERROR_CODES, type TspackErrorCode } from "./codes.js";
-export { formatCaret, formatPath, formatSourceExcerpt, redactUrl } from "./format.js";
+export { formatCaret, formatPath, formatSourceExcerpt } from "./format.js";
+export { hasSecrets, redactDeep, redactLine, redactSecrets, redactUrl, urlsWithSecrets } from "./redact.js";
 export { isTspackError, TspackError, type TspackErrorOptions } from "./tspack-error.js";

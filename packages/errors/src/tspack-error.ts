@@ -1,4 +1,5 @@
 import type { TspackErrorCode } from "./codes.js";
+import { redactDeep, redactSecrets } from "./redact.js";
 
 const BRAND = Symbol.for("tspack.error");
 
@@ -15,6 +16,8 @@ export interface TspackErrorOptions {
 /**
  * The one error type of tspack. `message` puts the input first, then the reason
  * (`The wheel filename "x.whl" is invalid: missing ABI tag`); `hint` says what to do about it.
+ * Credentials in URLs never reach an error: message, hint and details are redacted here
+ * (`https://****@host/...`), whatever their author passed.
  */
 export class TspackError extends Error {
   readonly code: TspackErrorCode;
@@ -22,11 +25,11 @@ export class TspackError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: TspackErrorCode, message: string, options: TspackErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "TspackError";
     this.code = code;
-    this.hint = options.hint;
-    this.details = options.details;
+    this.hint = options.hint === undefined ? undefined : redactSecrets(options.hint);
+    this.details = options.details === undefined ? undefined : redactDeep(options.details);
     Object.defineProperty(this, BRAND, { value: true });
   }
 

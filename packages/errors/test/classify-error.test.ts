@@ -38,8 +38,9 @@ describe("classifyError: network errors", () => {
       attempts: info.retry ? 4 : 1,
     });
     expect(t.code).toBe("TSPACK_NETWORK");
+    // TspackError redacts its message even when the caller's subject quotes the credentials.
     expect(t.message).toBe(
-      `The download of "a==1" from "https://u:secret@example.test/a.whl" failed${info.retry ? " after 4 attempts" : ""}: ${info.reason} (${e.message})`,
+      `The download of "a==1" from "https://****@example.test/a.whl" failed${info.retry ? " after 4 attempts" : ""}: ${info.reason} (${e.message})`,
     );
     expect(t.hint).toBe(info.hint);
     expect(t.details).toMatchObject({ url: "https://****@example.test/a.whl", code, retryable: info.retry });
