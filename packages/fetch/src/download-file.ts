@@ -42,7 +42,7 @@ export async function downloadAttempt(client: HttpClient, req: DownloadRequest):
   const res = await client.get(req.url, { "accept-encoding": "identity" });
   if (res.statusCode < 200 || res.statusCode > 299) {
     await res.body.dump().catch(() => undefined);
-    throw new HttpStatusFailure(res.statusCode, retryAfterOf(res));
+    throw new HttpStatusFailure(res.statusCode, retryAfterOf(res), res.auth);
   }
   const contentLength = Number(headerValue(res.headers, "content-length") ?? Number.NaN);
   const tmp = await createTempPath(req.cacheRoot);

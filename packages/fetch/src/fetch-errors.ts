@@ -1,11 +1,15 @@
 import { cacheUserPath } from "@tspack/cache";
 import { classifyError, redactUrl, TspackError } from "@tspack/errors";
+import { type CredentialSource, type IndexConfig, indexCredentialVars } from "./credentials.js";
+import type { AuthUsed } from "./http-client.js";
 import type { FetchFailure } from "./types.js";
 
 /** Where a failed download came from, for messages. `url` is redacted here. */
 interface Subject {
   key: string;
   url: string;
+  /** The index the file belongs to (uv.lock's `source = { registry = ... }`), for hints. */
+  index?: string | undefined;
 }
 
 function subject(s: Subject): string {
@@ -38,17 +42,82 @@ export function sizeMismatchError(s: Subject, expected: number, actual: number, 
   );
 }
 
+const SOURCE_TEXT: Record<CredentialSource, string> = {
+  url: "the credentials in the URL",
+  "index-env": "", // named with the variables below
+  "index-url": "the credentials in its `url`",
+  netrc: "the credentials from .netrc (NETRC or ~/.netrc)",
+};
+
+const quoted = (url: string): string => `"${redactUrl(url)}"`;
+
+/** The `[[tool.uv.index]]` table to declare for `url` (the lock's index when known, else the URL's folder). */
+function suggestedIndexUrl(url: string, index: string | undefined): string {
+  if (index !== undefined && /^https?:\/\//i.test(index)) return redactUrl(index);
+  try {
+    const u = new URL(url);
+    return redactUrl(`${u.origin}/simple`);
+  } catch {
+    return "https://<host>/simple";
+  }
+}
+
+/**
+ * The fix for a 401/403: which variables to set for the index the URL is under (by name), or how to
+ * declare the index when the URL is under none, and whether credentials were sent and refused.
+ */
+export function authHint(status: number, auth: AuthUsed | undefined, s: Subject): string {
+  const url = auth?.url ?? s.url;
+  const index: IndexConfig | undefined = auth?.index;
+  const source = auth?.source;
+  const netrc = "or put the host's credentials in ~/.netrc (or the file NETRC names)";
+  if (index === undefined) {
+    const [u, p] = indexCredentialVars("private");
+    const refused = source === undefined ? "" : `The server refused ${SOURCE_TEXT[source]}. `;
+    return `${refused}${quoted(url)} is not under any \`[[tool.uv.index]]\` of pyproject.toml: declare the index (name = "private", url = "${suggestedIndexUrl(url, s.index)}") and set ${u} and ${p}, ${netrc}.`;
+  }
+  const where = `(${quoted(index.url)})`;
+  if (index.authenticate === "never") {
+    return `The index ${index.name === undefined ? "" : `"${index.name}" `}${where} has authenticate = "never" in pyproject.toml, so tspack sent no credentials: remove that setting to authenticate.`;
+  }
+  if (index.name === undefined || index.name === "") {
+    const [u, p] = indexCredentialVars("private");
+    return `The \`[[tool.uv.index]]\` ${where} has no name, so no UV_INDEX_<NAME>_* variables apply: add name = "private" to it and set ${u} and ${p}, ${netrc}.`;
+  }
+  const [u, p] = indexCredentialVars(index.name);
+  const label = `The index "${index.name}" ${where}`;
+  if (source === "index-env") {
+    return `${label} refused the credentials from ${u} / ${p}${status === 403 ? " (or they lack access to this file)" : ""}: check their values.`;
+  }
+  if (source !== undefined) {
+    return `${label} refused ${SOURCE_TEXT[source]}: fix them, or set ${u} and ${p} (they come before .netrc).`;
+  }
+  return `${label} needs credentials: set ${u} and ${p}, ${netrc}.`;
+}
+
 /** TSPACK_HTTP_STATUS: a final error status. */
-export function httpStatusError(s: Subject, status: number, reason: string, attempts: number): TspackError {
+export function httpStatusError(
+  s: Subject,
+  status: number,
+  reason: string,
+  attempts: number,
+  auth?: AuthUsed,
+): TspackError {
   const hint =
     status === 401 || status === 403
-      ? "Provide credentials in the URL, in ~/.netrc (or NETRC), or with UV_INDEX_<NAME>_USERNAME / UV_INDEX_<NAME>_PASSWORD."
+      ? authHint(status, auth, s)
       : status === 404 || status === 410
         ? "The file is gone from the index: re-lock with `uv lock`, or point --index-url / mirrors at an index that has it."
         : "The server kept failing; try again later or use a mirror.";
   return new TspackError("TSPACK_HTTP_STATUS", `${subject(s)} failed${after(attempts)}: ${reason}`, {
     hint,
-    details: { key: s.key, url: redactUrl(s.url), status, attempts },
+    details: {
+      key: s.key,
+      url: redactUrl(s.url),
+      status,
+      attempts,
+      ...(auth?.index?.name === undefined ? {} : { index: auth.index.name }),
+    },
   });
 }
 

@@ -137,7 +137,7 @@ export async function fetchFiles(items: readonly FetchItem[], options: FetchOpti
 
     const download = async (i: number, url: string): Promise<Published> => {
       const item = items[i]!;
-      const subject = { key: item.key, url };
+      const subject = { key: item.key, url, index: item.index };
       try {
         return await client.withRetries(
           () =>
@@ -163,7 +163,8 @@ export async function fetchFiles(items: readonly FetchItem[], options: FetchOpti
         const attempts = error instanceof RetriesExhausted ? error.attempts : 1;
         const cause = error instanceof RetriesExhausted ? error.cause : error;
         if (cause instanceof TspackError) throw cause;
-        if (cause instanceof HttpStatusFailure) throw httpStatusError(subject, cause.status, cause.message, attempts);
+        if (cause instanceof HttpStatusFailure)
+          throw httpStatusError(subject, cause.status, cause.message, attempts, cause.auth);
         // DNS, refused, reset, TLS → TSPACK_NETWORK; a full or read-only cache → TSPACK_IO naming the cache.
         throw fetchFailure(subject, cause, attempts, root, signal);
       }

@@ -6,8 +6,10 @@ import { TspackError } from "@tspack/errors";
 import type { Dispatcher } from "undici";
 import {
   basicAuthorization,
-  type Credentials,
+  type CredentialSource,
+  findIndex,
   type IndexConfig,
+  type ResolvedCredentials,
   resolveCredentials,
   stripUserinfo,
 } from "./credentials.js";
@@ -28,7 +30,10 @@ export interface HttpOptions {
   dispatcher?: Dispatcher | undefined;
   /** Environment passed by the shell (the library never reads process.env): proxies, NETRC, UV_INDEX_* credentials. */
   env?: Readonly<Record<string, string | undefined>> | undefined;
-  /** Named indexes, for `UV_INDEX_<NAME>_USERNAME`/`_PASSWORD`. */
+  /**
+   * Package indexes (`[[tool.uv.index]]`): requests under an index's URL get its credentials
+   * (`UV_INDEX_<NAME>_USERNAME`/`_PASSWORD`, else the index URL's userinfo). See credentials.ts.
+   */
   indexes?: readonly IndexConfig[] | undefined;
   /** Home directory, for `~/.netrc` (not read when undefined and NETRC is unset). */
   homedir?: string | undefined;
@@ -64,14 +69,24 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   504: "Gateway Timeout",
 };
 
+/** Which credentials a request carried (the source, never the values) and the index its URL is under. */
+export interface AuthUsed {
+  /** The final URL after redirects (may carry credentials: redact before printing). */
+  url: string;
+  source: CredentialSource | undefined;
+  index: IndexConfig | undefined;
+}
+
 /** A response whose status was not 2xx (after redirects). Internal. */
 export class HttpStatusFailure extends Error {
   readonly status: number;
   readonly retryAfterMs: number | undefined;
-  constructor(status: number, retryAfterMs: number | undefined) {
+  readonly auth: AuthUsed | undefined;
+  constructor(status: number, retryAfterMs: number | undefined, auth?: AuthUsed) {
     super(`HTTP ${status} ${STATUS_TEXT[status] ?? ""}`.trimEnd());
     this.status = status;
     this.retryAfterMs = retryAfterMs;
+    this.auth = auth;
   }
 }
 
@@ -91,6 +106,8 @@ export interface HttpResponse {
   body: Dispatcher.ResponseData["body"];
   /** The final URL after redirects (may carry credentials: redact before printing). */
   url: string;
+  /** The credentials the final request carried, and its index. */
+  auth: AuthUsed;
 }
 
 const PROXY_KEYS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
@@ -115,8 +132,9 @@ export function abortedError(signal: AbortSignal | undefined): TspackError {
 }
 
 /**
- * The HTTP layer: lazy undici import, credentials (userinfo → UV_INDEX_* → .netrc), redirects
- * (credentials dropped across origins), request counting, retries with backoff. Internal.
+ * The HTTP layer: lazy undici import, credentials (userinfo → index → .netrc, see credentials.ts),
+ * redirects (each hop gets the credentials of its own URL: userinfo never leaves its origin, index
+ * credentials never leave the index), request counting, retries with backoff. Internal.
  */
 export class HttpClient {
   /** HTTP requests sent (every attempt and redirect hop). */
@@ -186,8 +204,8 @@ export class HttpClient {
     return this.netrc;
   }
 
-  /** Credentials for `url` from its userinfo, the index env vars, or .netrc. */
-  async credentialsFor(url: URL): Promise<Credentials | undefined> {
+  /** Credentials for `url` from its userinfo, its index (env vars or index URL), or .netrc. */
+  async credentialsFor(url: URL): Promise<ResolvedCredentials | undefined> {
     return resolveCredentials(url, {
       env: this.options.env ?? {},
       indexes: this.options.indexes ?? [],
@@ -197,7 +215,8 @@ export class HttpClient {
 
   /**
    * GET `url`, following up to 10 redirects. Credentials from the original URL's userinfo are
-   * only sent to its own origin. The caller must consume or dump the body.
+   * only sent to its own origin; index credentials only to URLs under the index. The caller must
+   * consume or dump the body.
    */
   async get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
     const dispatcher = await this.dispatcher();
@@ -212,6 +231,11 @@ export class HttpClient {
         withUserinfo.password = userinfo.password;
       }
       const credentials = await this.credentialsFor(withUserinfo);
+      const auth: AuthUsed = {
+        url: withUserinfo.href,
+        source: credentials?.source,
+        index: credentials?.index ?? findIndex(current, this.options.indexes ?? []),
+      };
       const requestHeaders: Record<string, string> = { "user-agent": "tspack", ...headers };
       if (credentials !== undefined) requestHeaders.authorization = basicAuthorization(credentials);
       const clean = new URL(stripUserinfo(current.href));
@@ -228,11 +252,11 @@ export class HttpClient {
       const location = headerValue(res.headers, "location");
       if (REDIRECTS.has(res.statusCode) && location !== undefined) {
         await res.body.dump();
-        if (hop >= MAX_REDIRECTS) throw new HttpStatusFailure(res.statusCode, undefined);
+        if (hop >= MAX_REDIRECTS) throw new HttpStatusFailure(res.statusCode, undefined, auth);
         current = new URL(location, current);
         continue;
       }
-      return { statusCode: res.statusCode, headers: res.headers, body: res.body, url: current.href };
+      return { statusCode: res.statusCode, headers: res.headers, body: res.body, url: current.href, auth };
     }
   }
 

@@ -1,10 +1,17 @@
 // @tspack/fetch: parallel verified downloads into the cache (internal, unstable). See README.md.
 export {
+  type AuthPolicy,
   basicAuthorization,
+  type CredentialSource,
   type CredentialSources,
   type Credentials,
+  findIndex,
   type IndexConfig,
+  indexCredentialVars,
   indexEnvName,
+  indexRootUrl,
+  isUrlUnder,
+  type ResolvedCredentials,
   resolveCredentials,
   stripUserinfo,
 } from "./credentials.js";

@@ -167,7 +167,7 @@ export async function fetchSimpleIndexWith(
         }
         if (res.statusCode < 200 || res.statusCode > 299) {
           await res.body.dump().catch(() => undefined);
-          throw new HttpStatusFailure(res.statusCode, retryAfterOf(res));
+          throw new HttpStatusFailure(res.statusCode, retryAfterOf(res), res.auth);
         }
         const contentType = (headerValue(res.headers, "content-type") ?? "").toLowerCase();
         const text = await res.body.text();
@@ -184,7 +184,8 @@ export async function fetchSimpleIndexWith(
     if (error instanceof TspackError) throw error;
     const attempts = error instanceof RetriesExhausted ? error.attempts : 1;
     const cause = error instanceof RetriesExhausted ? error.cause : error;
-    if (cause instanceof HttpStatusFailure) throw httpStatusError(subject, cause.status, cause.message, attempts);
+    if (cause instanceof HttpStatusFailure)
+      throw httpStatusError(subject, cause.status, cause.message, attempts, cause.auth);
     throw fetchFailure(subject, cause, attempts, undefined, client.signal);
   }
 }

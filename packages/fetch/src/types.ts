@@ -15,6 +15,8 @@ export interface FetchItem {
   size?: number | undefined;
   /** Project name for `indexUrl` look-ups (default: the filename's first `-` segment). */
   name?: string | undefined;
+  /** The index the file belongs to (uv.lock's `source = { registry = URL }`), named in 401/403 hints. */
+  index?: string | undefined;
 }
 
 /** Options of {@link fetchFiles}. */

@@ -19,6 +19,8 @@ export type { TomlPath, TomlTable } from "./schema.js";
 export { parseTomlText } from "./toml.js";
 export type { Arch, Layout, TspackConfig } from "./tspack-config.js";
 export { ARCHES, LAYOUTS, parseTspackConfig } from "./tspack-config.js";
+export type { UvIndex } from "./uv-index.js";
+export { parseUvIndexes } from "./uv-index.js";
 export type { WalkedFile } from "./walk.js";
 export { ALWAYS_EXCLUDED_DIRS, isAlwaysExcludedFile, walkFiles } from "./walk.js";
 export type { RecordRow } from "./wheel-metadata.js";

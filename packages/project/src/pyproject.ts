@@ -3,6 +3,7 @@ import { resolveDependencyGroups } from "./dependency-groups.js";
 import { TomlReader, type TomlTable } from "./schema.js";
 import { parseTomlText } from "./toml.js";
 import { parseTspackConfig, type TspackConfig } from "./tspack-config.js";
+import { parseUvIndexes, type UvIndex } from "./uv-index.js";
 
 /** `[tool.uv.workspace]`. */
 export interface UvWorkspaceConfig {
@@ -24,6 +25,8 @@ export interface UvToolConfig {
   package?: boolean;
   /** `[tool.uv.sources]`, keyed by normalized name; each value a table or an array of tables, as written. */
   sources?: Record<string, TomlTable | TomlTable[]>;
+  /** `[[tool.uv.index]]`, in declaration order (absent when the table is). */
+  indexes?: UvIndex[];
 }
 
 /** `[build-system]`. */
@@ -206,6 +209,7 @@ export function parsePyproject(text: string, file: string): PyprojectInfo {
       }
       info.uv.sources = sortedRecord(out);
     }
+    if (uv.index !== undefined) info.uv.indexes = parseUvIndexes(uv.index, r);
   }
 
   const bs = r.table(doc["build-system"], ["build-system"]);

@@ -2,9 +2,10 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { hashFile, resolveCacheDir } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import type { FetchItem, FetchOptions, RetryOptions } from "@tspack/fetch";
+import type { FetchItem, FetchOptions, IndexConfig, RetryOptions } from "@tspack/fetch";
 import { missingWheelsError, type PlannedPackage } from "@tspack/plan";
 import type { Dispatcher } from "undici";
+import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
 import { extendLazy, planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
@@ -56,11 +57,19 @@ export interface FetchStageResult extends PlanResult {
   bytesDownloaded: number;
 }
 
-/** The @tspack/fetch options for a stage's options (shared by the lock and requirements.txt paths). */
-export function fetchFilesOptions(options: FetchStageOptions, cacheDir: string): FetchOptions {
+/**
+ * The @tspack/fetch options for a stage's options (shared by the lock and requirements.txt paths);
+ * `indexes` are the project's `[[tool.uv.index]]` tables, for credentials.
+ */
+export function fetchFilesOptions(
+  options: FetchStageOptions,
+  cacheDir: string,
+  indexes: readonly IndexConfig[] = [],
+): FetchOptions {
   return {
     cacheDir,
     env: options.env ?? {},
+    indexes,
     homedir: options.homedir ?? homedir(),
     offline: options.offline,
     concurrency: options.concurrency,
@@ -132,6 +141,7 @@ async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise
           sha256: sha256Of(w.hash),
           size: w.size,
           name: pkg.name,
+          ...(pkg.source.kind === "registry" && pkg.source.local !== true ? { index: pkg.source.url } : {}),
         },
       });
     } else {
@@ -148,7 +158,7 @@ async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise
     const { fetchFiles } = await import("@tspack/fetch");
     const result = await fetchFiles(
       remote.map((r) => r.item),
-      fetchFilesOptions(options, cacheDir),
+      fetchFilesOptions(options, cacheDir, projectIndexes(planned.project)),
     );
     requests = result.requests;
     bytesDownloaded = result.bytesDownloaded;
