@@ -32,6 +32,38 @@ Environment: \`TSPACK_CACHE_DIR\`, \`XDG_CACHE_HOME\` (cache location), \`TSPACK
 \`UV_HTTP_RETRIES\` (retries of a failed request, default 3), \`HTTPS_PROXY\`/\`HTTP_PROXY\`/\`NO_PROXY\`, \`NO_COLOR\`, \`TSPACK_COMPILE_CACHE_DIR\` / \`TSPACK_NO_COMPILE_CACHE=1\`
 (where the CLI keeps V8's compiled code, or turn that off).
 
+## Private indexes
+
+Declare the index in pyproject.toml as uv does, without credentials, and give them in the environment:
+
+\`\`\`toml
+[[tool.uv.index]]
+name = "private"
+url = "https://pkgs.example.com/simple"
+\`\`\`
+
+\`\`\`sh
+UV_INDEX_PRIVATE_USERNAME=me UV_INDEX_PRIVATE_PASSWORD=token tspack build
+\`\`\`
+
+The variable names are \`UV_INDEX_<NAME>_USERNAME\` / \`_PASSWORD\` with the index name upper-cased and every
+character other than a letter or digit written \`_\` (\`my-corp.index\` → \`UV_INDEX_MY_CORP_INDEX_*\`). The
+\`[[tool.uv.index]]\` tables of the project's pyproject.toml are read, and those of the workspace root's when
+the project is a member (\`--lock\` names the root's uv.lock). A request gets the credentials of the index its
+URL is under: same scheme, host and port, and the index URL's path (for an index ending in \`/simple\`, the
+folder above it, where its files usually live). That covers the lock's \`source = { registry = ... }\` index
+and the wheel URLs below it; other hosts never see them, not even through a redirect.
+
+For each request the first of these wins, in uv's order: credentials in the URL itself
+(\`https://user:token@host/...\`); the index's \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\` (either one set is
+enough); credentials in the index's own \`url\`; the \`.netrc\` entry for the host (\`NETRC\`, else \`~/.netrc\`;
+\`machine\`, then \`default\`). An index with \`authenticate = "never"\` gets none. A 401 or 403 names the
+variables of the index the URL is under, or the \`[[tool.uv.index]]\` table to add when it is under none.
+
+Credentials are never printed or stored: every output (text, \`--json\`, events, errors), build.json and every
+file of the cache show \`https://****@host/...\`. \`tspack export\` writes what \`uv export\` writes: a direct
+URL keeps its credentials (registry packages are \`name==version\`).
+
 ## tspack
 
 \`\`\`

@@ -13,6 +13,8 @@ export const UNPACKED_BUCKET = "unpacked-v2";
 export const UNPACKED_MANIFEST = "manifest.json";
 /** Directory for in-progress writes; on the cache's filesystem so that publishing is a rename. */
 export const TMP_DIR = "tmp";
+/** Mode of `tmp/` when tspack creates it: owner only (in-progress files may hold anything). */
+export const TMP_DIR_MODE = 0o700;
 /** Every top-level name a current tspack writes into the cache root. Anything else is pruned. */
 /**
  * `checked-v2/ab/<sha256>`: one marker per wheel whose every entry was inflated once, CRC-checked and

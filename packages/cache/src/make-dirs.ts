@@ -22,11 +22,11 @@ const isDirSync = (p: string): boolean => statSync(p, { throwIfNoEntry: false })
  * a read-only file system (nodejs/node#47098; a full disk or a permission on older Nodes, #42808,
  * #31481): on ENOENT, the missing folders are made one by one from the first existing one, so that a
  * plain mkdir's error (EROFS, ENOSPC, EACCES…) is thrown instead. A folder to make that exists as a file is
- * ENOTDIR (Node says EEXIST).
+ * ENOTDIR (Node says EEXIST). `mode` (default 0o777, less the umask) applies to the folders it makes.
  */
-export function makeDirsSync(dir: string): void {
+export function makeDirsSync(dir: string, mode?: number): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, ...(mode === undefined ? {} : { mode }) });
   } catch (e) {
     if (code(e) !== "ENOENT") throw notDir(e, isDirSync);
     const missing: string[] = [];
@@ -35,7 +35,7 @@ export function makeDirsSync(dir: string): void {
     if (missing.length === 0) throw e;
     for (const d of missing) {
       try {
-        mkdirSync(d);
+        mkdirSync(d, mode);
       } catch (e2) {
         if (code(e2) !== "EEXIST" || !isDirSync(d)) throw notDir(e2, isDirSync);
       }
@@ -44,9 +44,9 @@ export function makeDirsSync(dir: string): void {
 }
 
 /** The async {@link makeDirsSync}. */
-export async function makeDirs(dir: string): Promise<void> {
+export async function makeDirs(dir: string, mode?: number): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, ...(mode === undefined ? {} : { mode }) });
   } catch (e) {
     if (code(e) !== "ENOENT") throw notDir(e, isDirSync);
     const exists = (d: string): Promise<boolean> =>
@@ -59,7 +59,7 @@ export async function makeDirs(dir: string): Promise<void> {
     if (missing.length === 0) throw e;
     for (const d of missing) {
       try {
-        await mkdir(d);
+        await mkdir(d, mode);
       } catch (e2) {
         if (code(e2) !== "EEXIST" || !isDirSync(d)) throw notDir(e2, isDirSync);
       }

@@ -1,18 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { tempDirFor } from "./layout.js";
+import { TMP_DIR_MODE, tempDirFor } from "./layout.js";
 import { makeDirs } from "./make-dirs.js";
 
 const madeTempDirs = new Set<string>();
 
 /**
  * A fresh, unique path in `<root>/tmp/` (pid + random suffix, so processes never collide). Creates
- * the temp directory; the caller creates the file (use flag `wx`) or directory at the path.
+ * the temp directory (mode 0700); the caller creates the file (use flag `wx`) or directory at the path.
  */
 export async function createTempPath(cacheRoot: string, suffix = ".part"): Promise<string> {
   const dir = tempDirFor(cacheRoot);
   if (!madeTempDirs.has(dir)) {
-    await makeDirs(dir);
+    await makeDirs(dir, TMP_DIR_MODE);
     madeTempDirs.add(dir);
   }
   return join(dir, `${process.pid}-${randomBytes(8).toString("hex")}${suffix}`);

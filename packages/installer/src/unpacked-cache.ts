@@ -13,6 +13,7 @@ import {
   createTempPath,
   makeDirsSync,
   publishDirectory,
+  TMP_DIR_MODE,
   tempDirFor,
   UNPACKED_MANIFEST,
   unpackedDirFor,
@@ -63,7 +64,7 @@ export function unpackedFileName(index: number): string {
 function discard(cacheDir: string, dir: string): void {
   const aside = `${tempDirFor(cacheDir)}/${process.pid}-${randomBytes(8).toString("hex")}.broken`;
   try {
-    makeDirsSync(tempDirFor(cacheDir));
+    makeDirsSync(tempDirFor(cacheDir), TMP_DIR_MODE);
     renameSync(dir, aside);
   } catch {
     return; // already gone (another process discarded or replaced it)

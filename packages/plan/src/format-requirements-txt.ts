@@ -55,8 +55,24 @@ function localPath(path: string): string {
   return path.startsWith("/") ? `file://${percentEncodePath(path)}` : anchor(path);
 }
 
+/**
+ * A git URL as uv's `DisplaySafeUrl` prints it in an export: a password becomes `****` (the user name
+ * stays), a lone user name (a token) becomes `****`, and the generic `git` user of git+ssh/git+https is
+ * kept. uv never writes git credentials into uv.lock; this only matters for a hand-edited lock.
+ */
+function uvDisplayGitUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i, (_m, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(":");
+    if (colon >= 0) return `${scheme}${userinfo.slice(0, colon)}:****@`;
+    if (userinfo === "") return scheme;
+    return userinfo === "git" && /^(?:ssh|git\+ssh|git\+https):\/\/$/i.test(scheme)
+      ? `${scheme}git@`
+      : `${scheme}****@`;
+  });
+}
+
 function gitLine(name: string, s: Extract<LockSource, { kind: "git" }>): string {
-  let url = `${name} @ git+${s.repository}@${s.commit}`;
+  let url = `${name} @ ${uvDisplayGitUrl(`git+${s.repository}`)}@${s.commit}`;
   const frags: string[] = [];
   if (s.path !== undefined) frags.push(`path=${s.path}`);
   else if (s.subdirectory !== undefined) frags.push(`subdirectory=${s.subdirectory}`);

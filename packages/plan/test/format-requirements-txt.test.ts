@@ -96,6 +96,40 @@ describe("formatRequirementsTxt: options and line formats", () => {
   });
 });
 
+describe("formatRequirementsTxt: credentials, as uv export prints them", () => {
+  it("keeps a direct URL's credentials and shows git URLs the way uv's DisplaySafeUrl does", () => {
+    const commit = "0123456789abcdef0123456789abcdef01234567";
+    const git = (name: string, repo: string) => ({ name, version: "1.0", source: `{ git = "${repo}#${commit}" }` });
+    const text = lockText({
+      packages: [
+        {
+          name: "app",
+          version: "0.1.0",
+          source: '{ virtual = "." }',
+          deps: ['{ name = "g-pass" }', '{ name = "g-ssh" }', '{ name = "g-token" }', '{ name = "u" }'],
+        },
+        git("g-pass", "https://user:pw@github.com/org/a"),
+        git("g-token", "https://tok123@github.com/org/b"),
+        git("g-ssh", "ssh://git@github.com/org/c"),
+        {
+          name: "u",
+          version: "3.0",
+          source: '{ url = "https://user:pw@example.org/u-3.0.tar.gz" }',
+          tail: 'sdist = { hash = "sha256:' + "a".repeat(64) + '" }\n',
+        },
+      ],
+    });
+    const sel = selectPackages(lockFrom(text), { name: "app", dependencyGroups: [], optionalDependencies: [] });
+    expect(formatRequirementsTxt(sel, { header: false, hashes: false, annotate: false }).split("\n")).toEqual([
+      `g-pass @ git+https://user:****@github.com/org/a@${commit}`,
+      `g-ssh @ git+ssh://git@github.com/org/c@${commit}`,
+      `g-token @ git+https://****@github.com/org/b@${commit}`,
+      "u @ https://user:pw@example.org/u-3.0.tar.gz",
+      "",
+    ]);
+  });
+});
+
 describe("packageHashes", () => {
   it("sorts by algorithm (md5 < sha256 < sha384 < sha512 < blake2b) then digest, keeping duplicates", () => {
     const hex = (c: string, n: number) => c.repeat(n);

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync 
 import { chmod, rm, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { makeDirs, makeDirsSync } from "@tspack/cache";
-import { ERROR_CODES, TspackError, type UserPath } from "@tspack/errors";
+import { ERROR_CODES, redactSecrets, TspackError, type UserPath } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
 import { collectProjectFiles, detectHandler, dockerfileFor, isPackagedProject } from "@tspack/project";
 import { defaultInterpreterPath, type InstallLayout, type OwnedInstallOp } from "@tspack/wheel";
@@ -483,7 +483,8 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
       projectFiles: codeEntries.length,
       warnings,
     };
-    writeFileSync(join(stagingRoot, "build.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    // Warnings may quote a URL: build.json never holds credentials.
+    writeFileSync(join(stagingRoot, "build.json"), redactSecrets(`${JSON.stringify(manifest, null, 2)}\n`));
     await Promise.all(background);
     await replaceDir(stagingRoot, outDir);
   } catch (e) {

@@ -2,7 +2,7 @@
 // Stages: readProject → plan → fetchWheels → build (install + artifacts). No function prints; progress
 // goes through `onEvent`; errors are TspackError with a stable `code` (docs/errors.md).
 
-export { ERROR_CODES, isTspackError, TspackError, type TspackErrorCode } from "@tspack/errors";
+export { ERROR_CODES, isTspackError, redactSecrets, TspackError, type TspackErrorCode } from "@tspack/errors";
 export type { InstallPlan, PlannedPackage, PlannedWheel, Selection, SelectOptions } from "@tspack/plan";
 export { planToJSON } from "@tspack/plan";
 export {

@@ -5,7 +5,8 @@
  * sha256 of every input plus the build id of this tspack (a hash of its sources and dependencies, so a
  * different tspack never reads another's results). A warm build then skips parsing and planning.
  * Entries are written atomically; an unreadable or foreign entry is a miss, and a failed write only
- * costs the work next time.
+ * costs the work next time. Entries may hold data derived from the project (paths, names, and — redacted —
+ * URLs), so files are created 0600 and folders 0700: only the cache's owner can read them.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -79,11 +80,15 @@ export async function writeMemoBytes(cacheDir: string, kind: MemoKind, key: stri
   await writeAtomically(memoPath(cacheDir, kind, key, "bin"), bytes);
 }
 
+/** Mode of memo files and of the folders tspack creates for them. */
+export const MEMO_FILE_MODE = 0o600;
+export const MEMO_DIR_MODE = 0o700;
+
 async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   try {
-    await mkdir(join(path, ".."), { recursive: true });
+    await mkdir(join(path, ".."), { recursive: true, mode: MEMO_DIR_MODE });
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(tmp, data);
+    await writeFile(tmp, data, { mode: MEMO_FILE_MODE });
     await rename(tmp, path);
   } catch {
     // a read-only or full cache only costs the work next time

@@ -8,6 +8,7 @@
  * literals of every zip, checked against a sha256 in the JSON).
  */
 import { createHash } from "node:crypto";
+import { redactDeep } from "@tspack/errors";
 import type { PackageSize } from "./build.js";
 import type { TspackEvent } from "./events.js";
 import { memoKey, readMemo, readMemoBytes, writeMemo, writeMemoBytes } from "./memo.js";
@@ -98,7 +99,8 @@ export async function writeZipRecipe(cacheDir: string, key: string, recipe: ZipR
   await writeMemo(cacheDir, "zip", key, {
     zips,
     packages: recipe.packages,
-    events: recipe.events,
+    // Replayed to the user only: stored without credentials, like everything in the cache.
+    events: redactDeep(recipe.events),
     literalsSha256: createHash("sha256").update(literals).digest("hex"),
   } satisfies StoredRecipe);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MEMO_BUCKET } from "@tspack/cache";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,7 +10,14 @@ import { plan } from "../src/plan.js";
 import { planMemoized } from "../src/plan-memo.js";
 import { readProject } from "../src/read-project.js";
 import { loadWheel, planWheels, wheelFromBytes } from "../src/wheels.js";
-import { removeTemps, tempDir, virtualAppProject, writeFiles } from "./fixtures/local-project.js";
+import {
+  APP_PYPROJECT,
+  removeTemps,
+  tempDir,
+  virtualAppLock,
+  virtualAppProject,
+  writeFiles,
+} from "./fixtures/local-project.js";
 
 afterAll(removeTemps);
 
@@ -41,6 +48,10 @@ describe("memoKey / readMemo / writeMemo", () => {
     expect(await readMemo(cacheDir, "plan", key)).toEqual({ a: [1, "two"] });
     const [file] = memoFiles(cacheDir, "plan");
     expect(file).toBe(join(cacheDir, MEMO_BUCKET, "plan", key.slice(0, 2), `${key}.json`));
+    // Owner only: the file and every folder tspack made for it.
+    expect(statSync(file!).mode & 0o777).toBe(0o600);
+    for (const d of [MEMO_BUCKET, `${MEMO_BUCKET}/plan`, `${MEMO_BUCKET}/plan/${key.slice(0, 2)}`])
+      expect(statSync(join(cacheDir, d)).mode & 0o777).toBe(0o700);
     writeFileSync(file!, "{not json");
     expect(await readMemo(cacheDir, "plan", key)).toBeUndefined();
     // An entry stored under another key (copied or renamed by hand) is not trusted.
@@ -100,6 +111,48 @@ describe("planMemoized", () => {
       await expect(planMemoized({ projectDir: dir }, cacheDir)).rejects.toMatchObject({ code: "TSPACK_TOML_SYNTAX" });
     }
     expect(memoFiles(cacheDir, "plan")).toEqual([]);
+  });
+});
+
+describe("planMemoized and credentials in URLs", () => {
+  /** A project whose lock names its wheel by a URL with credentials; `index` is the pyproject's index URL. */
+  function secretProject(
+    index: string,
+    wheelUrl = "https://lockuser:lockpass@files.example/f/idna-3.10-py3-none-any.whl",
+  ) {
+    const root = tempDir();
+    const dir = join(root, "project");
+    const lock = virtualAppLock("wheels")
+      .replace('source = { registry = "wheels" }', 'source = { registry = "https://files.example/simple" }')
+      .replace(/\{ path = "[^"]+", hash/, `{ url = "${wheelUrl}", hash`);
+    writeFiles(dir, {
+      "pyproject.toml": `${APP_PYPROJECT}\n[[tool.uv.index]]\nname = "corp"\nurl = "${index}"\n`,
+      "uv.lock": lock,
+    });
+    return { dir, cacheDir: join(root, "cache") };
+  }
+
+  it("stores URLs redacted and puts the credentials back on a hit", async () => {
+    const { dir, cacheDir } = secretProject("https://idxuser:idxpass@files.example/simple");
+    const fresh = await plan({ projectDir: dir });
+    expect(fresh.plan.packages.find((p) => p.name === "idna")?.wheel?.url).toContain("lockuser:lockpass@");
+    await planMemoized({ projectDir: dir }, cacheDir);
+    const [file] = memoFiles(cacheDir, "plan");
+    const stored = readFileSync(file!, "utf8");
+    for (const secret of ["lockuser", "lockpass", "idxuser", "idxpass"]) expect(stored).not.toContain(secret);
+    expect(stored).toContain("https://****@files.example/f/idna-3.10-py3-none-any.whl");
+    const hit = await planMemoized({ projectDir: dir }, cacheDir);
+    expect(hit.plan).toEqual(fresh.plan);
+    expect(hit.project.pyproject).toEqual(fresh.project.pyproject);
+    expect(hit.project.pyproject?.uv.indexes?.[0]?.url).toBe("https://idxuser:idxpass@files.example/simple");
+  });
+
+  it("a plan whose URLs differ only in their credentials is not memoized (they could not be put back)", async () => {
+    const same = "files.example/f/idna-3.10-py3-none-any.whl";
+    const { dir, cacheDir } = secretProject(`https://other:creds@${same}`, `https://lockuser:lockpass@${same}`);
+    const first = await planMemoized({ projectDir: dir }, cacheDir);
+    expect(memoFiles(cacheDir, "plan")).toEqual([]);
+    expect(first.plan.packages.find((p) => p.name === "idna")?.wheel?.url).toBe(`https://lockuser:lockpass@${same}`);
   });
 });
 

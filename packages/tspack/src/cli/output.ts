@@ -1,8 +1,10 @@
 /**
  * Terminal output for the CLI: error rendering, a TTY progress line, small table and size helpers.
- * The library never prints; only this module writes to stdout/stderr.
+ * The library never prints; only this module writes to stdout/stderr, and everything it writes has the
+ * credentials of URLs redacted (`https://****@host/...`), except `outVerbatim` (requirements.txt, which
+ * keeps them as `uv export` does).
  */
-import { classifyError, ERROR_CODES, FILE_SYSTEM_ERRORS, TspackError } from "@tspack/errors";
+import { classifyError, ERROR_CODES, FILE_SYSTEM_ERRORS, redactSecrets, TspackError } from "@tspack/errors";
 
 export type StreamName = "stdout" | "stderr";
 
@@ -92,8 +94,12 @@ export interface Output {
   quiet: boolean;
   verbose: boolean;
   isTTY: boolean;
+  /** stdout, credentials in URLs redacted. */
   out(text: string): void;
+  /** stderr, credentials in URLs redacted. */
   err(text: string): void;
+  /** stdout as is: only for `tspack export`, whose requirements.txt is `uv export`'s (direct URLs keep their credentials). */
+  outVerbatim(text: string): void;
 }
 
 export function createOutput(
@@ -106,8 +112,9 @@ export function createOutput(
     get isTTY() {
       return !opts.json && !opts.quiet && Boolean(process.stderr.isTTY);
     },
-    out: (t) => streams.write("stdout", t),
-    err: (t) => streams.write("stderr", t),
+    out: (t) => streams.write("stdout", redactSecrets(t)),
+    err: (t) => streams.write("stderr", redactSecrets(t)),
+    outVerbatim: (t) => streams.write("stdout", t),
   };
 }
 

@@ -42,6 +42,7 @@ export async function runExport(ctx: CommandContext): Promise<number> {
       throw classifyError(e, { paths: [{ path, what: "the output file", option: "--output-file", internal: [tmp] }] });
     }
   }
-  if (!ctx.output.quiet) ctx.output.out(text);
+  // Verbatim, like the -o file: uv export keeps a direct URL's credentials (docs/decisions.md).
+  if (!ctx.output.quiet) ctx.output.outVerbatim(text);
   return 0;
 }

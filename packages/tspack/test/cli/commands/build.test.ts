@@ -7,7 +7,15 @@ import type { Output } from "../../../src/cli/output.js";
 function ctx(env: Record<string, string>): CommandContext {
   const parsed = parseArgs(["build", "/nonexistent/tspack-project", "-q"]);
   if (parsed.kind !== "command") throw new Error("expected a command");
-  const output: Output = { json: false, quiet: true, verbose: false, isTTY: false, out: () => {}, err: () => {} };
+  const output: Output = {
+    json: false,
+    quiet: true,
+    verbose: false,
+    isTTY: false,
+    out: () => {},
+    err: () => {},
+    outVerbatim: () => {},
+  };
   return {
     argv: [],
     flags: parsed.flags,

@@ -12,7 +12,15 @@ afterAll(removeTemps);
 function ctx(argv: string[], cwd: string, env: Record<string, string> = {}): CommandContext {
   const parsed = parseArgs(["install", ...argv, "-q"]);
   if (parsed.kind !== "command") throw new Error("expected a command");
-  const output: Output = { json: false, quiet: true, verbose: false, isTTY: false, out: () => {}, err: () => {} };
+  const output: Output = {
+    json: false,
+    quiet: true,
+    verbose: false,
+    isTTY: false,
+    out: () => {},
+    err: () => {},
+    outVerbatim: () => {},
+  };
   return {
     argv,
     flags: parsed.flags,
