@@ -44,7 +44,11 @@ export const ERROR_CODES = {
   RECORD_MISMATCH: "TSPACK_RECORD_MISMATCH",
   /** Downloaded bytes do not match the hash (or size) recorded in the lock. */
   INTEGRITY_MISMATCH: "TSPACK_INTEGRITY_MISMATCH",
-  /** The server answered with an HTTP error status. */
+  /**
+   * The server answered with an HTTP error status (5xx and 429 are retried first). For 401/403 from a private
+   * index, set `UV_INDEX_<NAME>_USERNAME`/`_PASSWORD` for the `[[tool.uv.index]]` the hint names (or use
+   * `.netrc`); for 404, the lock points at a file the index no longer has.
+   */
   HTTP_STATUS: "TSPACK_HTTP_STATUS",
   /**
    * A request failed below HTTP after the retries: the host does not resolve (ENOTFOUND, EAI_AGAIN), the
