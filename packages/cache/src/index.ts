@@ -20,9 +20,58 @@ export {
   WHEELS_BUCKET,
 } from "./layout.js";
 export { makeDirs, makeDirsSync } from "./make-dirs.js";
+export {
+  CACHE_FORMAT,
+  CACHE_MARKER,
+  CACHE_MARKER_TEXT,
+  type CacheState,
+  type CacheVerdict,
+  cacheState,
+  canonicalPath,
+  checkCacheOwned,
+  checkDestination,
+  checkOutputFile,
+  checkOutputOwned,
+  checkTreeOwned,
+  type DestinationOptions,
+  isSameOrInside,
+  isTspackCachedirTag,
+  judgeCache,
+  judgeOutput,
+  LEGACY_ROOT_ENTRIES,
+  listTree,
+  notOwnedError,
+  OS_METADATA_FILES,
+  OUTPUT_MANIFEST,
+  type OutputFileOptions,
+  type OutputVerdict,
+  outputEntriesOf,
+  ownedDirsOf,
+  type ProtectedFolder,
+  parseCacheMarker,
+  type TreeListing,
+  unaccountedFiles,
+} from "./ownership.js";
 export { type PruneCacheOptions, type PruneCacheResult, pruneCache } from "./prune-cache.js";
 export { type PublishDirectoryOutcome, publishDirectory, publishFile } from "./publish.js";
 export { type ResolveCacheDirOptions, resolveCacheDir } from "./resolve-cache-dir.js";
+export {
+  cacheTempPid,
+  innerPath,
+  isInnerStagingName,
+  isMountPoint,
+  leftoverPid,
+  moveEntry,
+  processGone,
+  type ReplaceFolderOptions,
+  replaceFolder,
+  type Staging,
+  type StagingTag,
+  siblingPath,
+  stagingFor,
+  sweepCacheTemp,
+  sweepLeftovers,
+} from "./staging.js";
 export { createTempPath } from "./temp-path.js";
 export { cacheUserPath } from "./user-path.js";
 export { type BadCacheEntry, type VerifyCacheOptions, type VerifyCacheResult, verifyCache } from "./verify-cache.js";

@@ -37,6 +37,8 @@ export const MEMO_BUCKET = "memo-v1";
 export const KNOWN_ROOT_ENTRIES: readonly string[] = [
   ".gitignore",
   "CACHEDIR.TAG",
+  /** tspack's ownership marker (ownership.ts): a folder without it is never pruned or cleaned. */
+  "TSPACK-CACHE",
   /** Markers of wheels whose every entry was checked once (CRC, RECORD digests; by the build and the installer). */
   CHECKED_BUCKET,
   DEFLATED_BUCKET,

@@ -2,6 +2,7 @@ import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { hashFile } from "./hash-file.js";
 import { UNPACKED_BUCKET, UNPACKED_MANIFEST, WHEELS_BUCKET } from "./layout.js";
+import { checkCacheOwned } from "./ownership.js";
 
 /** A cache entry whose bytes do not hash to its name; {@link verifyCache} removed it. */
 export interface BadCacheEntry {
@@ -44,8 +45,12 @@ async function listDir(path: string): Promise<string[]> {
  * `tspack cache verify`: re-hashes every downloaded file, removes those whose bytes do not match
  * their content address, and reports them; removes unpacked entries without a readable manifest
  * (the installer also re-extracts those it finds incomplete). Misnamed files are left to `pruneCache`.
+ * @throws TSPACK_NOT_OWNED when the folder is not a tspack cache.
  */
 export async function verifyCache(cacheRoot: string, options: VerifyCacheOptions = {}): Promise<VerifyCacheResult> {
+  // It deletes bad entries: only in a tspack cache (the ownership guard).
+  const state = checkCacheOwned(cacheRoot);
+  if (state.kind === "missing" || state.kind === "empty") return { checked: 0, bytes: 0, bad: [] };
   const base = join(cacheRoot, WHEELS_BUCKET, "sha256");
   const entries: Array<{ rel: string; abs: string; expected: string }> = [];
   for (const fan of await listDir(base)) {

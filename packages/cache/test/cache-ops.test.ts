@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -39,6 +40,13 @@ afterAll(() => {
 });
 
 const sha = (s: string): string => createHash("sha256").update(s).digest("hex");
+
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  const pid = spawnSync(process.execPath, ["-e", ""]).pid;
+  if (pid === undefined) throw new Error("spawn failed");
+  return pid;
+}
 
 async function put(root: string, content: string): Promise<string> {
   const tmp = await createTempPath(root);
@@ -112,27 +120,39 @@ describe("cache operations", () => {
     expect(await verifyCache(join(root, "nonexistent"))).toEqual({ checked: 0, bytes: 0, bad: [] });
   });
 
-  it("pruneCache removes old temp files, unknown buckets and misnamed files only", async () => {
+  it("pruneCache removes dead processes' and old temp files, unknown buckets and misnamed files only", async () => {
     const root = fresh();
     await initCache(root);
     await put(root, "keep");
-    const old = await createTempPath(root);
-    writeFileSync(old, "partial");
-    utimesSync(old, new Date(0), new Date(0));
-    const recent = await createTempPath(root);
-    writeFileSync(recent, "in progress");
+    // A temp file of this (running) process is kept however old; one of a process that is gone is removed.
+    const live = await createTempPath(root);
+    writeFileSync(live, "in progress");
+    utimesSync(live, new Date(0), new Date(0));
+    const dead = join(root, "tmp", `${deadPid()}-${"0".repeat(16)}.part`);
+    writeFileSync(dead, "partial");
+    // A name without a pid goes by age.
+    writeFileSync(join(root, "tmp", "old.part"), "x");
+    utimesSync(join(root, "tmp", "old.part"), new Date(0), new Date(0));
+    writeFileSync(join(root, "tmp", "recent.part"), "x");
     mkdirSync(join(root, "wheels-v0"));
     mkdirSync(join(root, "wheels-v1", "sha256", "zz"), { recursive: true });
     mkdirSync(join(root, "wheels-v1", "sha256", "ab"), { recursive: true });
     writeFileSync(join(root, "wheels-v1", "sha256", "ab", "short"), "x");
+    // A temp file next to its entry: kept while its process runs.
+    const liveEntryTemp = `${"c".repeat(62)}.${process.pid}.0123abcd.tmp`;
+    writeFileSync(join(root, "wheels-v1", "sha256", "ab", liveEntryTemp), "x");
     const r = await pruneCache(root, { tempOlderThanMinutes: 60 });
     expect(r.removed).toEqual([
-      `tmp/${old.split("/").pop()}`,
+      `tmp/${dead.split("/").pop()}`,
+      "tmp/old.part",
       "wheels-v0",
       "wheels-v1/sha256/ab/short",
       "wheels-v1/sha256/zz",
     ]);
-    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(join(root, "tmp", "recent.part"))).toBe(true);
+    expect(existsSync(join(root, "wheels-v1", "sha256", "ab", liveEntryTemp))).toBe(true);
+    expect(existsSync(join(root, "TSPACK-CACHE"))).toBe(true);
     expect(await hasEntry(root, sha("keep"))).toBe(true);
   });
 
@@ -184,6 +204,7 @@ describe("cache operations", () => {
 
   it("verifyCache removes unpacked entries without a readable manifest", async () => {
     const root = fresh();
+    await initCache(root);
     for (const [name, manifest] of [
       ["ok", "{}"],
       ["garbage", "{ nope"],
@@ -222,8 +243,10 @@ describe("cache operations", () => {
     mkdirSync(project);
     writeFileSync(join(project, "pyproject.toml"), "");
     const e = await cleanCache(project).catch((err: unknown) => err);
-    expect(isTspackError(e, "TSPACK_CACHE_CORRUPT")).toBe(true);
-    expect((e as Error).message).toBe(`The directory "${project}" is not a tspack cache: it has no CACHEDIR.TAG`);
+    expect(isTspackError(e, "TSPACK_NOT_OWNED")).toBe(true);
+    expect((e as Error).message).toBe(
+      `The folder "${project}" is not a tspack cache: it holds "pyproject.toml" and no TSPACK-CACHE marker`,
+    );
     expect(existsSync(join(project, "pyproject.toml"))).toBe(true);
   });
 });

@@ -16,10 +16,12 @@ export {
 } from "./install-wheels.js";
 export { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
 export {
+  checkInstallDest,
   type PublishMode,
+  type PublishTreeOptions,
   publishTree,
   type RemovedDistribution,
-  siblingPath,
+  recordedPaths,
   uninstallDistributions,
 } from "./publish-tree.js";
 export { TreeWriter } from "./tree-writer.js";

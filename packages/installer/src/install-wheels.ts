@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { cacheUserPath, makeDirsSync, readCheckedMarker, writeCheckedMarker } from "@tspack/cache";
+import { cacheUserPath, makeDirsSync, readCheckedMarker, stagingFor, writeCheckedMarker } from "@tspack/cache";
 import { classifyError, ERROR_CODES, errorAtPath, isTspackError, TspackError, type UserPath } from "@tspack/errors";
 import {
   checkRecordDigests,
@@ -25,10 +25,10 @@ import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "
 import { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
 import { type ExtractJob, ExtractWorker, type LinkJob, ParallelExtract } from "./parallel-extract.js";
 import {
+  checkInstallDest,
   type PublishMode,
   publishTree,
   type RemovedDistribution,
-  siblingPath,
   uninstallDistributions,
 } from "./publish-tree.js";
 import { TreeWriter } from "./tree-writer.js";
@@ -282,7 +282,10 @@ export async function installWheels(
   } catch {
     // does not exist yet
   }
-  const staging = siblingPath(dest, "staging");
+  // The ownership guard before any work: a file is refused; with clean, a folder with files no RECORD lists.
+  checkInstallDest(dest, options.layout, options.clean === true);
+  // Beside dest (one rename publishes it), or inside it when dest is a mount point; dead runs' leftovers go.
+  const { path: staging, inPlace } = stagingFor(dest, "staging");
   let filler: CacheFiller | undefined;
   let worker: ExtractWorker | undefined;
   let extract: ParallelExtract | undefined;
@@ -679,9 +682,14 @@ export async function installWheels(
     // 5. Publish.
     let removed: RemovedDistribution[] = [];
     const libDir = join(dest, schemePaths(layout).purelib);
-    const publish = publishTree(staging, dest, options.clean === true, () => {
-      removed = uninstallDistributions(dest, libDir, new Set(plans.map((p) => p.normalizedName)));
-      for (const r of removed) emit({ type: "uninstall", ...r });
+    const publish = publishTree(staging, dest, {
+      layout: options.layout,
+      clean: options.clean === true,
+      inPlace,
+      beforeMerge: () => {
+        removed = uninstallDistributions(dest, libDir, new Set(plans.map((p) => p.normalizedName)));
+        for (const r of removed) emit({ type: "uninstall", ...r });
+      },
     });
     return {
       dest,

@@ -1,13 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { checkTreeOwned, moveEntry, notOwnedError, replaceFolder } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { normalizeEntryName, normalizeName, parseRecord } from "@tspack/wheel";
-
-/** A sibling path of `dest` (same filesystem, so renames are atomic): `.<name>.tspack-<tag>-<pid>-<rand>`. */
-export function siblingPath(dest: string, tag: string): string {
-  return join(dirname(dest), `.${basename(dest)}.tspack-${tag}-${process.pid}-${randomBytes(4).toString("hex")}`);
-}
 
 function kind(path: string): "dir" | "file" | "missing" {
   try {
@@ -128,45 +123,105 @@ export function uninstallDistributions(
   return removed;
 }
 
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Every path (relative to `root`, `/`-separated) that the RECORD of a `*.dist-info` in `root` lists: the
+ * `--target` layout's (at the root) and the `--prefix` layout's (`lib/pythonX.Y/site-packages/`), whatever
+ * installed them (tspack, uv, pip). Paths that leave `root` are ignored.
+ */
+export function recordedPaths(root: string): Set<string> {
+  const owned = new Set<string>();
+  const libs = [""];
+  for (const py of listDir(join(root, "lib")))
+    if (/^python[0-9]+\.[0-9]+$/.test(py)) libs.push(`lib/${py}/site-packages`);
+  for (const lib of libs) {
+    for (const name of listDir(lib === "" ? root : join(root, lib))) {
+      if (!name.endsWith(".dist-info")) continue;
+      let rows: { path: string }[];
+      try {
+        rows = parseRecord(readFileSync(join(root, lib, name, "RECORD"), "utf8"));
+      } catch {
+        continue; // no readable RECORD: its files are not accounted for
+      }
+      for (const row of rows) {
+        const n = normalizeEntryName(lib === "" ? row.path : `${lib}/${row.path}`);
+        if ("path" in n && n.path !== "" && !n.path.endsWith("/")) owned.add(n.path);
+      }
+    }
+  }
+  return owned;
+}
+
+/**
+ * The destination guard of an install: `dest` must be a folder (or not exist); with `clean`, every file in
+ * it must belong to an installed distribution (listed in a RECORD there, or its bytecode), since `--clean`
+ * replaces the whole folder.
+ * @throws TSPACK_NOT_OWNED naming the folder and (some of) the files no RECORD lists.
+ */
+export function checkInstallDest(dest: string, layout: "target" | "prefix", clean: boolean): void {
+  const label = `The --${layout} folder`;
+  let isDir: boolean;
+  try {
+    isDir = lstatSync(dest).isDirectory();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw e;
+  }
+  if (!isDir)
+    throw notOwnedError(dest, `${label} "${dest}" is a file, not a folder`, `Choose a folder for --${layout}`);
+  if (clean)
+    checkTreeOwned(
+      dest,
+      recordedPaths(dest),
+      label,
+      "--clean replaces the whole folder, and only when every file in it belongs to an installed package (a *.dist-info/RECORD lists it): move the other files away, install without --clean (it merges, like uv), or choose a new or empty folder",
+    );
+}
+
 /** How {@link publishTree} put the staged tree in place. */
 export type PublishMode = "rename" | "replace" | "merge";
 
+/** Options of {@link publishTree}. */
+export interface PublishTreeOptions {
+  layout: "target" | "prefix";
+  /** Replace the whole folder (after checking again that every file in it is an installed package's). */
+  clean: boolean;
+  /** The staging folder is inside `dest` (a mount point): its contents are replaced or merged. */
+  inPlace: boolean;
+  /** Runs after the merge is checked and before anything moves (it uninstalls old versions). */
+  beforeMerge: () => void;
+}
+
 /**
- * Moves the complete staged tree to `dest`: a rename when `dest` does not exist; with `clean`, `dest`
- * is renamed aside, the staged tree renamed in, and the old tree deleted last; otherwise merged
- * (`beforeMerge` runs after the merge is checked and before anything moves — it uninstalls old
- * versions). The staging directory is gone afterwards.
+ * Moves the complete staged tree to `dest`: a rename when `dest` does not exist; with `clean`, the tree
+ * replaces `dest` (swapped, or for a mount point replaced entry by entry: replaceFolder in @tspack/cache);
+ * otherwise merged. The staging directory is gone afterwards.
  */
-export function publishTree(staging: string, dest: string, clean: boolean, beforeMerge: () => void): PublishMode {
+export function publishTree(staging: string, dest: string, options: PublishTreeOptions): PublishMode {
   if (!existsSync(dest)) {
-    renameSync(staging, dest);
+    moveEntry(staging, dest);
     return "rename";
   }
-  if (clean) {
-    const old = siblingPath(dest, "old");
-    try {
-      renameSync(dest, old);
-    } catch (e) {
-      // A mount point or a directory we may not rename: empty it in place, then merge.
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== "EBUSY" && code !== "EPERM" && code !== "EACCES" && code !== "EXDEV") throw e;
-      for (const name of readdirSync(dest)) rmSync(join(dest, name), { recursive: true, force: true });
-      for (const { from, to } of planMerge(staging, dest)) renameSync(from, to);
-      rmSync(staging, { recursive: true, force: true });
-      return "replace";
-    }
-    try {
-      renameSync(staging, dest);
-    } catch (e) {
-      renameSync(old, dest);
-      throw e;
-    }
-    rmSync(old, { recursive: true, force: true });
-    return "replace";
+  if (options.clean) {
+    // Checked before the install too; again now, right before anything is deleted.
+    checkInstallDest(dest, options.layout, true);
+    return replaceFolder(staging, dest, {
+      inPlace: options.inPlace,
+      old: () => readdirSync(dest),
+      isProof: (name) => name === "lib" || name.endsWith(".dist-info"),
+    });
   }
-  planMerge(staging, dest);
-  beforeMerge();
-  for (const { from, to } of planMerge(staging, dest)) renameSync(from, to);
+  planMerge(staging, dest); // throws before anything moves
+  options.beforeMerge();
+  // Planned again: uninstalling may have removed folders, which then move in whole.
+  for (const { from, to } of planMerge(staging, dest)) moveEntry(from, to);
   rmSync(staging, { recursive: true, force: true });
   return "merge";
 }

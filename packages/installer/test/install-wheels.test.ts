@@ -297,14 +297,36 @@ describe("installWheels: conflicts, merge, clean, failures", () => {
     `);
   });
 
-  it("replaces the whole target with clean", async () => {
+  it("replaces the whole target with clean when every file in it is an installed package's", async () => {
+    const box = sandbox();
+    const dest = join(box, "t");
+    await installWheels(wheelInputs(box, [alpha]), { dest, layout: "target", python: [3, 13] });
+    // Bytecode Python wrote next to a listed module is the package's too.
+    mkdirSync(join(dest, "shared", "__pycache__"));
+    writeFileSync(join(dest, "shared", "__pycache__", "util.cpython-313.pyc"), "pyc");
+    const r = await installWheels(wheelInputs(box, [beta]), { dest, layout: "target", python: [3, 13], clean: true });
+    expect(r.publish).toBe("replace");
+    expect(names(dest)).toEqual(["beta-2.0.dist-info", "beta.py", "shared"]);
+    expect(names(box)).toEqual(["t", "wheels"]);
+  });
+
+  it("refuses clean when a file in the target belongs to no installed package, and changes nothing", async () => {
     const box = sandbox();
     const dest = join(box, "t");
     await installWheels(wheelInputs(box, [alpha]), { dest, layout: "target", python: [3, 13] });
     writeFileSync(join(dest, "user-file.txt"), "mine");
-    const r = await installWheels(wheelInputs(box, [beta]), { dest, layout: "target", python: [3, 13], clean: true });
-    expect(r.publish).toBe("replace");
-    expect(names(dest)).toEqual(["beta-2.0.dist-info", "beta.py", "shared"]);
+    mkdirSync(join(dest, "notes", "deep"), { recursive: true });
+    writeFileSync(join(dest, "notes", "deep", "a.md"), "a");
+    writeFileSync(join(dest, "shared", "mine.py"), "x");
+    const before = treeListing(dest, { dirs: true });
+    const e = await errorOf(
+      () => installWheels(wheelInputs(box, [beta]), { dest, layout: "target", python: [3, 13], clean: true }),
+      box,
+    );
+    expect(e).toBe(
+      `TSPACK_NOT_OWNED: The --target folder "<box>/t" holds 3 entries that no installed package's RECORD lists: "notes/", "shared/mine.py", "user-file.txt"`,
+    );
+    expect(treeListing(dest, { dirs: true })).toBe(before);
     expect(names(box)).toEqual(["t", "wheels"]);
   });
 

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CACHEDIR_TAG } from "@tspack/cache";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeWheel } from "../../../test/helpers/make-wheel.js";
 import { installWheels, readUnpacked, unpackedPath } from "../src/index.js";
@@ -73,10 +74,12 @@ describe("unpacked cache v2 (flat, files by entry index)", () => {
     expect(readdirSync(join(cacheDir, "tmp"))).toEqual([]);
   });
 
-  it("does not read the old unpacked-v1 bucket", async () => {
+  it("does not read the old unpacked-v1 bucket (of an older tspack's cache, which it adopts)", async () => {
     const box = sandbox();
     const cacheDir = join(box, "cache");
     const inputs = wheelInputs(box, [wheel]);
+    mkdirSync(cacheDir);
+    writeFileSync(join(cacheDir, "CACHEDIR.TAG"), CACHEDIR_TAG);
     const v1 = join(cacheDir, "unpacked-v1", wheel.sha256);
     mkdirSync(join(v1, "files"), { recursive: true });
     writeFileSync(join(v1, "manifest.json"), JSON.stringify({ version: 1, sha256: wheel.sha256, entries: [] }));

@@ -1,13 +1,22 @@
 /**
  * `build`: the whole recipe in one call — read the project, plan, fetch, install, write artifacts.
- * Artifacts are written into a fresh temporary folder next to `outDir` and renamed into place, so a failed
- * build leaves the previous artifacts intact and no partial files.
+ * Artifacts are written into a fresh temporary folder next to `outDir` (inside it when it is a mount point)
+ * and moved into place, so a failed build leaves the previous artifacts intact and no partial files. Only an
+ * empty folder or tspack's previous output (its build.json lists every entry) is replaced.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { chmod, rm, utimes, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { makeDirs, makeDirsSync } from "@tspack/cache";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import {
+  checkDestination,
+  checkOutputOwned,
+  makeDirs,
+  makeDirsSync,
+  OUTPUT_MANIFEST,
+  replaceFolder,
+  stagingFor,
+} from "@tspack/cache";
 import { ERROR_CODES, redactSecrets, TspackError, type UserPath } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
 import { collectProjectFiles, detectHandler, dockerfileFor, isPackagedProject } from "@tspack/project";
@@ -15,6 +24,7 @@ import { defaultInterpreterPath, type InstallLayout, type OwnedInstallOp } from 
 import { DOS_EPOCH_SECONDS, getEntryData, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
 import type { TspackEvent } from "./events.js";
 import { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
+import { openCache } from "./guard.js";
 import { buildLocalSources } from "./members.js";
 import { planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
@@ -35,7 +45,11 @@ export type BuildLayout = "zip" | "layer" | "dir";
 export interface BuildOptions extends FetchStageOptions {
   /** `zip` (default): function.zip; `layer`: layer.zip + function.zip; `dir`: a task root + Dockerfile. */
   layout?: BuildLayout;
-  /** Output folder (default `<projectDir>/dist/lambda`, or `[tool.tspack] out`). Replaced as a whole. */
+  /**
+   * Output folder (default `<projectDir>/dist/lambda`, or `[tool.tspack] out`). Replaced as a whole, so it must be
+   * missing, empty or tspack's previous output, and not hold the project, the workspace or the cache
+   * (TSPACK_NOT_OWNED).
+   */
   outDir?: string;
   /** Write INSTALLER/REQUESTED (default false, like the uv Lambda guide). */
   installerMetadata?: boolean;
@@ -191,19 +205,30 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
   // Refuse bad options before any download: layout, timestamp, and an output folder that must not be replaced.
   if (options.layout !== undefined) layoutOf(options, undefined);
   checkSourceDateEpoch(options.sourceDateEpoch);
+  // The cache is written below (memoized stages, downloads): only a tspack cache (the ownership guard).
+  const cacheDir0 = cacheDirFor(options);
+  await openCache(cacheDir0);
   // Planning is memoized in the cache (plan-memo.ts): a warm build does not parse the lock.
-  const planned = options.planned ?? (await planMemoized({ ...options, onEvent }, cacheDirFor(options)));
+  const planned = options.planned ?? (await planMemoized({ ...options, onEvent }, cacheDir0));
   const project0 = planned.project;
   const cfg = project0.pyproject?.tspack ?? {};
   const layout = layoutOf(options, cfg.layout);
   const outDir = resolve(project0.projectDir, options.outDir ?? cfg.out ?? join("dist", "lambda"));
   const outPath = { path: outDir, what: "the output folder", option: "--out", internal: [] as string[] };
   paths.unshift(outPath);
-  await checkOutDir(outDir, [
-    { dir: project0.projectDir, what: "the project" },
-    { dir: workspaceRootOf(project0), what: "the workspace" },
-    { dir: cacheDirFor(options), what: "the cache" },
-  ]);
+  // The output folder is replaced as a whole: not the project, the workspace, the cache, the current or home
+  // folder (nor one holding them), and only when empty or tspack's previous output (the ownership guard).
+  const realOut = checkDestination(outDir, {
+    label: "The output folder",
+    keep: [
+      { path: project0.projectDir, what: "the project" },
+      { path: workspaceRootOf(project0), what: "the workspace" },
+    ],
+    cacheDir: cacheDir0,
+    ...(options.homedir === undefined ? {} : { home: options.homedir }),
+    hint: OUT_HINT,
+  });
+  checkOutputOwned(outDir);
 
   const fetched = await fetchWheels({ ...options, planned, onEvent });
   stage("plan+fetch");
@@ -281,11 +306,10 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
     shebang: options.shebang ?? runtimeInfo?.interpreter ?? defaultInterpreterPath(python),
   });
 
-  const stagingRoot = join(
-    dirname(outDir),
-    `.${basename(outDir)}.tspack-${process.pid}-${randomBytes(4).toString("hex")}`,
-  );
-  outPath.internal.push(stagingRoot, `${stagingRoot}.old`);
+  // Beside the output folder (one rename publishes it), or inside it when it is a mount point; the
+  // leftovers of killed runs go first.
+  const { path: stagingRoot, inPlace } = stagingFor(realOut, "build");
+  outPath.internal.push(stagingRoot);
   makeDirsSync(stagingRoot);
   const artifacts: BuildArtifact[] = [];
   let packages: PackageSize[] = [];
@@ -486,7 +510,7 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
     // Warnings may quote a URL: build.json never holds credentials.
     writeFileSync(join(stagingRoot, "build.json"), redactSecrets(`${JSON.stringify(manifest, null, 2)}\n`));
     await Promise.all(background);
-    await replaceDir(stagingRoot, outDir);
+    publishOutput(stagingRoot, outDir, realOut, inPlace);
   } catch (e) {
     await Promise.allSettled(background);
     await rm(stagingRoot, { recursive: true, force: true });
@@ -627,66 +651,15 @@ function checkSourceDateEpoch(epoch: number | undefined): void {
   }
 }
 
+const OUT_HINT =
+  "tspack replaces the output folder as a whole: choose a folder of its own, e.g. dist/lambda (the default)";
+
 /**
- * `outDir` is replaced as a whole, so it must not hold the project, the workspace or the cache, and an
- * existing non-empty folder must be tspack's own output (it has a build.json).
+ * Puts the staged output in place of `realOut` (the canonical `outDir`): checked again right before (only
+ * tspack's previous output is replaced), then swapped, or for a mount point replaced entry by entry with
+ * build.json, the proof of ownership, leaving last and arriving first.
  */
-async function checkOutDir(outDir: string, keep: Array<{ dir: string; what: string }>): Promise<void> {
-  for (const { dir, what } of keep) {
-    const d = resolve(dir);
-    if (d === outDir || d.startsWith(outDir.endsWith(sep) ? outDir : outDir + sep)) {
-      throw new TspackError(ERROR_CODES.USAGE, `The output folder "${outDir}" contains ${what} "${d}"`, {
-        hint: "tspack replaces the output folder as a whole: choose a folder of its own, e.g. dist/lambda (the default)",
-      });
-    }
-  }
-  let names: string[];
-  try {
-    names = readdirSync(outDir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return;
-    // (a file further up the path is TSPACK_IO's ENOTDIR, classified by build())
-    if (code === "ENOTDIR" && isFile(outDir))
-      throw new TspackError(ERROR_CODES.USAGE, `The output folder "${outDir}" is a file`, {
-        hint: "Choose a folder with --out (it is created and replaced as a whole)",
-      });
-    throw e;
-  }
-  if (names.length === 0 || names.includes("build.json")) return;
-  throw new TspackError(
-    ERROR_CODES.USAGE,
-    `The output folder "${outDir}" is not empty and has no build.json: tspack did not write it`,
-    {
-      hint: "tspack replaces the output folder as a whole: choose a new or empty folder, or remove this one first",
-    },
-  );
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Moves `staging` to `outDir`, replacing what was there; the old tree is removed last. */
-async function replaceDir(staging: string, outDir: string): Promise<void> {
-  makeDirsSync(dirname(outDir));
-  const old = `${staging}.old`;
-  let moved = false;
-  try {
-    renameSync(outDir, old);
-    moved = true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-  try {
-    renameSync(staging, outDir);
-  } catch (e) {
-    if (moved) renameSync(old, outDir);
-    throw e;
-  }
-  if (moved) rmSync(old, { recursive: true, force: true });
+function publishOutput(staging: string, outDir: string, realOut: string, inPlace: boolean): void {
+  const old = checkOutputOwned(outDir);
+  replaceFolder(staging, realOut, { inPlace, old: () => old, isProof: (name) => name === OUTPUT_MANIFEST });
 }

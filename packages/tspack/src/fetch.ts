@@ -5,6 +5,7 @@ import { ERROR_CODES, TspackError } from "@tspack/errors";
 import type { FetchItem, FetchOptions, IndexConfig, RetryOptions } from "@tspack/fetch";
 import { missingWheelsError, type PlannedPackage } from "@tspack/plan";
 import type { Dispatcher } from "undici";
+import { openCache } from "./guard.js";
 import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
 import { extendLazy, planMemoized } from "./plan-memo.js";
@@ -116,6 +117,7 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
 }
 
 async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise<FetchStageResult> {
+  await openCache(cacheDir);
   const planned = options.planned ?? (await planMemoized(options, cacheDir));
   const missing = missingWheelsError(planned.plan);
   if (missing) throw missing;

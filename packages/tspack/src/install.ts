@@ -3,11 +3,10 @@
  * (the tree the uv guide zips). Input is a uv project (planned like `uv export --no-dev`) or a
  * requirements.txt with pinned versions and hashes (what `uv export` writes).
  */
-import { randomBytes } from "node:crypto";
-import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, resolve } from "node:path";
-import { cachePathFor, makeDirs } from "@tspack/cache";
+import { resolve } from "node:path";
+import { cachePathFor, checkDestination, createTempPath, publishFile } from "@tspack/cache";
 import { ERROR_CODES, redactUrl, TspackError, type UserPath } from "@tspack/errors";
 import type { FetchItem, PinnedRequirement } from "@tspack/fetch";
 import type { CompileBytecodeOptions, InstallEvent, InstallResult, LinkMode } from "@tspack/installer";
@@ -17,6 +16,7 @@ import { chooseWheel, markerEnvironmentFor } from "@tspack/plan";
 import { createTagIndex, explainNearestMiss, type Target } from "@tspack/platform-tags";
 import type { LockPackage } from "@tspack/uv-lock";
 import { cacheDirFor, type FetchStageOptions, fetchFilesOptions, fetchWheels, type LocalWheel } from "./fetch.js";
+import { openCache, projectFolders } from "./guard.js";
 import { buildLocalSources } from "./members.js";
 import { isTarget, resolveTarget } from "./target.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
@@ -48,10 +48,9 @@ async function storeBuilt(cacheDir: string, sha256: string, bytes: Uint8Array): 
     await stat(path);
     return path;
   } catch {
-    await makeDirs(dirname(path));
-    const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
+    const tmp = await createTempPath(cacheDir);
+    await writeFile(tmp, bytes, { flag: "wx" });
+    await publishFile(tmp, path);
     return path;
   }
 }
@@ -77,6 +76,19 @@ export async function install(options: InstallStageOptions): Promise<InstallStag
 async function installStage(options: InstallStageOptions, cacheDir: string): Promise<InstallStageResult> {
   let target: Target;
   let wheels: LocalWheel[];
+  // The ownership guard, before any download: not the project, the workspace, the cache, the current or
+  // home folder (nor one holding them); with --clean, the installer also checks every file is a package's.
+  const dest = resolve(options.projectDir ?? ".", options.dest);
+  checkDestination(dest, {
+    label: `The --${options.layout} folder`,
+    keep: options.requirementsFile === undefined ? projectFolders(options) : [],
+    cacheDir,
+    ...(options.homedir === undefined ? {} : { home: options.homedir }),
+    hint: `Install into a folder of its own, e.g. --${options.layout} ${options.layout === "target" ? "packages" : "python"} (the uv guide's layout)`,
+  });
+  const { installWheels, checkInstallDest } = await import("@tspack/installer");
+  checkInstallDest(dest, options.layout, options.clean === true);
+  await openCache(cacheDir);
   if (options.requirementsFile !== undefined) {
     target = options.target && isTarget(options.target) ? options.target : (resolveTarget(options.target) as Target);
     wheels = await fetchRequirements(options.requirementsFile, target, { ...options, cacheDir });
@@ -97,13 +109,12 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
       });
     }
   }
-  const { installWheels } = await import("@tspack/installer");
   const started = performance.now();
   options.onEvent?.({ type: "install:start", packages: wheels.length });
   const result = await installWheels(
     wheels.map((w) => ({ path: w.path, sha256: w.sha256, filename: w.filename, name: w.name, version: w.version })),
     {
-      dest: resolve(options.projectDir ?? ".", options.dest),
+      dest,
       layout: options.layout,
       python: target.python,
       cacheDir,

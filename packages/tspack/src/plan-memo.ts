@@ -13,6 +13,7 @@ import { redactSecrets, urlsWithSecrets } from "@tspack/errors";
 import type { InstallPlan, Selection } from "@tspack/plan";
 import { selectPackages } from "@tspack/plan";
 import { parseUvLock } from "@tspack/uv-lock";
+import { openCache } from "./guard.js";
 import { memoKey, readMemo, writeMemo } from "./memo.js";
 import { emitPlanDone, type PlanOptions, type PlanResult, plan, selectionFor } from "./plan.js";
 import { type ProjectContext, projectFromTexts, projectPaths, readProjectTexts } from "./read-project.js";
@@ -80,6 +81,8 @@ function restored(hit: PlanMemo, texts: ProjectTexts): PlanMemo | undefined {
 /** Plans like {@link plan}, reading and writing the memo in `cacheDir`. */
 export async function planMemoized(options: PlanOptions, cacheDir: string): Promise<PlanResult> {
   if (options.project) return plan(options);
+  // The memo is written into the cache: only a tspack cache (the ownership guard).
+  await openCache(cacheDir);
   const { projectDir, lockPath } = projectPaths(options);
   const texts = await readProjectTexts(projectDir, lockPath);
   const target = options.target;

@@ -25,14 +25,14 @@ const errorOf = async (p: Promise<unknown>): Promise<{ code: string; message: st
 
 describe("build: the output folder", () => {
   it.each([
-    ["the project folder itself", (dir: string) => dir],
-    ["a folder that contains the project", (dir: string) => dirname(dir)],
-  ])("refuses %s as outDir and leaves the project untouched", async (_label, out) => {
+    ["the project folder itself", (dir: string) => dir, "is the project"],
+    ["a folder that contains the project", (dir: string) => dirname(dir), 'contains the project "<dir>"'],
+  ])("refuses %s as outDir and leaves the project untouched", async (_label, out, reason) => {
     const { dir, cacheDir } = virtualAppProject();
     const before = readdirSync(dir).sort();
     const e = await errorOf(build({ projectDir: dir, cacheDir, outDir: out(dir) }));
-    expect(e.code).toBe("TSPACK_USAGE");
-    expect(e.message).toBe(`The output folder "${out(dir)}" contains the project "${dir}"`);
+    expect(e.code).toBe("TSPACK_NOT_OWNED");
+    expect(e.message).toBe(`The output folder "${out(dir)}" ${reason.replace("<dir>", dir)}`);
     expect(e.hint).toBe(
       "tspack replaces the output folder as a whole: choose a folder of its own, e.g. dist/lambda (the default)",
     );
@@ -46,20 +46,39 @@ describe("build: the output folder", () => {
     writeFiles(out, { "keep.txt": "mine\n" });
     const e = await errorOf(build({ projectDir: dir, cacheDir, outDir: out }));
     expect([e.code, e.message]).toEqual([
-      "TSPACK_USAGE",
-      `The output folder "${out}" is not empty and has no build.json: tspack did not write it`,
+      "TSPACK_NOT_OWNED",
+      `The output folder "${out}" holds an entry tspack did not write: "keep.txt"`,
     ]);
     expect(readFileSync(join(out, "keep.txt"), "utf8")).toBe("mine\n");
   });
 
-  it("replaces its own earlier output and an empty folder", async () => {
+  it("refuses a folder with a build.json of its own (not a tspack build manifest), and keeps it", async () => {
+    const { dir, cacheDir } = virtualAppProject();
+    const out = join(dir, "web");
+    writeFiles(out, { "build.json": '{"android": {}}\n', "function.zip": "not ours" });
+    const e = await errorOf(build({ projectDir: dir, cacheDir, outDir: out }));
+    expect([e.code, e.message]).toEqual([
+      "TSPACK_NOT_OWNED",
+      `The output folder "${out}" holds 2 entries tspack did not write: "build.json", "function.zip" (its build.json is not a tspack build manifest)`,
+    ]);
+    expect(readFileSync(join(out, "function.zip"), "utf8")).toBe("not ours");
+  });
+
+  it("replaces an empty folder and its own earlier output, and refuses it once a file of the user's is in it", async () => {
     const { dir, cacheDir } = virtualAppProject();
     const out = join(dir, "dist", "lambda");
     mkdirSync(out, { recursive: true });
     await build({ projectDir: dir, cacheDir });
-    writeFileSync(join(out, "stale.txt"), "old");
+    expect(readdirSync(out).sort()).toEqual(["build.json", "function.zip"]);
     await build({ projectDir: dir, cacheDir });
     expect(readdirSync(out).sort()).toEqual(["build.json", "function.zip"]);
+    writeFileSync(join(out, "notes.txt"), "mine");
+    const e = await errorOf(build({ projectDir: dir, cacheDir }));
+    expect([e.code, e.message]).toEqual([
+      "TSPACK_NOT_OWNED",
+      `The output folder "${out}" holds an entry tspack did not write: "notes.txt"`,
+    ]);
+    expect(readdirSync(out).sort()).toEqual(["build.json", "function.zip", "notes.txt"]);
   });
 });
 

@@ -1,6 +1,8 @@
 import { rename, rm, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { exportRequirements } from "../../export.js";
+import { projectPaths } from "../../read-project.js";
 import { flagBool, flagString } from "../args.js";
 import type { CommandContext } from "../context.js";
 import { selectionFromFlags } from "../flags.js";
@@ -19,9 +21,27 @@ export async function runExport(ctx: CommandContext): Promise<number> {
       hint: "tspack writes requirements.txt only",
     });
   }
-  const text = await exportRequirements({
+  const projectOptions = {
     projectDir: resolve(ctx.cwd, ctx.positionals[0] ?? "."),
     ...(lockPath === undefined ? {} : { lockPath: resolve(ctx.cwd, lockPath) }),
+  };
+  const path = outputFile === undefined ? undefined : resolve(ctx.cwd, outputFile);
+  const cache = path === undefined ? undefined : await import("@tspack/cache");
+  if (path !== undefined && cache !== undefined) {
+    // The ownership guard, before any work: never the project's own inputs, a folder, or a file in the cache.
+    const { projectDir, lockPath: lock } = projectPaths(projectOptions);
+    cache.checkOutputFile(path, {
+      inputs: [
+        { path: join(projectDir, "pyproject.toml"), what: "the project's pyproject.toml" },
+        { path: lock, what: "the project's lock" },
+        { path: join(dirname(lock), "pyproject.toml"), what: "the workspace's pyproject.toml" },
+      ],
+      cacheDir: cache.resolveCacheDir({ env: ctx.env, homedir: homedir(), cwd: ctx.cwd }),
+      hint: "Write the requirements to a file of their own, e.g. -o requirements.txt",
+    });
+  }
+  const text = await exportRequirements({
+    ...projectOptions,
     selection: selectionFromFlags(ctx.flags),
     hashes: !flagBool(ctx.flags, "no-hashes"),
     annotate: !flagBool(ctx.flags, "no-annotate"),
@@ -29,12 +49,13 @@ export async function runExport(ctx: CommandContext): Promise<number> {
     editable: !flagBool(ctx.flags, "no-editable"),
     headerCommand: ctx.argv.filter((a) => !DROPPED.has(a)).join(" "),
   });
-  if (outputFile !== undefined) {
-    const path = resolve(ctx.cwd, outputFile);
-    const tmp = `${path}.tspack-${process.pid}.tmp`;
+  if (path !== undefined && cache !== undefined) {
+    // Atomically: a temp file beside it (`.<name>.tspack-export-<pid>-<hex>`; a killed run's is swept), renamed.
+    const tmp = cache.siblingPath(path, "export");
     try {
-      await (await import("@tspack/cache")).makeDirs(dirname(path));
-      await writeFile(tmp, text);
+      await cache.makeDirs(dirname(path));
+      cache.sweepLeftovers(path);
+      await writeFile(tmp, text, { flag: "wx" });
       await rename(tmp, path);
     } catch (e) {
       await rm(tmp, { force: true }).catch(() => undefined);
