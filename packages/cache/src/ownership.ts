@@ -220,7 +220,7 @@ export function canonicalPath(path: string): string {
   const rest: string[] = [];
   for (let cur = abs; ; ) {
     try {
-      const real = realpathSync(cur);
+      const real = realpathSync.native(cur);
       return rest.length === 0 ? real : join(real, ...rest.reverse());
     } catch {
       const parent = dirname(cur);

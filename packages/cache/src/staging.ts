@@ -168,7 +168,7 @@ function linuxMountPoints(): Set<string> | undefined {
 export function isMountPoint(dir: string): boolean {
   let real: string;
   try {
-    real = realpathSync(dir);
+    real = realpathSync.native(dir);
     const st = statSync(real);
     if (!st.isDirectory()) return false;
     if (dirname(real) === real) return true;

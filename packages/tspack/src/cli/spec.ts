@@ -219,7 +219,9 @@ export const COMMANDS: CommandSpec[] = [
     positionals: ["PROJECT_DIR"],
     description:
       "Reads pyproject.toml and uv.lock, chooses a wheel for every package, downloads into the cache,\n" +
-      "and writes deterministic artifacts into --out. Nothing is built from source; no Python, uv or Docker.",
+      "and writes deterministic artifacts into --out. Nothing is built from source; no Python, uv or Docker.\n" +
+      "--out is replaced as a whole, so it must be missing, empty or tspack's previous output (its build.json\n" +
+      "lists every entry), and not the project, the workspace, the cache, the current or home folder.",
     flags: [
       { name: "layout", kind: "string", value: "LAYOUT", help: "zip (default) | layer | dir", group: G_BUILD },
       {
@@ -264,7 +266,14 @@ export const COMMANDS: CommandSpec[] = [
     usage: "tspack export [PROJECT_DIR] [options]",
     positionals: ["PROJECT_DIR"],
     flags: [
-      { name: "output-file", short: "o", kind: "string", value: "FILE", help: "Also write to FILE", group: G_OUTPUT },
+      {
+        name: "output-file",
+        short: "o",
+        kind: "string",
+        value: "FILE",
+        help: "Also write to FILE (never the project's pyproject.toml or uv.lock)",
+        group: G_OUTPUT,
+      },
       { name: "no-hashes", kind: "boolean", help: "Omit --hash lines", group: G_OUTPUT },
       { name: "no-header", kind: "boolean", help: "Omit the header comment", group: G_OUTPUT },
       { name: "no-annotate", kind: "boolean", help: "Omit `# via` annotations", group: G_OUTPUT },
@@ -289,6 +298,9 @@ export const COMMANDS: CommandSpec[] = [
     usage:
       "tspack install [PROJECT_DIR] (--target DIR | --prefix DIR) [options]\n       tspack install -r requirements.txt (--target DIR | --prefix DIR) [options]",
     positionals: ["PROJECT_DIR"],
+    description:
+      "Merges into DIR like uv: your files stay, older versions of the same packages are uninstalled.\n" +
+      "DIR must not be the project, the workspace, the cache, the current or home folder (nor hold them).",
     flags: [
       {
         name: "target",
@@ -312,7 +324,12 @@ export const COMMANDS: CommandSpec[] = [
         help: "Install from a requirements.txt with pinned versions and hashes",
         group: G_INSTALL,
       },
-      { name: "clean", kind: "boolean", help: "Empty the target directory first", group: G_INSTALL },
+      {
+        name: "clean",
+        kind: "boolean",
+        help: "Replace DIR as a whole (only if installed RECORDs list every file in it)",
+        group: G_INSTALL,
+      },
       ...INSTALL,
       ...PROJECT,
       ...TARGET,
@@ -334,6 +351,9 @@ export const COMMANDS: CommandSpec[] = [
     summary: "Manage the cache: dir | clean | prune | verify",
     usage: "tspack cache <dir|clean|prune|verify> [options]",
     positionals: ["SUBCOMMAND"],
+    description:
+      "clean, prune and verify touch only a folder tspack created (its TSPACK-CACHE marker, or an older\n" +
+      "tspack's cache); any other folder is refused with TSPACK_NOT_OWNED and left as it is.",
     flags: [NET[0]!, ...OUTPUT],
   },
 ];
