@@ -90,6 +90,8 @@ export function judgeCache(
   if (marker !== undefined) {
     const format = parseCacheMarker(marker);
     if (format !== undefined) return { kind: "owned", format };
+    // A concurrent initCache between creating the marker and writing its few bytes.
+    if (CACHE_MARKER_TEXT.startsWith(marker)) return { kind: "owned", format: CACHE_FORMAT };
     return { kind: "foreign", reason: `its ${CACHE_MARKER} file is not tspack's marker`, unexpected: [CACHE_MARKER] };
   }
   const visible = names.filter((n) => !OS_METADATA_FILES.includes(n));
@@ -181,7 +183,8 @@ export function unaccountedFiles(listing: TreeListing, owned: ReadonlySet<string
     const slash = f.lastIndexOf("/");
     const name = f.slice(slash + 1);
     if (owned.has(f) || OS_METADATA_FILES.includes(name)) continue;
-    if (name.endsWith(".pyc") && f.slice(0, slash).endsWith("__pycache__")) {
+    const dir = f.slice(0, Math.max(0, slash));
+    if (name.endsWith(".pyc") && (dir === "__pycache__" || dir.endsWith("/__pycache__"))) {
       const pkgDir = f.slice(0, Math.max(0, slash - "__pycache__".length));
       const stem = name.slice(0, name.indexOf("."));
       if (owned.has(`${pkgDir}${stem}.py`)) continue;

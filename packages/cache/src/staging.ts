@@ -197,19 +197,16 @@ export function stagingFor(dest: string, tag: "build" | "staging"): Staging {
   return { path: inPlace ? innerPath(dest, tag) : siblingPath(dest, tag), inPlace };
 }
 
-/** Renames `from` to `to`; across file systems (EXDEV) copies the tree (modes, times, symlinks kept) and deletes `from`. */
+/**
+ * Renames `from` to `to` (a file replaces a file); across file systems (EXDEV: a mount point that was not
+ * detected) copies instead (modes, times and symlinks kept) and deletes `from`.
+ */
 export function moveEntry(from: string, to: string): void {
   try {
     renameSync(from, to);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
-    cpSync(from, to, {
-      recursive: true,
-      preserveTimestamps: true,
-      verbatimSymlinks: true,
-      errorOnExist: true,
-      force: false,
-    });
+    cpSync(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, force: true });
     rmSync(from, { recursive: true, force: true });
   }
 }

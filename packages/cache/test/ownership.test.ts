@@ -61,6 +61,9 @@ describe("the cache proof (pure)", () => {
       kind: "owned",
       format: 1,
     });
+    // Being written by a concurrent initCache (created, not yet filled).
+    expect(judgeCache(["TSPACK-CACHE"], "", undefined)).toEqual({ kind: "owned", format: 1 });
+    expect(judgeCache(["TSPACK-CACHE"], "tspack-ca", undefined)).toEqual({ kind: "owned", format: 1 });
     expect(judgeCache([], undefined, undefined)).toEqual({ kind: "empty" });
     expect(judgeCache([".DS_Store"], undefined, undefined)).toEqual({ kind: "empty" });
     expect(
@@ -183,6 +186,7 @@ describe("the install tree proof (pure)", () => {
             "foo/__pycache__/other.cpython-313.pyc",
             "__pycache__/handler.cpython-313.pyc",
             "foo/__init__.pyc",
+            "foo__pycache__/__init__.cpython-313.pyc",
           ],
           emptyDirs: ["data", "foo/cache"],
         },
@@ -195,6 +199,7 @@ describe("the install tree proof (pure)", () => {
       "foo/__pycache__/other.cpython-313.pyc",
       "foo/cache/",
       "foo/notes.txt",
+      "foo__pycache__/__init__.cpython-313.pyc",
       "handler.py",
     ]);
   });

@@ -1,5 +1,14 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,6 +18,7 @@ import {
   isInnerStagingName,
   isMountPoint,
   leftoverPid,
+  moveEntry,
   processGone,
   replaceFolder,
   siblingPath,
@@ -222,6 +232,31 @@ describe("replaceFolder", () => {
     expect(readFileSync(join(dest, "build.json"), "utf8")).toBe("old manifest");
     expect(existsSync(join(dest, "layer.zip", "user"))).toBe(true);
   });
+});
+
+describe("moveEntry", () => {
+  // Two file systems to move between: the temp folder and /dev/shm (a tmpfs on Linux), when they differ.
+  const other = existsSync("/dev/shm") ? "/dev/shm" : undefined;
+  const crossDevice = other !== undefined && statSync(other).dev !== statSync(tmpdir()).dev;
+  if (!crossDevice) console.warn("skipped: moveEntry across file systems (no /dev/shm on another file system)");
+  it.skipIf(!crossDevice)(
+    "across file systems (EXDEV) copies a tree and a file over a file, then deletes the source",
+    () => {
+      const b = box();
+      const far = mkdtempSync(join(other!, "tspack-move-"));
+      roots.push(far);
+      mkdirSync(join(b, "tree", "sub"), { recursive: true });
+      writeFileSync(join(b, "tree", "sub", "f"), "tree", { mode: 0o755 });
+      writeFileSync(join(b, "file"), "new");
+      writeFileSync(join(far, "file"), "old");
+      moveEntry(join(b, "tree"), join(far, "tree"));
+      moveEntry(join(b, "file"), join(far, "file"));
+      expect(readFileSync(join(far, "tree", "sub", "f"), "utf8")).toBe("tree");
+      expect(statSync(join(far, "tree", "sub", "f")).mode & 0o777).toBe(0o755);
+      expect(readFileSync(join(far, "file"), "utf8")).toBe("new");
+      expect(readdirSync(b)).toEqual([]);
+    },
+  );
 });
 
 describe("isMountPoint", () => {
