@@ -7,7 +7,8 @@
  *
  * The proofs:
  * - a cache is a folder with tspack's versioned marker file (`TSPACK-CACHE`), or a cache of an older tspack
- *   (its CACHEDIR.TAG says tspack wrote it and it holds only tspack's buckets), which is then adopted;
+ *   (only tspack's root names, and its CACHEDIR.TAG says tspack wrote it — or it has no tag but a versioned
+ *   bucket of tspack's, as a cache that never downloaded), which is then adopted;
  * - an output folder is empty, or holds a `build.json` that tspack wrote (`"tspack": 1` and the list of its
  *   artifacts) and nothing but that list;
  * - an install tree (`--clean`) is empty, or every file in it is listed in the RECORD of a `*.dist-info`
@@ -75,7 +76,10 @@ export function isTspackCachedirTag(text: string): boolean {
 export type CacheVerdict =
   | { kind: "empty" }
   | { kind: "owned"; format: number }
-  /** An older tspack's cache: no marker yet, but its CACHEDIR.TAG and every name in it are tspack's. */
+  /**
+   * An older tspack's cache: no marker yet, but every name in it is tspack's, and its CACHEDIR.TAG says tspack
+   * wrote it (or, without one, it holds a versioned bucket of tspack's).
+   */
   | { kind: "legacy" }
   | { kind: "foreign"; reason: string; unexpected: string[] };
 
@@ -97,18 +101,18 @@ export function judgeCache(
   const visible = names.filter((n) => !OS_METADATA_FILES.includes(n));
   if (visible.length === 0) return { kind: "empty" };
   const unexpected = visible.filter((n) => !KNOWN_ROOT_ENTRIES.includes(n) && !LEGACY_ROOT_ENTRIES.includes(n)).sort();
-  if (tag === undefined)
-    return {
-      kind: "foreign",
-      reason: `it holds ${listNames(visible.sort())} and no ${CACHE_MARKER} marker`,
-      unexpected,
-    };
-  if (!isTspackCachedirTag(tag))
+  if (tag !== undefined && !isTspackCachedirTag(tag))
     return { kind: "foreign", reason: "its CACHEDIR.TAG was written by another tool", unexpected };
-  if (unexpected.length > 0)
+  // An older tspack wrote CACHEDIR.TAG with its first download only: a cache that never downloaded (local
+  // wheels) has none, and its versioned buckets (`memo-v1`, `checked-v1`, …) are then the proof.
+  const proven = tag !== undefined || visible.some((n) => n !== "tmp" && n !== ".gitignore" && /-v[0-9]+$/.test(n));
+  if (unexpected.length > 0 || !proven)
     return {
       kind: "foreign",
-      reason: `it holds ${listNames(unexpected)}, which tspack does not write into a cache`,
+      reason:
+        unexpected.length > 0 && tag !== undefined
+          ? `it holds ${listNames(unexpected)}, which tspack does not write into a cache`
+          : `it holds ${listNames(visible.sort())} and no ${CACHE_MARKER} marker`,
       unexpected,
     };
   return { kind: "legacy" };

@@ -74,6 +74,18 @@ describe("the cache proof (pure)", () => {
       reason: "its TSPACK-CACHE file is not tspack's marker",
       unexpected: ["TSPACK-CACHE"],
     });
+    // An older tspack wrote CACHEDIR.TAG on its first download only: its versioned buckets prove it.
+    expect(judgeCache(["memo-v1", "checked-v1", "deflated-v1"], undefined, undefined)).toEqual({ kind: "legacy" });
+    expect(judgeCache(["tmp", ".gitignore"], undefined, undefined)).toEqual({
+      kind: "foreign",
+      reason: 'it holds ".gitignore", "tmp" and no TSPACK-CACHE marker',
+      unexpected: [],
+    });
+    expect(judgeCache(["memo-v1", "notes.txt"], undefined, undefined)).toEqual({
+      kind: "foreign",
+      reason: 'it holds "memo-v1", "notes.txt" and no TSPACK-CACHE marker',
+      unexpected: ["notes.txt"],
+    });
     expect(judgeCache(["src", "pyproject.toml"], undefined, undefined)).toEqual({
       kind: "foreign",
       reason: 'it holds "pyproject.toml", "src" and no TSPACK-CACHE marker',
