@@ -327,7 +327,10 @@ export function cacheState(root: string): CacheState {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { kind: "missing" };
-    if (code === "ENOTDIR") return { kind: "foreign", reason: "it is a file", unexpected: [] };
+    // The folder itself is a file: not a cache. A file further up the path: there is no cache there (creating
+    // one fails with the real error, classified by the caller).
+    if (code === "ENOTDIR")
+      return isNonDirectory(root) ? { kind: "foreign", reason: "it is a file", unexpected: [] } : { kind: "missing" };
     throw e;
   }
   return judgeCache(

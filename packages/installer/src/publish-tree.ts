@@ -171,7 +171,9 @@ export function checkInstallDest(dest: string, layout: "target" | "prefix", clea
   try {
     isDir = lstatSync(dest).isDirectory();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    // Missing (under a file further up: making the folder fails with that error, classified by the caller).
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return;
     throw e;
   }
   if (!isDir)
