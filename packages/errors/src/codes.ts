@@ -84,8 +84,10 @@ export const ERROR_CODES = {
    */
   IO: "TSPACK_IO",
   /**
-   * tspack refused to replace or delete a folder it cannot prove it created (an output folder without
-   * tspack's marker, a `--clean` target that holds the project, a cache dir without tspack's cache marker).
+   * tspack refused to replace or delete a folder it cannot prove it created: an output folder that is not empty
+   * and not tspack's previous output (its build.json lists every entry), a `--clean` target with files no RECORD
+   * lists, a cache dir without tspack's TSPACK-CACHE marker, or a destination that is or holds the project, the
+   * cache, the current or the home folder. Choose a new or empty folder, or remove that one yourself.
    */
   NOT_OWNED: "TSPACK_NOT_OWNED",
   /**
