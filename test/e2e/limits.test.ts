@@ -4,7 +4,7 @@
  * The oversized wheel is cheap: 27 zero-filled 10 MB files whose deflate stream is made once (~10 KB each).
  */
 import { createHash } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
 import { deflateSync } from "fflate";
@@ -116,7 +116,7 @@ afterAll(async () => {
 });
 
 describe("Lambda's unzipped size limit", () => {
-  it("fails with TSPACK_SIZE_LIMIT, the total and a largest-packages table; exit 1", async () => {
+  it("fails with TSPACK_SIZE_LIMIT, a lower bound and a largest-packages table, before inflating anything; exit 1", async () => {
     const r = await runCliAsync([
       "build",
       hugeDir,
@@ -129,18 +129,46 @@ describe("Lambda's unzipped size limit", () => {
     ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
-    // Every size is deterministic: 27 × 10 MB of zeros + RECORD/METADATA/WHEEL, alpha, and handler.py.
+    // From the central directories (the new wheel is not CRC-checked yet): 27 × 10 MB of zeros +
+    // METADATA/WHEEL (the RECORD tspack writes counts 0 here), alpha, and handler.py.
     expect(r.stderr).toBe(
       [
-        "error[TSPACK_SIZE_LIMIT]: The function unzips to 270004425 bytes, over Lambda's 262144000-byte limit (function + layers). Largest packages:",
-        "  huge 1.0                                    270002458 unzipped       267609 wheel",
-        "  alpha 1.0.0                                      1925 unzipped         1276 wheel",
+        "error[TSPACK_SIZE_LIMIT]: The function unzips to at least 270001672 bytes (from the wheels' central directories, before inflating anything), over Lambda's 262144000-byte limit (function + layers). Largest packages:",
+        "  huge 1.0                                    270000120 unzipped       267609 wheel",
+        "  alpha 1.0.0                                      1510 unzipped         1276 wheel",
         "  (project code)                                     42 unzipped            0 wheel",
         "  hint: Lambda counts the function and all its layers together: use a container image (--layout dir, up to 10 GB), drop unused extras/groups, or prune packages with --prune",
         "",
       ].join("\n"),
     );
-    expect(270002458).toBeGreaterThan(LIMIT);
+    expect(270001672).toBeGreaterThan(LIMIT);
+    // Nothing was inflated: the new wheel was not CRC-checked.
+    const huge = hugeWheel();
+    expect(existsSync(join(cache, "checked-v2", huge.sha256.slice(0, 2), huge.sha256))).toBe(false);
+  });
+
+  it("a wheel checked before (no inflating to do) fails after planning, with the exact total", async () => {
+    const huge = hugeWheel();
+    const marker = join(cache, "checked-v2", huge.sha256.slice(0, 2), huge.sha256);
+    mkdirSync(dirname(marker), { recursive: true });
+    writeFileSync(marker, "");
+    try {
+      const r = await runCliAsync(["build", hugeDir, "--out", outDir, "--cache-dir", cache, "--offline"]);
+      expect(r.status).toBe(1);
+      // Every size is deterministic: 27 × 10 MB of zeros + RECORD/METADATA/WHEEL, alpha, and handler.py.
+      expect(r.stderr).toBe(
+        [
+          "error[TSPACK_SIZE_LIMIT]: The function unzips to 270004425 bytes, over Lambda's 262144000-byte limit (function + layers). Largest packages:",
+          "  huge 1.0                                    270002458 unzipped       267609 wheel",
+          "  alpha 1.0.0                                      1925 unzipped         1276 wheel",
+          "  (project code)                                     42 unzipped            0 wheel",
+          "  hint: Lambda counts the function and all its layers together: use a container image (--layout dir, up to 10 GB), drop unused extras/groups, or prune packages with --prune",
+          "",
+        ].join("\n"),
+      );
+    } finally {
+      rmSync(marker);
+    }
   });
 
   it("--json: the error as JSON with the per-package sizes", async () => {

@@ -5,7 +5,7 @@
  * duplicate names, bad CRC, lying sizes, unsupported methods, data descriptors, zip64).
  */
 import { createHash } from "node:crypto";
-import { deflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
+import { constants, deflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
 
 /** File content: text (UTF-8), bytes, or bytes with a Unix mode (e.g. `0o100755`, or `0o777` without file type). */
 export type WheelFileContent = string | Uint8Array | { data: string | Uint8Array; mode: number };
@@ -31,6 +31,8 @@ export interface RawEntry {
   uncompressedSize?: number;
   /** Overrides the compressed bytes (with method 8 they must be raw deflate). */
   compressedData?: Uint8Array;
+  /** A row for the `auto` RECORD (raw entries are not listed otherwise): `sha256=…` and the size. */
+  record?: { hash: string; size: number };
 }
 
 /** Options of {@link makeWheel}. */
@@ -174,6 +176,8 @@ export function makeWheel(opts: MakeWheelOptions): MadeWheel {
     if (typeof record === "string" && record !== "auto") text = record;
     else {
       text = entries.map((e) => `${csvField(e.name)},${recordHash(e.data)},${e.data.length}\n`).join("");
+      for (const r of opts.rawEntries ?? [])
+        if (r.record) text += `${csvField(r.name)},${r.record.hash},${r.record.size}\n`;
       text += `${distInfo}/RECORD,,\n`;
       if (typeof record === "function") text = record(text);
     }
@@ -322,4 +326,59 @@ function zip64Extra(values: number[]): Uint8Array {
 /** A deflate stream that inflates to `size` zero bytes (a zip bomb payload when declared small). */
 export function zeroBombPayload(size: number): Uint8Array {
   return new Uint8Array(deflateRawSync(new Uint8Array(size), { level: 9 }));
+}
+
+/** A deflate stream of many zero bytes, with what a zip entry and a RECORD row need. */
+export interface ZeroStream {
+  /** Raw deflate data. */
+  compressed: Uint8Array;
+  /** Uncompressed size. */
+  size: number;
+  crc32: number;
+  /** `sha256=<urlsafe b64 nopad>` of the zeros, as in RECORD (computed only when asked for). */
+  recordHash?: string;
+}
+
+/**
+ * A raw deflate stream of `size` zero bytes, made without ever holding them: one piece of zeros
+ * (64 MiB at most) deflated with a full flush (byte-aligned, no reference to earlier data) is
+ * repeated, a shorter piece ends it, then a final empty block. 1.5 GiB of zeros take ~1.5 MB and a
+ * few hundred ms; with `hash`, the RECORD hash adds about a second per GiB.
+ */
+export function zeroStream(size: number, options: { hash?: boolean } = {}): ZeroStream {
+  const PIECE = 64 * 1024 * 1024;
+  const zeros = new Uint8Array(Math.min(size, PIECE));
+  const flushed = (n: number) =>
+    new Uint8Array(deflateRawSync(zeros.subarray(0, n), { level: 9, finishFlush: constants.Z_FULL_FLUSH }));
+  const full = Math.floor(size / PIECE);
+  const tail = size % PIECE;
+  const parts: Uint8Array[] = [];
+  let crc = 0;
+  const sha = options.hash ? createHash("sha256") : undefined;
+  if (full > 0) {
+    const block = flushed(PIECE);
+    for (let i = 0; i < full; i++) {
+      parts.push(block);
+      crc = zlibCrc32(zeros, crc);
+      sha?.update(zeros);
+    }
+  }
+  if (tail > 0) {
+    parts.push(flushed(tail));
+    crc = zlibCrc32(zeros.subarray(0, tail), crc);
+    sha?.update(zeros.subarray(0, tail));
+  }
+  parts.push(new Uint8Array(deflateRawSync(new Uint8Array(0)))); // the final (empty) block
+  const compressed = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    compressed.set(p, at);
+    at += p.length;
+  }
+  return {
+    compressed,
+    size,
+    crc32: crc,
+    ...(sha === undefined ? {} : { recordHash: `sha256=${sha.digest("base64url")}` }),
+  };
 }

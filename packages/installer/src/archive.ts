@@ -1,8 +1,19 @@
-import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
+import { createInflateRaw, inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import { getEntryData, readZipEntries, type ZipEntry } from "@tspack/zip";
+import {
+  checkEntryAsync,
+  type EntryReaderOptions,
+  entryHead,
+  inflateEntry,
+  isStreamedEntry,
+  ONE_CALL_MAX_BYTES,
+  readZipEntries,
+  streamEntry,
+  streamEntryAsync,
+  type ZipEntry,
+} from "@tspack/zip";
 
 /** A wheel archive read into memory, with its verified central directory. */
 export interface WheelArchive {
@@ -11,17 +22,6 @@ export interface WheelArchive {
   bytes: Uint8Array;
   entries: ZipEntry[];
 }
-
-const zipInvalid = (wheel: string, entry: string, reason: string, cause?: unknown) =>
-  new TspackError(
-    ERROR_CODES.ZIP_INVALID,
-    `The wheel "${wheel}" has an invalid entry ${JSON.stringify(entry)}: ${reason}`,
-    {
-      hint: "The file is corrupt (or hostile). Delete it from the cache and download it again; if it persists, report it to the package's maintainers.",
-      details: { wheel, entry },
-      ...(cause === undefined ? {} : { cause }),
-    },
-  );
 
 /** Reads a whole file into shared memory (as fast as readFileSync; a worker can read it too). */
 function readShared(path: string): Uint8Array {
@@ -77,53 +77,105 @@ export function wheelArchiveFromBytes(filename: string, bytes: Uint8Array): Whee
   return { filename, bytes, entries: readZipEntries(bytes, { name: filename }) };
 }
 
+/** Output pieces of streamed inflates: bounded memory, few thread-pool round trips. */
+const STREAM_CHUNK = 1024 * 1024;
+
 /**
- * zlib options for inflating an entry of `size` bytes in one output chunk (no 16 KiB pieces to
- * concatenate, one allocation; capped at 64 MiB) and stopping past the declared size (zip bomb).
+ * node:zlib for @tspack/zip's reader: one-call inflates (about 3× faster than fflate) in one output
+ * chunk (no 16 KiB pieces to concatenate; entries inflated in one call are at most 64 MiB) that stop
+ * past the declared size, streamed inflates on the thread pool for larger entries, and zlib's CRC-32.
  */
-export function inflateOptions(size: number): { maxOutputLength: number; chunkSize: number } {
-  return { maxOutputLength: Math.max(1, size), chunkSize: Math.max(64, Math.min(size + 1, 64 * 1024 * 1024)) };
+export const NODE_ZLIB: EntryReaderOptions = {
+  inflateRaw: (raw, maxOutputLength) =>
+    inflateRawSync(raw, {
+      maxOutputLength,
+      chunkSize: Math.max(64, Math.min(maxOutputLength + 1, ONE_CALL_MAX_BYTES)),
+    }),
+  crc32: (data, seed) => zlibCrc32(data, seed),
+  inflateStream: (raw, onData) =>
+    new Promise<void>((resolve, reject) => {
+      const z = createInflateRaw({ chunkSize: STREAM_CHUNK });
+      z.on("data", (chunk: Buffer) => {
+        if (onData(chunk)) return;
+        z.destroy();
+        resolve();
+      });
+      z.once("error", reject);
+      z.once("end", resolve);
+      z.end(raw);
+    }),
+};
+
+/**
+ * The uncompressed bytes of `entry` (for metadata and small files; extraction streams), inflated and
+ * verified by @tspack/zip: inflation stops past the declared size (zip bomb), then size and CRC-32
+ * must match. Throws TSPACK_ZIP_INVALID naming the wheel and the entry.
+ */
+export function inflateWheelEntry(archive: WheelArchive, entry: ZipEntry): Uint8Array {
+  return inflateEntry(archive.bytes, entry, { ...NODE_ZLIB, name: archive.filename });
+}
+
+/** Checks `entry`'s size and CRC-32 without keeping its bytes (bounded memory whatever its size). */
+export function checkWheelEntry(archive: WheelArchive, entry: ZipEntry): Promise<void> {
+  return checkEntryAsync(archive.bytes, entry, { ...NODE_ZLIB, name: archive.filename });
+}
+
+/** The first `n` uncompressed bytes of `entry` (not verified: for sniffing `#!python`). */
+export function wheelEntryHead(archive: WheelArchive, entry: ZipEntry, n: number): Uint8Array {
+  return entryHead(archive.bytes, entry, n, { name: archive.filename });
 }
 
 /**
- * The uncompressed bytes of `entry`, inflated with node:zlib (about 3× faster than fflate) and
- * verified: inflation stops past the declared size (zip bomb), then size and CRC-32 must match.
+ * Writes `entry` as a new file at `path` (`wx`: never over an existing file) with `mode`, inflated in
+ * one call (before the file is created: a corrupt entry leaves no file), its content also fed to `hash`
+ * when given. For an entry that @tspack/zip streams ({@link isStreamedEntry}), use
+ * {@link writeWheelEntryStreamed}; here it would stream through fflate on this thread (correct and
+ * bounded, but slower).
  */
-export function inflateWheelEntry(archive: WheelArchive, entry: ZipEntry): Uint8Array {
-  const raw = getEntryData(archive.bytes, entry, { name: archive.filename });
-  let out: Uint8Array;
-  if (entry.method === 0) {
-    out = raw;
-  } else {
-    try {
-      out = inflateRawSync(raw, inflateOptions(entry.uncompressedSize));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
-        throw zipInvalid(
-          archive.filename,
-          entry.name,
-          `it inflates to more than its declared ${entry.uncompressedSize} bytes (zip bomb?)`,
-          e,
-        );
-      }
-      throw zipInvalid(archive.filename, entry.name, `its deflate data is invalid (${(e as Error).message})`, e);
-    }
+export function writeWheelEntry(archive: WheelArchive, entry: ZipEntry, path: string, mode: number, hash?: Hash): void {
+  if (!isStreamedEntry(entry)) {
+    const data = inflateWheelEntry(archive, entry);
+    hash?.update(data);
+    writeFileSync(path, data, { mode, flag: "wx" });
+    return;
   }
-  if (out.length !== entry.uncompressedSize) {
-    throw zipInvalid(
-      archive.filename,
-      entry.name,
-      `it has ${out.length} bytes, the central directory says ${entry.uncompressedSize}`,
-    );
+  const fd = openSync(path, "wx", mode);
+  try {
+    streamEntry(archive.bytes, entry, (chunk) => writeAll(fd, chunk, hash), { ...NODE_ZLIB, name: archive.filename });
+  } finally {
+    closeSync(fd);
   }
-  const crc = zlibCrc32(out) >>> 0;
-  if (crc !== entry.crc32 >>> 0) {
-    throw zipInvalid(
-      archive.filename,
-      entry.name,
-      `its CRC-32 is ${crc.toString(16).padStart(8, "0")}, the central directory says ${(entry.crc32 >>> 0).toString(16).padStart(8, "0")}`,
-    );
+}
+
+/**
+ * {@link writeWheelEntry} for any entry, streaming the big ones: inflated on the thread pool and
+ * written (and hashed) piece by piece as they come (bounded memory), size and CRC-32 checked on the
+ * way. On failure the partial file is left for the caller's staging cleanup.
+ */
+export async function writeWheelEntryStreamed(
+  archive: WheelArchive,
+  entry: ZipEntry,
+  path: string,
+  mode: number,
+  hash?: Hash,
+): Promise<void> {
+  if (!isStreamedEntry(entry)) {
+    writeWheelEntry(archive, entry, path, mode, hash);
+    return;
   }
-  return out;
+  const fd = openSync(path, "wx", mode);
+  try {
+    await streamEntryAsync(archive.bytes, entry, (chunk) => writeAll(fd, chunk, hash), {
+      ...NODE_ZLIB,
+      name: archive.filename,
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, chunk: Uint8Array, hash: Hash | undefined): void {
+  hash?.update(chunk);
+  let off = 0;
+  while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
 }

@@ -19,7 +19,14 @@ import {
   type WheelInstallPlan,
 } from "@tspack/wheel";
 import type { ZipEntry } from "@tspack/zip";
-import { inflateWheelEntry, openWheelArchive, type WheelArchive, wheelArchiveFromBytes } from "./archive.js";
+import {
+  checkWheelEntry,
+  inflateWheelEntry,
+  openWheelArchive,
+  type WheelArchive,
+  wheelArchiveFromBytes,
+  wheelEntryHead,
+} from "./archive.js";
 import { type CacheFill, CacheFiller, SkipCache } from "./cache-filler.js";
 import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "./compile-bytecode.js";
 import { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
@@ -33,8 +40,10 @@ import {
 } from "./publish-tree.js";
 import { TreeWriter } from "./tree-writer.js";
 import {
+  hashUnpackedFile,
   readUnpacked,
   readUnpackedFile,
+  readUnpackedHead,
   type StoredEntry,
   type UnpackedWheel,
   unpackedPath,
@@ -136,6 +145,8 @@ interface UnpackedCheck {
   kind: "unpacked";
   unpacked: UnpackedWheel;
   read: (e: StoredEntry) => Uint8Array;
+  /** The sha256 of a cached file, read in pieces (a file may be larger than memory allows). */
+  digest: (e: StoredEntry) => string;
 }
 
 /** A wheel inflated by this install: the sha256 of its files as the plan, the cache fill or the extraction inflated them. */
@@ -169,7 +180,7 @@ async function recordCheck(
     if (known !== undefined) return known;
     const warnings = checkRecordDigests(
       { filename: wheel.filename, entries: check.unpacked.entries, read: check.read },
-      (e) => hash(check.read(e)),
+      check.digest,
     );
     if (cacheDir !== undefined) await writeCheckedMarker(cacheDir, wheel.sha256, warnings);
     return warnings;
@@ -387,13 +398,21 @@ export async function installWheels(
       if (lookup instanceof Error) throw lookup;
       const cached = lookup;
       if (cached) {
-        const read = (e: StoredEntry) => {
+        const pathOf = (e: StoredEntry) => {
           const n = normalizeEntryName(e.name);
-          return readUnpackedFile(cached, "path" in n ? n.path : e.name);
+          return "path" in n ? n.path : e.name;
         };
-        plan = planWheelInstall({ filename: wheel.filename, entries: cached.entries, read, hash }, layout);
+        const read = (e: StoredEntry) => readUnpackedFile(cached, pathOf(e));
+        const head = (e: StoredEntry, n: number) => readUnpackedHead(cached, pathOf(e), n);
+        plan = planWheelInstall({ filename: wheel.filename, entries: cached.entries, read, head, hash }, layout);
         source = { kind: "unpacked", unpacked: cached };
-        checks.push({ wheel, kind: "unpacked", unpacked: cached, read });
+        checks.push({
+          wheel,
+          kind: "unpacked",
+          unpacked: cached,
+          read,
+          digest: (e) => hashUnpackedFile(cached, pathOf(e)),
+        });
       } else {
         const slot = coldSlots.get(i);
         const bytes = slot === undefined ? undefined : prefetch?.take(slot);
@@ -407,7 +426,8 @@ export async function installWheels(
           reads.set(e, hash(data));
           return data;
         };
-        plan = planWheelInstall({ filename: wheel.filename, entries: archive.entries, read, hash }, layout);
+        const head = (e: ZipEntry, n: number) => wheelEntryHead(archive, e, n);
+        plan = planWheelInstall({ filename: wheel.filename, entries: archive.entries, read, head, hash }, layout);
         source = { kind: "archive", archive };
         checks.push({ wheel, kind: "archive", archive, digests: reads, owner: planOwner(plan) });
         coldFiles += archive.entries.length;
@@ -602,7 +622,7 @@ export async function installWheels(
     if (fillRuns.some((r) => r.failed)) await Promise.all(fillRuns.map((r) => r.cancel()));
     for (const run of fillRuns) {
       try {
-        await run.finish();
+        await run.finish(signal);
       } catch (e) {
         fillError ??= e;
       }
@@ -635,7 +655,7 @@ export async function installWheels(
     if (fillError !== undefined) {
       // Every file installed as is was fine: a file of the cache only (another mode, a lost conflict,
       // the wheel's RECORD) is corrupt; the serial path meets it wheel by wheel, in archive order.
-      for (const fill of fills.values()) for (const { entry } of fill.files) inflateWheelEntry(fill.archive, entry);
+      for (const fill of fills.values()) for (const { entry } of fill.files) await checkWheelEntry(fill.archive, entry);
       throw fillError;
     }
     if (filler !== undefined && cached !== undefined) {

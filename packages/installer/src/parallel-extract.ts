@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { createHash, type Hash } from "node:crypto";
+import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { errorAtPath } from "@tspack/errors";
-import type { ZipEntry } from "@tspack/zip";
-import { inflateWheelEntry, type WheelArchive } from "./archive.js";
+import { isStreamedEntry, ONE_CALL_MAX_BYTES, type ZipEntry } from "@tspack/zip";
+import { type WheelArchive, writeWheelEntry, writeWheelEntryStreamed } from "./archive.js";
 import { type LinkMode, linkOnce } from "./link-mode.js";
 import { BUCKET_BITS } from "./unpacked-cache.js";
 
@@ -64,6 +64,13 @@ const FAIL = 4;
 const INFLIGHT = 5;
 /** A gated list: the worker starts on it once the main thread has opened the gate (1). */
 const GATE = 6;
+/**
+ * Jobs left undone by the two loops: deflated entries above ONE_CALL_MAX_BYTES, which
+ * {@link ParallelExtract.finish} streams (@tspack/zip's reader, inflating on the thread pool). The
+ * loops inflate in one call only, so their memory stays bounded.
+ */
+const SKIPPED = 7;
+const CTL_WORDS = 8;
 const NO_FAIL = 0x7fffffff;
 /** How long the main thread spins for the worker's last chunks before waiting for its message instead. */
 const SETTLE_MS = 2000;
@@ -79,9 +86,10 @@ const FIELDS = 9;
 
 /**
  * The worker's loop (inline source: no file to find after bundling or under vitest). It mirrors
- * {@link ParallelExtract}'s main-thread loop and `inflateWheelEntry`'s checks (zip-bomb limit, size,
- * CRC-32); a failed check only reports the job index: the main thread re-runs that job to throw the
- * exact error the serial path throws.
+ * {@link ParallelExtract}'s main-thread loop and `writeWheelEntry`'s checks (zip-bomb limit, size,
+ * CRC-32) for entries inflated in one call; a deflated entry above ONE_CALL_MAX_BYTES is left to the
+ * main thread, which streams it. A failed check only reports the job index: the main thread re-runs
+ * that job to throw the exact error the serial path throws.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
@@ -195,13 +203,18 @@ parentPort.on("message", (m) => {
         const off = o + 30 + (wheel[o + 26] | (wheel[o + 27] << 8)) + (wheel[o + 28] | (wheel[o + 29] << 8));
         if (off + nums[k + 2] > wheel.length) throw ZIP;
         const size = nums[k + 3];
+        if (nums[k + 5] !== 0 && size > ${ONE_CALL_MAX_BYTES}) {
+          // streamed by the main thread (finish), off these loops
+          Atomics.add(ctl, ${SKIPPED}, 1);
+          continue;
+        }
         const raw = wheel.subarray(off, off + nums[k + 2]);
         let out = raw;
         if (nums[k + 5] !== 0) {
           try {
             out = zlib.inflateRawSync(raw, {
               maxOutputLength: Math.max(1, size),
-              chunkSize: Math.max(64, Math.min(size + 1, 64 * 1024 * 1024)),
+              chunkSize: Math.max(64, Math.min(size + 1, ${ONE_CALL_MAX_BYTES})),
             });
           } catch {
             throw ZIP;
@@ -406,7 +419,7 @@ export class ParallelExtract {
     this.#jobs = jobs;
     this.#mode = linkMode;
     this.#made = new Set(roots);
-    this.#ctl = new Int32Array(new SharedArrayBuffer(7 * 4));
+    this.#ctl = new Int32Array(new SharedArrayBuffer(CTL_WORDS * 4));
     this.#ctl[GATE] = gated ? 0 : 1;
     this.#ctl[HI] = jobs.length;
     this.#ctl[FAIL] = NO_FAIL;
@@ -479,7 +492,11 @@ export class ParallelExtract {
     this.#made.add(dir);
   }
 
-  #run(i: number): void {
+  /**
+   * Runs job `i`; false when it is left for {@link ParallelExtract.finish} (an entry to stream), unless
+   * `stream` (then it streams here, synchronously).
+   */
+  #run(i: number, stream = false): boolean {
     const j = this.#jobs[i]!;
     if (isLink(j)) {
       this.#ensure(j.path.slice(0, j.path.lastIndexOf("/")));
@@ -487,26 +504,53 @@ export class ParallelExtract {
         copyFileSync(j.src, j.path);
         chmodSync(j.path, j.mode);
       } else linkOnce(this.#mode, j.src, j.path);
-      return;
+      return true;
     }
     const dir = j.path.slice(0, j.path.lastIndexOf("/"));
     if (j.from !== "") {
       try {
         this.#ensure(dir);
         linkOnce(this.#mode, j.from, j.path);
-        return;
+        return true;
       } catch {
         // written below: its errors are the extraction's
       }
     }
-    const data = inflateWheelEntry(this.#archives[j.archive]!, j.entry);
-    if (j.hash === true) {
-      this.#digests!.set(createHash("sha256").update(data).digest(), i * 32);
-      this.#hashed![i] = 1;
+    if (!stream && isStreamedEntry(j.entry)) {
+      Atomics.add(this.#ctl, SKIPPED, 1);
+      return false;
     }
     this.#ensure(dir);
-    writeFileSync(j.path, data, { mode: j.mode, flag: "wx" });
+    const hash = j.hash === true ? createHash("sha256") : undefined;
+    writeWheelEntry(this.#archives[j.archive]!, j.entry, j.path, j.mode, hash);
+    if (hash !== undefined) this.#setDigest(i, hash);
     if ((j.mode & this.#umask) !== 0) chmodSync(j.path, j.mode);
+    return true;
+  }
+
+  #setDigest(i: number, hash: Hash): void {
+    this.#digests!.set(hash.digest(), i * 32);
+    this.#hashed![i] = 1;
+  }
+
+  /** Runs job `i` (a job the loops left: an entry to stream, on the thread pool), marking it done. */
+  async #runLeft(i: number): Promise<void> {
+    const j = this.#jobs[i]!;
+    try {
+      if (isLink(j) || !isStreamedEntry(j.entry)) {
+        this.#run(i, true);
+      } else {
+        this.#ensure(j.path.slice(0, j.path.lastIndexOf("/")));
+        const hash = j.hash === true ? createHash("sha256") : undefined;
+        await writeWheelEntryStreamed(this.#archives[j.archive]!, j.entry, j.path, j.mode, hash);
+        if (hash !== undefined) this.#setDigest(i, hash);
+        if ((j.mode & this.#umask) !== 0) chmodSync(j.path, j.mode);
+      }
+    } catch (error) {
+      // a failed write has no path of its own: the file it was writing (in the target or the cache)
+      throw errorAtPath(error, j.path);
+    }
+    this.#done[i] = 1;
   }
 
   #claim(): [number, number] {
@@ -537,7 +581,7 @@ export class ParallelExtract {
   async complete(signal?: AbortSignal, waitForWorker = false): Promise<void> {
     if (waitForWorker) await this.#started;
     this.runShare(signal);
-    await this.finish();
+    await this.finish(signal);
   }
 
   /**
@@ -559,7 +603,7 @@ export class ParallelExtract {
         if (Atomics.load(this.#ctl, ABORT) !== 0) break outer;
         if (this.#done[i] !== 0) continue;
         try {
-          this.#run(i);
+          if (!this.#run(i)) continue;
         } catch (error) {
           // a failed write has no path of its own: the file it was writing (in the target or the cache)
           this.#mine = { index: i, error: errorAtPath(error, this.#jobs[i]!.path) };
@@ -601,11 +645,11 @@ export class ParallelExtract {
   }
 
   /**
-   * Waits for the worker's share (after {@link ParallelExtract.runShare}) and throws the serial
-   * loop's error if a job failed: unstarted jobs before the first failure are run here, in order, to
-   * find it.
+   * Waits for the worker's share (after {@link ParallelExtract.runShare}), streams the big entries
+   * the loops left (in order), and throws the serial loop's error if a job failed: unstarted jobs
+   * before the first failure are run here, in order, to find it.
    */
-  async finish(): Promise<void> {
+  async finish(signal?: AbortSignal): Promise<void> {
     const mine = this.#mine;
     // Every job claimed, none in the worker's hands and no failure: done, even if the worker has not
     // booted yet (small installs do not wait for it).
@@ -613,12 +657,21 @@ export class ParallelExtract {
       this.#exhausted && Atomics.load(this.#ctl, INFLIGHT) === 0 && Atomics.load(this.#ctl, FAIL) === NO_FAIL;
     const theirs = this.#worker === undefined || finished ? null : await this.#worker;
     const failed = Atomics.load(this.#ctl, FAIL);
-    if (failed === NO_FAIL) return; // complete, or aborted (the caller checks its signal)
-    for (let i = 0; i < failed; i++) if (this.#done[i] === 0) this.#run(i);
+    if (failed === NO_FAIL) {
+      // Complete, or aborted (the caller checks its signal). The big entries the loops left are
+      // streamed here, in order (the first failing one is the serial loop's error).
+      if (Atomics.load(this.#ctl, SKIPPED) === 0) return;
+      for (let i = 0; i < this.#jobs.length; i++) {
+        if (signal?.aborted || Atomics.load(this.#ctl, ABORT) !== 0) return;
+        if (this.#done[i] === 0) await this.#runLeft(i);
+      }
+      return;
+    }
+    for (let i = 0; i < failed; i++) if (this.#done[i] === 0) await this.#runLeft(i);
     if (mine !== undefined && mine.index === failed) throw mine.error;
     if (theirs !== null && theirs.index === failed) {
       if (theirs.zip) {
-        this.#run(failed); // throws the TSPACK_ZIP_INVALID error of inflateWheelEntry
+        this.#run(failed); // throws the TSPACK_ZIP_INVALID error of writeWheelEntry
       }
       throw Object.assign(new Error(theirs.message ?? "unknown error"), {
         code: theirs.code,

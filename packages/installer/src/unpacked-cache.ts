@@ -1,10 +1,13 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   chmodSync,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -20,7 +23,7 @@ import {
 } from "@tspack/cache";
 import { entryFileMode, type WheelFileEntry } from "@tspack/wheel";
 import type { ZipEntry } from "@tspack/zip";
-import { inflateWheelEntry, type WheelArchive } from "./archive.js";
+import { type WheelArchive, writeWheelEntryStreamed } from "./archive.js";
 
 /** The central-directory fields kept in the unpacked cache's manifest. */
 export type StoredEntry = Pick<
@@ -190,7 +193,7 @@ export async function unpackToCache(
       makeDirsSync(`${tmp}/${index >> BUCKET_BITS}`);
       const path = `${tmp}/${unpackedFileName(index)}`;
       const mode = entryFileMode(entry);
-      writeFileSync(path, inflateWheelEntry(archive, entry), { mode, flag: "wx" });
+      await writeWheelEntryStreamed(archive, entry, path, mode);
       if ((mode & umask) !== 0) chmodSync(path, mode);
     }
     const unpacked = writeManifest(tmp, dir, sha256, archive, files, indexes);
@@ -209,7 +212,40 @@ export function unpackedPath(u: UnpackedWheel, source: string): string {
   return `${u.dir}/${unpackedFileName(index)}`;
 }
 
-/** Reads a cached file's bytes (the plan reads WHEEL, METADATA, RECORD, entry points, scripts). */
+/** Reads a cached file's bytes (the plan reads WHEEL, METADATA, RECORD, entry points, `#!python` scripts). */
 export function readUnpackedFile(u: UnpackedWheel, source: string): Uint8Array {
   return readFileSync(unpackedPath(u, source));
+}
+
+/** The sha256 (urlsafe base64) of a cached file, read in 1 MiB pieces: bounded memory whatever its size. */
+export function hashUnpackedFile(u: UnpackedWheel, source: string): string {
+  const hash = createHash("sha256");
+  const buf = new Uint8Array(1024 * 1024);
+  const fd = openSync(unpackedPath(u, source), "r");
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return hash.digest("base64url");
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The first `n` bytes of a cached file (the plan sniffs scripts for `#!python` without reading them whole). */
+export function readUnpackedHead(u: UnpackedWheel, source: string, n: number): Uint8Array {
+  const fd = openSync(unpackedPath(u, source), "r");
+  try {
+    const buf = new Uint8Array(n);
+    let off = 0;
+    while (off < n) {
+      const got = readSync(fd, buf, off, n - off, off);
+      if (got === 0) break;
+      off += got;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
 }

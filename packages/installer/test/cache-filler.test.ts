@@ -120,7 +120,7 @@ describe("cold installs fill the unpacked cache while planning, conflicts are re
     }
     for (const o of outcomes) expect(o).toBe(outcomes[0]);
     expect(outcomes[0]).toBe(
-      'TSPACK_ZIP_INVALID: The wheel "aa-1.0-py3-none-any.whl" has an invalid entry "shared/util.py": its CRC-32 is a883df5e, the central directory says 00000005',
+      'TSPACK_ZIP_INVALID: "aa-1.0-py3-none-any.whl": entry "shared/util.py": CRC-32 is 0xa883df5e, expected 0x00000005',
     );
   });
 

@@ -347,7 +347,7 @@ describe("installWheels: conflicts, merge, clean, failures", () => {
         box,
       );
       expect(e).toMatchInlineSnapshot(
-        `"TSPACK_ZIP_INVALID: The wheel "bad-1-py3-none-any.whl" has an invalid entry "bad/evil.py": its CRC-32 is 422c6a15, the central directory says 00000001"`,
+        `"TSPACK_ZIP_INVALID: "bad-1-py3-none-any.whl": entry "bad/evil.py": CRC-32 is 0x422c6a15, expected 0x00000001"`,
       );
       expect(treeListing(dest, { dirs: true })).toBe(before);
       expect(names(box)).toEqual(["t", "wheels"]);
@@ -476,9 +476,9 @@ describe("installWheels: hostile wheels write nothing", () => {
       duplicate with different content:
         TSPACK_ZIP_INVALID: The wheel "evil-1.0-py3-none-any.whl" has an invalid entry "evil/__init__.py": the archive has two entries for "evil/__init__.py" with different content
       bad CRC:
-        TSPACK_ZIP_INVALID: The wheel "evil-1.0-py3-none-any.whl" has an invalid entry "evil/data.bin": its CRC-32 is 422c6a15, the central directory says deadbeef
+        TSPACK_ZIP_INVALID: "evil-1.0-py3-none-any.whl": entry "evil/data.bin": CRC-32 is 0x422c6a15, expected 0xdeadbeef
       zip bomb (lying size):
-        TSPACK_ZIP_INVALID: The wheel "evil-1.0-py3-none-any.whl" has an invalid entry "evil/bomb": it inflates to more than its declared 1000 bytes (zip bomb?)
+        TSPACK_ZIP_INVALID: "evil-1.0-py3-none-any.whl": entry "evil/bomb": inflates to more than its declared 1000 bytes (zip bomb?)
       two dist-info:
         TSPACK_WHEEL_INVALID: The wheel "evil-1.0-py3-none-any.whl" is invalid: it has 2 .dist-info directories: evil-1.0.dist-info, other-1.0.dist-info
       missing WHEEL:

@@ -124,7 +124,7 @@ describe("parallel extraction (main thread + worker)", () => {
     }
     for (const o of outcomes) expect(o).toBe(outcomes[0]);
     expect(outcomes[0]).toMatchInlineSnapshot(
-      `"TSPACK_ZIP_INVALID: The wheel "aa_early-1-py3-none-any.whl" has an invalid entry "aa_early/y_bad.py": its CRC-32 is 422c6a15, the central directory says 00000001"`,
+      `"TSPACK_ZIP_INVALID: "aa_early-1-py3-none-any.whl": entry "aa_early/y_bad.py": CRC-32 is 0x422c6a15, expected 0x00000001"`,
     );
   });
 

@@ -5,7 +5,7 @@
  * empty folder or tspack's previous output (its build.json lists every entry) is replaced.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { chmod, rm, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import {
@@ -20,8 +20,14 @@ import {
 import { ERROR_CODES, redactSecrets, TspackError, type UserPath } from "@tspack/errors";
 import { formatTarget, LAMBDA_RUNTIMES, type Target, targetToJSON } from "@tspack/platform-tags";
 import { collectProjectFiles, detectHandler, dockerfileFor, isPackagedProject } from "@tspack/project";
-import { defaultInterpreterPath, type InstallLayout, type OwnedInstallOp } from "@tspack/wheel";
-import { DOS_EPOCH_SECONDS, getEntryData, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
+import {
+  checkMetadataSizes,
+  defaultInterpreterPath,
+  type InstallLayout,
+  installedSizeFloor,
+  type OwnedInstallOp,
+} from "@tspack/wheel";
+import { DOS_EPOCH_SECONDS, getEntryData, isStreamedEntry, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
 import type { TspackEvent } from "./events.js";
 import { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
 import { openCache } from "./guard.js";
@@ -30,7 +36,15 @@ import { planMemoized } from "./plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { startVerifier, stopVerifier, VERIFIER_PRESTART_BYTES, verifyWheels } from "./verify-wheels.js";
-import { type LoadedWheel, openWheels, type PlannedWheels, planWheels, readEntry, wheelFromBytes } from "./wheels.js";
+import {
+  type LoadedWheel,
+  openWheels,
+  type PlannedWheels,
+  planWheels,
+  readEntry,
+  streamWheelEntry,
+  wheelFromBytes,
+} from "./wheels.js";
 import { type RecordedZip, writeRecordedZip, writeZipFile, type ZipFileInfo } from "./zip-file.js";
 import { type RecipeZip, readZipRecipe, writeZipRecipe, type ZipRecipe, zipRecipeKey } from "./zip-recipe.js";
 
@@ -260,16 +274,6 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
     );
   }
   const wheels: LoadedWheel[] = [...members, ...loaded];
-  // Full CRC/size/RECORD check once per wheel (remembered in the cache; warm builds skip it), in a worker
-  // thread while this one plans and writes; the build waits for it before publishing anything.
-  const wheelPaths = new Map(fetched.wheels.map((w) => [w.sha256, w.path]));
-  let checksPosted!: () => void;
-  const posted = new Promise<void>((resolve) => {
-    checksPosted = resolve;
-  });
-  const verified = verifyWheels(loaded, wheelPaths, fetched.cacheDir, { onPosted: checksPosted });
-  verified.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
-  const checks = [verified];
   stage("open-wheels");
   checkAborted();
 
@@ -296,6 +300,32 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
   }));
   stage("project-files");
   checkAborted();
+
+  // Full CRC/size/RECORD check once per wheel (remembered in the cache; warm builds skip it), in a worker
+  // thread while this one plans and writes; the build waits for it before publishing anything. Before it
+  // inflates anything, the wheels' central directories must pass the metadata caps and, for the zip
+  // and layer layouts, Lambda's unzipped limit: an over-limit build is refused with nothing inflated.
+  const wheelPaths = new Map(fetched.wheels.map((w) => [w.sha256, w.path]));
+  let checksPosted!: () => void;
+  let checksRefused!: (e: unknown) => void;
+  const posted = new Promise<void>((resolve, reject) => {
+    checksPosted = resolve;
+    checksRefused = reject;
+  });
+  posted.catch(() => {}); // awaited below on the planning path; the refusal also rejects `verified`
+  const beforeInflate = async (): Promise<void> => {
+    try {
+      await Promise.all(wheels.map((w) => w.load()));
+      for (const w of wheels) checkMetadataSizes(w.filename, w.entries);
+      if (layout !== "dir") checkLimitBeforeInflating(wheels, new Set(members), layout, codeEntries);
+    } catch (e) {
+      checksRefused(e);
+      throw e;
+    }
+  };
+  const verified = verifyWheels(loaded, wheelPaths, fetched.cacheDir, { onPosted: checksPosted, beforeInflate });
+  verified.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
+  const checks = [verified];
 
   const python = target.python;
   const runtimeInfo = LAMBDA_RUNTIMES.find((r) => r.python === `${python[0]}.${python[1]}`);
@@ -440,8 +470,9 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
           if (depPaths.has(f.path)) planWarn(`The project file "${f.path}" replaces the same path from a dependency`);
         const codePaths = new Set(codeEntries.map((f) => f.path));
         const all = [...depFiles.filter((f) => !codePaths.has(f.path)), ...codeEntries];
-        checkLimit(all, packages, codeEntries);
         if (layout === "zip") {
+          // Lambda's limit is for zips (function + layers); a container image (dir) holds up to 10 GB.
+          checkLimit(all, packages, codeEntries);
           await writeArtifactZip("function", all);
         } else {
           const taskDir = join(stagingRoot, "task");
@@ -565,6 +596,52 @@ function packageSizes(files: FileEntry[], plans: PlannedWheels["plans"], wheels:
   return [...byOwner.values()].sort((a, b) => b.unzippedBytes - a.unzippedBytes || (a.name < b.name ? -1 : 1));
 }
 
+/**
+ * Lambda's limit from the central directories alone, before the first inflate: a lower bound of what
+ * the function and its layer will hold (`installedSizeFloor`: declared sizes of the files the plan
+ * certainly writes, a path shared by two wheels counted once, a dependency's file replaced by a
+ * project file of the same path not counted) plus the project's code. Over the limit, the build
+ * fails with the same TSPACK_SIZE_LIMIT error and package table as {@link checkLimit}, which checks the
+ * exact total after planning.
+ */
+function checkLimitBeforeInflating(
+  wheels: readonly LoadedWheel[],
+  members: ReadonlySet<LoadedWheel>,
+  layout: "zip" | "layer",
+  code: FileEntry[],
+): void {
+  const codePaths = new Set(code.map((f) => f.path));
+  const floor = new Map<string, number>();
+  const sizes: PackageSize[] = [];
+  for (const w of wheels) {
+    // The layer holds third-party wheels under python/; the function, members and the project's code.
+    const inLayer = layout === "layer" && !members.has(w);
+    const own = installedSizeFloor(w.entries, inLayer ? "lib" : "all");
+    let bytes = 0;
+    for (const [path, size] of own) {
+      bytes += size;
+      if (!inLayer && codePaths.has(path)) continue;
+      const key = `${inLayer ? "layer" : "function"}:${path}`;
+      const prev = floor.get(key);
+      if (prev === undefined || size < prev) floor.set(key, size);
+    }
+    sizes.push({ name: w.name, version: w.version, files: own.size, unzippedBytes: bytes, wheelBytes: w.bytes.length });
+  }
+  const codeBytes = code.reduce((n, f) => n + sizeOf(f), 0);
+  let total = codeBytes;
+  for (const size of floor.values()) total += size;
+  if (total <= LAMBDA_UNZIPPED_LIMIT) return;
+  throw sizeError(
+    `The function unzips to at least ${total} bytes (from the wheels' central directories, before inflating anything), over Lambda's ${LAMBDA_UNZIPPED_LIMIT}-byte limit (function + layers)`,
+    [
+      ...sizes,
+      ...(code.length
+        ? [{ name: "(project code)", version: "", files: code.length, unzippedBytes: codeBytes, wheelBytes: 0 }]
+        : []),
+    ],
+  );
+}
+
 function checkLimit(all: FileEntry[], packages: PackageSize[], code: FileEntry[]): void {
   const total = all.reduce((n, f) => n + sizeOf(f), 0);
   if (total <= LAMBDA_UNZIPPED_LIMIT) return;
@@ -595,7 +672,6 @@ function sizeError(message: string, sizes: PackageSize[]): TspackError {
   });
 }
 
-/** Writes files into a fresh directory (inflating wheel entries); returns size and a content digest. */
 /**
  * Writes files into a fresh directory (inflating wheel entries), with fixed modes and one fixed mtime on
  * every file and directory (SOURCE_DATE_EPOCH, else 1980-01-01), so a `COPY` of the tree into an image
@@ -619,13 +695,30 @@ async function writeTree(
       await makeDirs(parent);
       made.add(parent);
     }
-    const data = f.raw ? readEntry(f.raw.wheel, f.raw.entry) : f.data!;
-    await writeFile(target, data, { mode: f.mode });
+    if (f.raw && isStreamedEntry(f.raw.entry)) {
+      // A big entry streams to the file piece by piece as it inflates on the thread pool (bounded
+      // memory); it is hashed with its declared size, which the reader checks before returning.
+      const size = f.raw.entry.uncompressedSize;
+      digest.update(`${f.path}\0${f.mode.toString(8)}\0${size}\0`);
+      const fd = openSync(target, "w", f.mode);
+      try {
+        await streamWheelEntry(f.raw.wheel, f.raw.entry, (chunk) => {
+          for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
+          digest.update(chunk);
+        });
+      } finally {
+        closeSync(fd);
+      }
+      bytes += size;
+    } else {
+      const data = f.raw ? readEntry(f.raw.wheel, f.raw.entry) : f.data!;
+      await writeFile(target, data, { mode: f.mode });
+      bytes += data.length;
+      digest.update(`${f.path}\0${f.mode.toString(8)}\0${data.length}\0`);
+      digest.update(data);
+    }
     await chmod(target, f.mode);
     await utimes(target, mtime, mtime);
-    bytes += data.length;
-    digest.update(`${f.path}\0${f.mode.toString(8)}\0${data.length}\0`);
-    digest.update(data);
   }
   // Directories last, deepest first (writing a file changes its parent's mtime).
   const dirs = new Set<string>([dir]);

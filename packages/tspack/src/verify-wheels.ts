@@ -5,19 +5,23 @@
  * it, with the RECORD warnings of the check: see @tspack/cache `readCheckedMarker`). That costs ~1 s per
  * 250 MB unzipped; a worker thread does it while the main thread plans and writes the artifacts, and
  * the build waits for it before publishing anything. The worker only says which entry failed: the main
- * thread then reports it with the same error as an inline check.
+ * thread then reports it with the same error as an inline check. Memory stays bounded: the worker
+ * inflates entries of up to ONE_CALL_MAX_BYTES in one call, and the larger ones stream through
+ * @tspack/zip's reader on the thread pool (driven by the main thread), keeping only a running CRC and
+ * sha256.
  */
 import { createHash } from "node:crypto";
 import type { Worker } from "node:worker_threads";
 import { readCheckedMarker, writeCheckedMarker } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { checkRecordDigests } from "@tspack/wheel";
-import { getEntryData, type ZipEntry } from "@tspack/zip";
-import { type LoadedWheel, readEntry } from "./wheels.js";
+import { getEntryData, isStreamedEntry, ONE_CALL_MAX_BYTES, type ZipEntry } from "@tspack/zip";
+import { type LoadedWheel, readEntry, streamWheelEntry, streamWheelEntrySync } from "./wheels.js";
 
 /**
  * Inline source (no file to find after bundling): inflates [offset, csize, usize, crc, method] rows and
- * returns the sha256 of each row's content (32 bytes per row) for the RECORD comparison.
+ * returns the sha256 of each row's content (32 bytes per row) for the RECORD comparison. Deflated rows
+ * above ONE_CALL_MAX_BYTES are skipped (no digest): the main thread streams those.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
@@ -32,10 +36,11 @@ parentPort.on("message", ({ id, path, rows }) => {
     const bytes = readFileSync(path);
     for (let i = 0; i < rows.length; i += 5) {
       const [off, csize, usize, crc, method] = [rows[i], rows[i + 1], rows[i + 2], rows[i + 3], rows[i + 4]];
+      if (method !== 0 && usize > ${ONE_CALL_MAX_BYTES}) continue;
       const raw = bytes.subarray(off, off + csize);
       let data;
       try {
-        data = method === 0 ? raw : zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, usize) });
+        data = method === 0 ? raw : zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, usize), chunkSize: Math.max(64, Math.min(usize + 1, ${ONE_CALL_MAX_BYTES})) });
       } catch {
         bad = i / 5;
         break;
@@ -110,11 +115,53 @@ function checkInline(wheel: LoadedWheel): string[] {
   let record: { entry: ZipEntry; data: Uint8Array } | undefined;
   for (const entry of wheel.entries) {
     if (entry.isDirectory) continue;
+    if (isStreamedEntry(entry)) {
+      // Bounded memory, on this thread (only wheels built in memory, or when the worker died, get here).
+      const hash = createHash("sha256");
+      streamWheelEntrySync(wheel, entry, (chunk) => hash.update(chunk));
+      digests.set(entry, hash.digest("base64url"));
+      continue;
+    }
     const data = readEntry(wheel, entry);
     digests.set(entry, createHash("sha256").update(data).digest("base64url"));
     if (entry.name.endsWith(".dist-info/RECORD")) record = { entry, data };
   }
   return compareWithRecord(wheel, (e) => digests.get(e), record);
+}
+
+/**
+ * Checks and hashes the entries of `files` the worker leaves (entries to stream), in order, inflating
+ * on the thread pool: their digests, and the first that fails with its error.
+ */
+async function checkStreamed(
+  wheel: LoadedWheel,
+  files: ZipEntry[],
+): Promise<{ digests: Map<ZipEntry, string>; failed?: { index: number; error: unknown } }> {
+  const digests = new Map<ZipEntry, string>();
+  for (const [index, e] of files.entries()) {
+    if (!isStreamedEntry(e)) continue;
+    const hash = createHash("sha256");
+    try {
+      await streamWheelEntry(wheel, e, (chunk) => hash.update(chunk));
+    } catch (error) {
+      return { digests, failed: { index, error } };
+    }
+    digests.set(e, hash.digest("base64url"));
+  }
+  return { digests };
+}
+
+/** Options of {@link verifyWheels}. */
+export interface VerifyOptions {
+  /** Check every wheel, whatever the markers say. */
+  force?: boolean;
+  /** Called once the main thread's part is posted (see {@link verifyWheels}). */
+  onPosted?: () => void;
+  /**
+   * Called before anything is inflated, only when some wheel is to be checked (so never on a warm
+   * build): a throw (e.g. Lambda's size limit from the central directories) fails the check unrun.
+   */
+  beforeInflate?: () => Promise<void> | void;
 }
 
 /** The RECORD warnings of a wheel whose entries' sha256 digests are known (see checkRecordDigests). */
@@ -155,7 +202,7 @@ export async function verifyWheels(
   wheels: readonly LoadedWheel[],
   paths: ReadonlyMap<string, string>,
   cacheDir: string | undefined,
-  options: { force?: boolean; onPosted?: () => void } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifiedWheels> {
   try {
     const { found, fresh } = await checkWheels(wheels, paths, cacheDir, options);
@@ -174,7 +221,7 @@ async function checkWheels(
   wheels: readonly LoadedWheel[],
   paths: ReadonlyMap<string, string>,
   cacheDir: string | undefined,
-  options: { force?: boolean; onPosted?: () => void },
+  options: VerifyOptions,
 ): Promise<{ found: Map<LoadedWheel, string[]>; fresh: LoadedWheel[] }> {
   const found = new Map<LoadedWheel, string[]>();
   const todo = wheels.filter((w) => {
@@ -184,6 +231,7 @@ async function checkWheels(
   });
   const result = { found, fresh: todo };
   if (todo.length === 0) return result;
+  await options.beforeInflate?.();
   await Promise.all(todo.map((w) => w.load()));
   let total = 0;
   for (const w of todo) for (const e of w.entries) total += e.uncompressedSize;
@@ -218,9 +266,16 @@ async function checkWheels(
       worker.postMessage({ id, path: paths.get(w.sha256)!, rows: rowsOf(filesOf(w), w) });
       return id;
     });
-    // Wheels without a file (built in memory) are checked here meanwhile.
+    // Wheels without a file (built in memory) are checked here meanwhile; the big entries stream on the
+    // thread pool, one at a time.
     const inline = new Map<LoadedWheel, string[]>();
     for (const w of todo) if (!paths.has(w.sha256)) inline.set(w, checkInline(w));
+    let previous: Promise<unknown> = Promise.resolve();
+    const streamed = withPath.map((w) => {
+      const p = previous.then(() => checkStreamed(w, filesOf(w)));
+      previous = p;
+      return p;
+    });
     options.onPosted?.();
     let workerDied = false;
     const checked = new Map<LoadedWheel, string[]>(inline);
@@ -232,14 +287,17 @@ async function checkWheels(
           () => true,
         );
       }
+      const mine = await streamed[i]!;
       if (workerDied && !results.has(id)) {
         checked.set(w, checkInline(w)); // the worker could not start or died: check here instead
         continue;
       }
       const r = results.get(id)!;
       const files = filesOf(w);
+      // Same error as the inline check: the first failing entry in order, the worker's or this thread's.
+      if (mine.failed !== undefined && (r.bad < 0 || mine.failed.index < r.bad)) throw mine.failed.error;
       if (r.bad >= 0 || r.error !== undefined) {
-        // Same error as the inline check: re-check the failing entry (or the whole wheel) here.
+        // Re-check the failing entry (or the whole wheel) here.
         if (r.bad >= 0) readEntry(w, files[r.bad]!);
         else checkInline(w);
         throw new TspackError(
@@ -250,8 +308,9 @@ async function checkWheels(
           },
         );
       }
-      const digests = new Map<ZipEntry, string>();
+      const digests = mine.digests; // the streamed entries'; the worker's for the others
       files.forEach((e, k) => {
+        if (isStreamedEntry(e)) return;
         digests.set(e, Buffer.from(r.digests.buffer, r.digests.byteOffset + k * 32, 32).toString("base64url"));
       });
       checked.set(

@@ -5,8 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { close, fstat, open, read, readFileSync } from "node:fs";
-import { inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
-import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { createInflateRaw, inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
 import {
   type GeneratedOp,
   type InstallLayout,
@@ -17,7 +16,16 @@ import {
   planWheelInstall,
   type WheelInstallPlan,
 } from "@tspack/wheel";
-import { getEntryData, readZipEntries, verifyEntry, type ZipEntry } from "@tspack/zip";
+import {
+  type EntryReaderOptions,
+  entryHead,
+  inflateEntry,
+  ONE_CALL_MAX_BYTES,
+  readZipEntries,
+  streamEntry,
+  streamEntryAsync,
+  type ZipEntry,
+} from "@tspack/zip";
 import { memoKey, readMemo, writeMemo } from "./memo.js";
 
 /**
@@ -37,30 +45,54 @@ export interface LoadedWheel {
 }
 
 /**
- * Inflates one entry with node:zlib, refusing more output than declared (zip bombs), and checks CRC and size.
- * Twin of @tspack/installer's `inflateWheelEntry`, kept on purpose: importing the installer here would put
- * the whole installer (workers, staging, bytecode) on the warm zip path, which must load as little as possible.
+ * node:zlib for @tspack/zip's reader (the one archive reader: it decides what inflates in one call and
+ * what streams, and checks sizes and CRCs): one-call inflates, streamed ones on the thread pool, and
+ * zlib's CRC-32. Twin of @tspack/installer's `NODE_ZLIB`, kept on purpose: importing the installer
+ * here would put the whole installer (workers, staging, bytecode) on the warm zip path, which must
+ * load as little as possible.
  */
-export function readEntry(wheel: Pick<LoadedWheel, "filename" | "bytes">, entry: ZipEntry): Uint8Array {
-  const raw = getEntryData(wheel.bytes, entry, { name: wheel.filename });
-  let data: Uint8Array;
-  if (entry.method === 0) data = raw;
-  else {
-    try {
-      data = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
-    } catch (e) {
-      const tooBig = (e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError;
-      throw new TspackError(
-        ERROR_CODES.ZIP_INVALID,
-        tooBig
-          ? `"${wheel.filename}": entry "${entry.name}" inflates to more than its declared ${entry.uncompressedSize} bytes (zip bomb?)`
-          : `"${wheel.filename}": entry "${entry.name}" cannot be inflated: ${(e as Error).message}`,
-        { hint: "The wheel is corrupt: clear it with `tspack cache verify` and download it again", cause: e },
-      );
-    }
-  }
-  verifyEntry(entry, data, { name: wheel.filename, crc32: (d) => zlibCrc32(d) });
-  return data;
+const NODE_ZLIB: EntryReaderOptions = {
+  inflateRaw: (raw, maxOutputLength) =>
+    inflateRawSync(raw, {
+      maxOutputLength,
+      chunkSize: Math.max(64, Math.min(maxOutputLength + 1, ONE_CALL_MAX_BYTES)),
+    }),
+  crc32: (data, seed) => zlibCrc32(data, seed),
+  inflateStream: (raw, onData) =>
+    new Promise<void>((resolve, reject) => {
+      const z = createInflateRaw({ chunkSize: 1024 * 1024 });
+      z.on("data", (chunk: Buffer) => {
+        if (onData(chunk)) return;
+        z.destroy();
+        resolve();
+      });
+      z.once("error", reject);
+      z.once("end", resolve);
+      z.end(raw);
+    }),
+};
+
+type WheelBytes = Pick<LoadedWheel, "filename" | "bytes">;
+
+/**
+ * The uncompressed bytes of one entry (metadata and small files), verified (size, CRC-32; inflation
+ * stops past the declared size). Throws TSPACK_ZIP_INVALID naming the wheel and the entry.
+ */
+export function readEntry(wheel: WheelBytes, entry: ZipEntry): Uint8Array {
+  return inflateEntry(wheel.bytes, entry, { ...NODE_ZLIB, name: wheel.filename });
+}
+
+/**
+ * One entry's bytes, piece by piece as they inflate (an entry above 64 MiB on the thread pool:
+ * bounded memory), verified; see @tspack/zip's `streamEntryAsync`.
+ */
+export function streamWheelEntry(wheel: WheelBytes, entry: ZipEntry, sink: (chunk: Uint8Array) => void): Promise<void> {
+  return streamEntryAsync(wheel.bytes, entry, sink, { ...NODE_ZLIB, name: wheel.filename });
+}
+
+/** {@link streamWheelEntry} on this thread (an entry above 64 MiB through fflate: slower, same checks). */
+export function streamWheelEntrySync(wheel: WheelBytes, entry: ZipEntry, sink: (chunk: Uint8Array) => void): void {
+  streamEntry(wheel.bytes, entry, sink, { ...NODE_ZLIB, name: wheel.filename });
 }
 
 /** URL-safe base64 sha256 without padding (RECORD's digest format). */
@@ -267,7 +299,13 @@ export async function planWheels(
     }
     // In order, so that the first invalid wheel is the one reported.
     const plan = planWheelInstall<ZipEntry>(
-      { filename: wheel.filename, entries: wheel.entries, read: (e) => readEntry(wheel, e), hash: recordHash },
+      {
+        filename: wheel.filename,
+        entries: wheel.entries,
+        read: (e) => readEntry(wheel, e),
+        head: (e, n) => entryHead(wheel.bytes, e, n, { name: wheel.filename }),
+        hash: recordHash,
+      },
       layout,
     );
     plans.push(plan);

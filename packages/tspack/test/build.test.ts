@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { ONE_CALL_MAX_BYTES } from "@tspack/zip";
 import { unzipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
+import { makeWheel, zeroStream } from "../../../test/helpers/make-wheel.js";
 import { build } from "../src/build.js";
 import {
   idna,
@@ -147,5 +150,112 @@ describe("build: a workspace member with the workspace's lock", () => {
     );
     expect(names).toEqual(["api/__init__.py", "idna/__init__.py"]);
     expect(r.projectFiles).toBe(0);
+  });
+});
+
+/** idna 3.10 with `idna/zeros.bin`: `size` zeros (deflated, never held in memory), with optional lies. */
+function zerosIdna(size: number, lie: { crc32?: number; metadataSize?: number } = {}) {
+  const z = zeroStream(size, { hash: true });
+  return makeWheel({
+    name: "idna",
+    version: "3.10",
+    files: { "idna/__init__.py": "x = 1\n" },
+    rawEntries: [
+      {
+        name: "idna/zeros.bin",
+        compressedData: z.compressed,
+        crc32: lie.crc32 ?? z.crc32,
+        uncompressedSize: size,
+        record: { hash: z.recordHash!, size },
+      },
+    ],
+  });
+}
+
+/** The task root's digest as the build computes it: sorted paths, each `path\0mode\0size\0` + bytes. */
+function treeDigest(root: string): string {
+  const files: string[] = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const name of readdirSync(dir)) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(join(dir, name)).isDirectory()) walk(join(dir, name), r);
+      else files.push(r);
+    }
+  };
+  walk(root, "");
+  files.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const h = createHash("sha256");
+  for (const f of files) {
+    const abs = join(root, f);
+    const st = statSync(abs);
+    h.update(`${f}\0${(st.mode & 0o777).toString(8)}\0${st.size}\0`);
+    h.update(readFileSync(abs));
+  }
+  return h.digest("hex");
+}
+
+describe("build: sizes from the central directory, before inflating anything", () => {
+  it("refuses a zip over Lambda's limit with TSPACK_SIZE_LIMIT before the CRC check and planning inflate anything", async () => {
+    const { dir, cacheDir } = virtualAppProject("wheels", zerosIdna(300_000_000));
+    for (const layout of ["zip", "layer"] as const) {
+      const e = await errorOf(build({ projectDir: dir, cacheDir, layout }));
+      expect(e.code).toBe("TSPACK_SIZE_LIMIT");
+      expect(e.message.split("\n")[0]).toBe(
+        `The function unzips to at least ${300_000_000 + 6 + 50 + 82 + 45} bytes (from the wheels' central directories, before inflating anything), over Lambda's 262144000-byte limit (function + layers). Largest packages:`,
+      );
+      expect(e.message).toContain("(project code)");
+      // Nothing was inflated: no wheel was CRC-checked, no install plan made, nothing written.
+      expect(existsSync(join(cacheDir, "checked-v2"))).toBe(false);
+      expect(existsSync(join(cacheDir, "memo-v1", "install"))).toBe(false);
+      expect(existsSync(join(dir, "dist")) ? readdirSync(join(dir, "dist")) : []).toEqual([]);
+    }
+  });
+
+  it("refuses an oversized RECORD/METADATA from its declared size (TSPACK_WHEEL_INVALID), whatever the layout", async () => {
+    const r = zeroStream(2 ** 30);
+    const withRecord = makeWheel({
+      name: "idna",
+      version: "3.10",
+      files: { "idna/__init__.py": "" },
+      record: "none",
+      rawEntries: [
+        { name: "idna-3.10.dist-info/RECORD", compressedData: r.compressed, crc32: r.crc32, uncompressedSize: r.size },
+      ],
+    });
+    const { dir, cacheDir } = virtualAppProject("wheels", withRecord);
+    for (const layout of ["zip", "dir"] as const) {
+      const e = await errorOf(build({ projectDir: dir, cacheDir, layout }));
+      expect([e.code, e.message]).toEqual([
+        "TSPACK_WHEEL_INVALID",
+        'The wheel "idna-3.10-py3-none-any.whl" is invalid: "idna-3.10.dist-info/RECORD" is 1073741824 bytes, more than the 33554432 bytes tspack reads for a metadata file',
+      ]);
+      expect(existsSync(join(cacheDir, "checked-v2"))).toBe(false);
+    }
+  });
+
+  it("--layout dir has no Lambda limit and streams an entry above 64 MiB to the task root (same digest)", async () => {
+    const size = 263_000_000; // over Lambda's limit: fine for a container image
+    const w = zerosIdna(size);
+    const { dir, cacheDir } = virtualAppProject("wheels", w);
+    // Marked as CRC-checked already (tested above): this test is about writing the tree.
+    mkdirSync(join(cacheDir, "checked-v2", w.sha256.slice(0, 2)), { recursive: true });
+    writeFileSync(join(cacheDir, "checked-v2", w.sha256.slice(0, 2), w.sha256), "");
+    const r = await build({ projectDir: dir, cacheDir, layout: "dir" });
+    const task = r.artifacts.find((a) => a.kind === "task-root")!;
+    expect(statSync(join(task.path, "idna", "zeros.bin")).size).toBe(size);
+    expect(task.sha256).toBe(treeDigest(task.path));
+    expect(task.unzippedBytes).toBeGreaterThan(size);
+  });
+
+  it("--layout dir: a bad CRC in an entry above 64 MiB fails the build naming the wheel and the entry", async () => {
+    const size = ONE_CALL_MAX_BYTES + 1;
+    const crc = zeroStream(size).crc32.toString(16).padStart(8, "0");
+    const { dir, cacheDir } = virtualAppProject("wheels", zerosIdna(size, { crc32: 7 }));
+    const e = await errorOf(build({ projectDir: dir, cacheDir, layout: "dir" }));
+    expect([e.code, e.message]).toEqual([
+      "TSPACK_ZIP_INVALID",
+      `"idna-3.10-py3-none-any.whl": entry "idna/zeros.bin": CRC-32 is 0x${crc}, expected 0x00000007`,
+    ]);
+    expect(existsSync(join(dir, "dist")) ? readdirSync(join(dir, "dist")) : []).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { ONE_CALL_MAX_BYTES } from "@tspack/zip";
 import { afterAll, describe, expect, it } from "vitest";
-import { makeWheel } from "../../../test/helpers/make-wheel.js";
+import { makeWheel, zeroStream } from "../../../test/helpers/make-wheel.js";
 import { recordCases } from "../../../test/helpers/record-wheels.js";
 import { build } from "../src/build.js";
 import { startVerifier, stopVerifier } from "../src/verify-wheels.js";
@@ -179,5 +180,46 @@ describe.skipIf(!REAL.every((p) => existsSync(p)))("build: Debian's real wheels"
         existsSync(join(cacheDir, "checked-v2", wheels[0]!.wheel.sha256.slice(0, 2), wheels[0]!.wheel.sha256)),
       ).toBe(true);
     }
+  });
+});
+
+describe("build: the CRC check of entries above 64 MiB", () => {
+  const size = ONE_CALL_MAX_BYTES + 1;
+  const z = zeroStream(size, { hash: true });
+  const wheel = (crc32: number) =>
+    makeWheel({
+      name: "idna",
+      version: "3.10",
+      files: { "idna/__init__.py": "x = 1\n" },
+      rawEntries: [
+        {
+          name: "idna/zeros.bin",
+          compressedData: z.compressed,
+          crc32,
+          uncompressedSize: size,
+          record: { hash: z.recordHash!, size },
+        },
+      ],
+    });
+
+  it("streams them (the worker leaves them): a bad CRC fails the zip build, which inflates nothing else", async () => {
+    const { dir, cacheDir } = virtualAppProject("wheels", wheel(9));
+    const e = await build({ projectDir: dir, cacheDir }).then(
+      () => undefined,
+      (err: { code: string; message: string }) => err,
+    );
+    expect([e?.code, e?.message]).toEqual([
+      "TSPACK_ZIP_INVALID",
+      `"idna-3.10-py3-none-any.whl": entry "idna/zeros.bin": CRC-32 is 0x${z.crc32.toString(16).padStart(8, "0")}, expected 0x00000009`,
+    ]);
+    expect(existsSync(join(cacheDir, "checked-v2"))).toBe(false);
+  });
+
+  it("a good one is marked checked", async () => {
+    const w = wheel(z.crc32);
+    const { dir, cacheDir } = virtualAppProject("wheels", w);
+    const r = await build({ projectDir: dir, cacheDir });
+    expect(r.artifacts[0]!.unzippedBytes).toBeGreaterThan(size);
+    expect(existsSync(join(cacheDir, "checked-v2", w.sha256.slice(0, 2), w.sha256))).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ export { checkDistInfoName, findDistInfo } from "./dist-info.js";
 export { type EmailHeaders, headerValue, headerValues, parseEmailHeaders } from "./email-headers.js";
 export { checkEntryName, normalizeEntryName, type UnsafeNameReason } from "./entry-path.js";
 export { type EntryPointScript, type EntryPoints, parseEntryPoints, parseScriptValue } from "./entry-points.js";
+export { installedSizeFloor } from "./installed-size.js";
 export { defaultInterpreterPath, formatShebang, scriptLauncher } from "./launcher.js";
 export {
   type InstallConflict,
@@ -13,6 +14,7 @@ export {
   planOwner,
 } from "./merge.js";
 export { parseMetadata, type WheelMetadata } from "./metadata.js";
+export { checkMetadataSizes, METADATA_MAX_BYTES } from "./metadata-cap.js";
 export { normalizeName, splitWheelFilename } from "./names.js";
 export {
   type EntryOp,

@@ -5,6 +5,7 @@ import { normalizeEntryName } from "./entry-path.js";
 import { type EntryPointScript, parseEntryPoints } from "./entry-points.js";
 import { formatShebang, scriptLauncher } from "./launcher.js";
 import { parseMetadata } from "./metadata.js";
+import { checkMetadataSizes, METADATA_MAX_BYTES, tooLargeToRead } from "./metadata-cap.js";
 import { normalizeName, splitWheelFilename } from "./names.js";
 import { formatRecord, type RecordRow } from "./record.js";
 import { readWheelRecord, recordWarnings } from "./record-check.js";
@@ -70,9 +71,15 @@ export interface PlanWheelInput<E extends WheelZipEntry = WheelZipEntry> {
   entries: ReadonlyArray<E>;
   /**
    * The uncompressed bytes of an entry (verified). Called only for WHEEL, METADATA, RECORD,
-   * entry_points.txt and `.data/scripts/*` files.
+   * entry_points.txt and `#!python` scripts of `.data/scripts/`, each at most
+   * {@link METADATA_MAX_BYTES} (declared; larger ones are refused before reading).
    */
   read(entry: E): Uint8Array;
+  /**
+   * The first `n` uncompressed bytes of an entry (fewer when it is shorter), to tell `#!python`
+   * scripts from others without reading them whole; defaults to a prefix of {@link read}.
+   */
+  head?: (entry: E, n: number) => Uint8Array;
   /** URL-safe base64 (no padding) SHA-256 of `data`; defaults to a pure implementation. */
   hash?: (data: Uint8Array) => string;
 }
@@ -140,6 +147,7 @@ export function planWheelInstall<E extends WheelZipEntry>(
     );
   }
   const files = validateWheelEntries(wheel, input.entries);
+  checkMetadataSizes(wheel, input.entries);
   const byPath = new Map(files.map((f) => [f.path, f.entry]));
   const warnings: string[] = [];
 
@@ -150,8 +158,12 @@ export function planWheelInstall<E extends WheelZipEntry>(
   const dataDir = `${prefix}.data`;
   const readFile = (path: string): string | undefined => {
     const e = byPath.get(path);
-    return e === undefined ? undefined : text(input.read(e));
+    if (e === undefined) return undefined;
+    if (e.uncompressedSize > METADATA_MAX_BYTES) throw tooLargeToRead(wheel, path, e.uncompressedSize);
+    return text(input.read(e));
   };
+  const head = (e: E, n: number): Uint8Array =>
+    input.head === undefined ? input.read(e).subarray(0, n) : input.head(e, n);
 
   // 2. WHEEL.
   const wheelText = readFile(`${distInfoName}/WHEEL`);
@@ -243,8 +255,9 @@ export function planWheelInstall<E extends WheelZipEntry>(
       if (launchers.has(scriptMatchName(sub))) continue; // an entry point of the same name wins (pip, uv)
       checkScriptName(wheel, sub);
       const dest = joinPosix(scheme.scripts, sub);
-      const data = input.read(entry);
-      if (startsWith(data, "#!python")) {
+      if (startsWith(head(entry, PYTHON_SHEBANG.length), PYTHON_SHEBANG)) {
+        if (entry.uncompressedSize > METADATA_MAX_BYTES) throw tooLargeToRead(wheel, path, entry.uncompressedSize);
+        const data = input.read(entry);
         const nl = data.indexOf(0x0a);
         const rest = nl < 0 ? new Uint8Array(0) : data.subarray(nl + 1);
         const head = enc.encode(`${shebang}\n`);
@@ -319,6 +332,8 @@ export function planWheelInstall<E extends WheelZipEntry>(
     warnings,
   };
 }
+
+const PYTHON_SHEBANG = "#!python";
 
 function startsWith(data: Uint8Array, prefix: string): boolean {
   if (data.length < prefix.length) return false;

@@ -16,6 +16,7 @@
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { findDistInfo } from "./dist-info.js";
 import { normalizeEntryName } from "./entry-path.js";
+import { METADATA_MAX_BYTES, tooLargeToRead } from "./metadata-cap.js";
 import { parseRecord, type RecordRow } from "./record.js";
 import { decodeUtf8 } from "./utf8.js";
 import { validateWheelEntries, type WheelFileEntry } from "./validate.js";
@@ -35,7 +36,8 @@ const SIZE = /^\+?\d+$/;
 
 /**
  * Reads the RECORD of a wheel whose `.dist-info` directory is `distInfo`. Throws TSPACK_RECORD_MISMATCH
- * when there is none and TSPACK_WHEEL_INVALID when it cannot be parsed or a size is not a number.
+ * when there is none and TSPACK_WHEEL_INVALID when it declares more than METADATA_MAX_BYTES (before
+ * reading it), cannot be parsed or a size is not a number.
  */
 export function readWheelRecord<E extends WheelZipEntry>(
   wheel: string,
@@ -51,6 +53,7 @@ export function readWheelRecord<E extends WheelZipEntry>(
       details: { wheel, file: path },
     });
   }
+  if (entry.uncompressedSize > METADATA_MAX_BYTES) throw tooLargeToRead(wheel, path, entry.uncompressedSize);
   let text = decodeUtf8(read(entry));
   if (text.startsWith("\ufeff")) text = text.slice(1);
   const source = `${wheel}/${path}`;

@@ -5,8 +5,19 @@ export type { DosDateTime } from "./dos-time.js";
 export { DOS_EPOCH_SECONDS, toDosDateTime } from "./dos-time.js";
 export type { EntryDataOptions } from "./entry-data.js";
 export { getEntryData } from "./entry-data.js";
-export type { InflateEntryOptions, VerifyEntryOptions } from "./inflate-entry.js";
-export { inflateEntry, verifyEntry } from "./inflate-entry.js";
+export type { EntryReaderOptions, InflateEntryOptions, VerifyEntryOptions } from "./inflate-entry.js";
+export {
+  checkEntry,
+  checkEntryAsync,
+  entryHead,
+  inflateEntry,
+  isStreamedEntry,
+  ONE_CALL_MAX_BYTES,
+  streamEntry,
+  streamEntryAsync,
+  verifyEntry,
+  WHOLE_ENTRY_MAX_BYTES,
+} from "./inflate-entry.js";
 export type { ReadZipOptions } from "./read-zip-entries.js";
 export { readZipEntries } from "./read-zip-entries.js";
 export { decodeUtf8, encodeUtf8 } from "./utf8.js";
