@@ -1,7 +1,7 @@
 // Entries above 64 MiB (ONE_CALL_MAX_BYTES) are never inflated into one buffer: the extraction loops
 // (main thread and worker) leave them, and ParallelExtract.finish streams them to disk on the thread
 // pool, checking size and CRC-32 on the way. Same tree, cache and errors as for small entries.
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { ONE_CALL_MAX_BYTES } from "@tspack/zip";
@@ -33,7 +33,7 @@ function fileCrc(path: string): number {
 const zeros = zeroStream(SIZE, { hash: true });
 
 /** `big` 1.0 with a > 64 MiB deflated entry of zeros (declared `declared`, CRC `crc`) among small files. */
-function bigWheel(lie: { declared?: number; crc?: number; stream?: Uint8Array } = {}): MadeWheel {
+function bigWheel(lie: { declared?: number; crc?: number; stream?: Uint8Array; recordHash?: string } = {}): MadeWheel {
   return makeWheel({
     name: "big",
     version: "1.0",
@@ -44,7 +44,7 @@ function bigWheel(lie: { declared?: number; crc?: number; stream?: Uint8Array } 
         compressedData: lie.stream ?? zeros.compressed,
         crc32: lie.crc ?? zeros.crc32,
         uncompressedSize: lie.declared ?? SIZE,
-        record: { hash: zeros.recordHash!, size: SIZE },
+        record: { hash: lie.recordHash ?? zeros.recordHash!, size: SIZE },
       },
     ],
   });
@@ -56,13 +56,16 @@ describe("installWheels: entries above 64 MiB stream to disk", () => {
   it.each([
     ["one thread", false],
     ["main thread + worker", true],
-  ])("%s: cold (filling the cache) and warm, the file has every byte", async (_label, parallel) => {
+  ])("%s: cold (filling the cache) and warm, the file has every byte and matches RECORD", async (_label, parallel) => {
     const box = sandbox("big");
     const inputs = wheelInputs(box, [bigWheel()]);
     const cacheDir = join(box, "cache");
-    for (const run of ["cold", "warm"]) {
-      const dest = join(box, `t-${run}`);
+    for (const run of ["cold", "warm", "warm, unmarked"]) {
+      // Without its checked marker, a warm wheel's cached files are hashed again (read in pieces).
+      if (run === "warm, unmarked") rmSync(join(cacheDir, "checked-v2"), { recursive: true });
+      const dest = join(box, `t-${run.replace(/\W+/g, "-")}`);
       const r = await installWheels(inputs, { ...base, dest, cacheDir, parallel });
+      expect([run, r.warnings]).toEqual([run, []]); // the streamed sha256 agrees with RECORD
       expect(r.bytes).toBeGreaterThan(SIZE);
       const file = join(dest, "big", "zeros.bin");
       expect(statSync(file).size).toBe(SIZE);
@@ -70,6 +73,23 @@ describe("installWheels: entries above 64 MiB stream to disk", () => {
     }
     const cached = readUnpacked(cacheDir, inputs[0]!.sha256)!;
     expect(statSync(unpackedPath(cached, "big/zeros.bin")).size).toBe(SIZE);
+  });
+
+  it("hashes a streamed entry for the RECORD check: a wrong sha256 in RECORD is reported", async () => {
+    const box = sandbox("big-record");
+    const wrong = "sha256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    const inputs = wheelInputs(box, [bigWheel({ recordHash: wrong })]);
+    for (const [i, cacheDir] of [join(box, "cache"), undefined].entries()) {
+      const r = await installWheels(inputs, {
+        ...base,
+        dest: join(box, `t${i}`),
+        parallel: true,
+        ...(cacheDir ? { cacheDir } : {}),
+      });
+      expect(r.warnings).toEqual([
+        `big-1.0-py3-none-any.whl: RECORD gives the wrong sha256 for 1 file (installed as in the wheel): "big/zeros.bin" has ${zeros.recordHash}, RECORD says ${wrong}`,
+      ]);
+    }
   });
 
   it.each([

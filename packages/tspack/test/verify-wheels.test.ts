@@ -186,7 +186,7 @@ describe.skipIf(!REAL.every((p) => existsSync(p)))("build: Debian's real wheels"
 describe("build: the CRC check of entries above 64 MiB", () => {
   const size = ONE_CALL_MAX_BYTES + 1;
   const z = zeroStream(size, { hash: true });
-  const wheel = (crc32: number) =>
+  const wheel = (crc32: number, hash = z.recordHash!) =>
     makeWheel({
       name: "idna",
       version: "3.10",
@@ -197,7 +197,7 @@ describe("build: the CRC check of entries above 64 MiB", () => {
           compressedData: z.compressed,
           crc32,
           uncompressedSize: size,
-          record: { hash: z.recordHash!, size },
+          record: { hash, size },
         },
       ],
     });
@@ -215,11 +215,18 @@ describe("build: the CRC check of entries above 64 MiB", () => {
     expect(existsSync(join(cacheDir, "checked-v2"))).toBe(false);
   });
 
-  it("a good one is marked checked", async () => {
+  it("a good one is marked checked; its streamed sha256 is compared with RECORD", async () => {
     const w = wheel(z.crc32);
     const { dir, cacheDir } = virtualAppProject("wheels", w);
     const r = await build({ projectDir: dir, cacheDir });
     expect(r.artifacts[0]!.unzippedBytes).toBeGreaterThan(size);
+    expect(r.warnings).toEqual([]);
     expect(existsSync(join(cacheDir, "checked-v2", w.sha256.slice(0, 2), w.sha256))).toBe(true);
+    const wrong = "sha256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    const other = virtualAppProject("wheels", wheel(z.crc32, wrong));
+    const r2 = await build({ projectDir: other.dir, cacheDir: other.cacheDir });
+    expect(r2.warnings).toEqual([
+      `idna-3.10-py3-none-any.whl: RECORD gives the wrong sha256 for 1 file (installed as in the wheel): "idna/zeros.bin" has ${z.recordHash}, RECORD says ${wrong}`,
+    ]);
   });
 });
