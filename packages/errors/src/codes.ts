@@ -29,7 +29,10 @@ export const ERROR_CODES = {
   NO_COMPATIBLE_WHEEL: "TSPACK_NO_COMPATIBLE_WHEEL",
   /** requirements.txt input that cannot be parsed. */
   REQUIREMENTS_INVALID: "TSPACK_REQUIREMENTS_INVALID",
-  /** A wheel archive or its metadata is invalid (dist-info, WHEEL, METADATA, zip structure). */
+  /**
+   * A wheel archive or its metadata is invalid (dist-info name, WHEEL, METADATA, zip structure), or a metadata
+   * file (RECORD, METADATA, WHEEL, entry_points.txt) is over the 32 MiB cap.
+   */
   WHEEL_INVALID: "TSPACK_WHEEL_INVALID",
   /** A zip entry path would escape the destination, or is otherwise unsafe. */
   UNSAFE_PATH: "TSPACK_UNSAFE_PATH",
@@ -68,7 +71,11 @@ export const ERROR_CODES = {
   INSTALL_FAILED: "TSPACK_INSTALL_FAILED",
   /** A workspace member or project cannot be built natively (C extensions, custom hooks). */
   BUILD_UNSUPPORTED: "TSPACK_BUILD_UNSUPPORTED",
-  /** The artifacts exceed the Lambda size limit. */
+  /**
+   * A zip or layer build exceeds Lambda's 262,144,000-byte unzipped limit (function + layers), found from the
+   * wheels' central directories before anything is inflated, or after planning; `--layout dir` is not limited.
+   * The message lists the largest packages: drop extras or groups, `--prune` packages, or use `--layout dir`.
+   */
   SIZE_LIMIT: "TSPACK_SIZE_LIMIT",
   /** An external tool (python for --compile-bytecode) failed or is the wrong version. */
   TOOL_FAILED: "TSPACK_TOOL_FAILED",
