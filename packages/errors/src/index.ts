@@ -14,5 +14,7 @@ export {
 } from "./classify-error.js";
 export { ERROR_CODES, type TspackErrorCode } from "./codes.js";
 export { formatCaret, formatPath, formatSourceExcerpt } from "./format.js";
+export { formatLocation, hasLocation, locationDetails, type SourceLocation, withLocation } from "./location.js";
 export { hasSecrets, redactDeep, redactLine, redactSecrets, redactUrl, urlsWithSecrets } from "./redact.js";
+export { type TextPosition, type TomlPositionMatch, tomlPosition } from "./toml-position.js";
 export { isTspackError, TspackError, type TspackErrorOptions } from "./tspack-error.js";

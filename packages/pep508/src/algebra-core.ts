@@ -10,18 +10,19 @@ import {
   canConjoin,
   compareStart,
   complement,
+  conjoin,
   contains,
   type Domain,
   excl,
+  forEachOverlap,
   fromBounds,
   incl,
+  intersect,
   intersection,
-  isDisjoint,
   type Ranges,
   rangesKey,
   type Segment,
   unbounded,
-  union,
 } from "./ranges.js";
 
 /** A trimmed release-only version (`[3, 12]`). */
@@ -171,8 +172,38 @@ function edgesKey(e: Edges): string {
   return `s${e.edges.map(([r, n]) => `${rangesKey(STRINGS, r)}>${n}`).join(";")}`;
 }
 
+/** Edges {@link createNode} may still build before {@link withWorkBudget}'s limit is reached. */
+let budget = Number.POSITIVE_INFINITY;
+
+/**
+ * Runs `f` with a limit on the work of the algebra (the edges of the nodes it builds), calling
+ * `exceeded` to get the error to throw when it is crossed. A marker of thousands of alternatives over
+ * os_name and sys_platform costs a quadratic number of nodes (the left fold uv does), which would
+ * exhaust memory; real markers build a few dozen edges. Nested calls share the outer limit.
+ */
+export function withWorkBudget<T>(limit: number, f: () => T, exceeded: () => Error): T {
+  const outer = budget;
+  const start = Math.min(outer, limit);
+  budget = start;
+  try {
+    return f();
+  } catch (e) {
+    // The outer limit, when it is the stricter one, reports its own error.
+    if (e === BUDGET_EXCEEDED && start === limit) throw exceeded();
+    throw e;
+  } finally {
+    budget = outer === Number.POSITIVE_INFINITY ? outer : outer - (start - budget);
+  }
+}
+
+const BUDGET_EXCEEDED = new Error("marker algebra: work budget exceeded");
+
 /** Interns a node, applying the reduction rules (uv's `create_node`). */
 export function createNode(v: Variable, children: Edges): NodeId {
+  if (budget !== Number.POSITIVE_INFINITY) {
+    budget -= children.type === "bool" ? 2 : children.edges.length;
+    if (budget < 0) throw BUDGET_EXCEEDED;
+  }
   let e = children;
   let first = childIds(e)[0] ?? TRUE;
   let flipped = false;
@@ -224,19 +255,20 @@ function applyRanges<T>(
   f: (a: NodeId, b: NodeId) => NodeId,
 ): RangeEdges<T> {
   const combined: [Ranges<T>, NodeId][] = [];
-  for (const [lr, lc] of left) {
-    for (const [rr, rc] of right) {
-      const inter = intersection(d, rr, lr);
-      if (inter.length === 0) continue;
-      const node = f(negate(lc, lp), negate(rc, rp));
-      const last = combined[combined.length - 1];
-      if (last !== undefined && last[1] === node && canConjoin(d, last[0], inter)) {
-        last[0] = union(d, last[0], inter);
-      } else {
-        combined.push([inter, node]);
-      }
+  forEachOverlap(d, left, right, (i, j) => {
+    const [lr, lc] = left[i] as readonly [Ranges<T>, NodeId];
+    const [rr, rc] = right[j] as readonly [Ranges<T>, NodeId];
+    const inter = intersect(d, rr, lr);
+    if (inter.length === 0) return false;
+    const node = f(negate(lc, lp), negate(rc, rp));
+    const last = combined[combined.length - 1];
+    if (last !== undefined && last[1] === node && canConjoin(d, last[0], inter)) {
+      last[0] = conjoin(d, last[0], inter);
+    } else {
+      combined.push([inter, node]);
     }
-  }
+    return false;
+  });
   return combined;
 }
 
@@ -259,6 +291,34 @@ function applyEdges(a: Edges, ap: NodeId, b: Edges, bp: NodeId, f: (x: NodeId, y
 
 function isConflicting(v: Variable): boolean {
   return v.cat === CAT.STRING && v.key <= 2;
+}
+
+const platformMasks = new Map<NodeId, number>();
+
+/**
+ * Which of os_name (1), sys_platform (2) and platform_system (4) the node decides on: the variables whose
+ * impossible combinations {@link and} removes. They come first in the variable order, so only the top
+ * of the diagram is walked (memoized per node).
+ */
+export function platformVariables(id: NodeId): number {
+  const base = id & ~1;
+  if (base === TRUE) return 0;
+  const known = platformMasks.get(base);
+  if (known !== undefined) return known;
+  let mask = 0;
+  const seen = new Set<NodeId>();
+  const stack: NodeId[] = [base];
+  while (stack.length > 0) {
+    const x = (stack.pop() as NodeId) & ~1;
+    if (x === TRUE || seen.has(x)) continue;
+    seen.add(x);
+    const n = nodeOf(x);
+    if (!isConflicting(n.v)) continue;
+    mask |= 1 << n.v.key;
+    for (const c of childIds(n.e)) stack.push(c);
+  }
+  platformMasks.set(base, mask);
+  return mask;
 }
 
 function conjunction(x: NodeId, y: NodeId, cache: PairCache, checkConflicts: boolean, shortcut = true): NodeId {
@@ -338,13 +398,15 @@ export function or(x: NodeId, y: NodeId): NodeId {
 }
 
 function disjointRanges<T>(d: Domain<T>, left: RangeEdges<T>, lp: NodeId, right: RangeEdges<T>, rp: NodeId): boolean {
-  for (const [lr, lc] of left) {
-    for (const [rr, rc] of right) {
-      if (isDisjoint(d, rr, lr)) continue;
-      if (!disjointness(negate(lc, lp), negate(rc, rp))) return false;
-    }
-  }
-  return true;
+  let disjoint = true;
+  forEachOverlap(d, left, right, (i, j) => {
+    const lc = (left[i] as readonly [Ranges<T>, NodeId])[1];
+    const rc = (right[j] as readonly [Ranges<T>, NodeId])[1];
+    if (disjointness(negate(lc, lp), negate(rc, rp))) return false;
+    disjoint = false;
+    return true;
+  });
+  return disjoint;
 }
 
 /** True when no environment satisfies both (without the platform-exclusion knowledge). */
@@ -494,13 +556,32 @@ export function restrictBy(id: NodeId, f: (v: Variable) => boolean | undefined):
  * Drops `python_full_version` decisions implied by the bounds (uv's `simplify_python_versions`,
  * used for requires-python).
  */
-export function simplifyPythonVersions(id: NodeId, lower: Bound<Release>, upper: Bound<Release>): NodeId {
+export function simplifyPythonVersions(
+  id: NodeId,
+  lower: Bound<Release>,
+  upper: Bound<Release>,
+  memo = new Map<NodeId, NodeId>(),
+): NodeId {
   if (id === TRUE || id === FALSE || (lower.t === "u" && upper.t === "u")) return id;
+  // Memoized per node: a diagram shares subgraphs, and its paths can be exponentially many.
+  const known = memo.get(id);
+  if (known !== undefined) return known;
+  const out = simplifyPythonVersionsOf(id, lower, upper, memo);
+  memo.set(id, out);
+  return out;
+}
+
+function simplifyPythonVersionsOf(
+  id: NodeId,
+  lower: Bound<Release>,
+  upper: Bound<Release>,
+  memo: Map<NodeId, NodeId>,
+): NodeId {
   const n = nodeOf(id);
   if (!(n.v.cat === CAT.VERSION && n.v.key === 1 && n.e.type === "version")) {
     return createNode(
       n.v,
-      mapEdges(n.e, id, (c) => simplifyPythonVersions(c, lower, upper)),
+      mapEdges(n.e, id, (c) => simplifyPythonVersions(c, lower, upper, memo)),
     );
   }
   const py = fromBounds(VERSIONS, lower, upper);

@@ -21,6 +21,7 @@ import {
 import { trimRelease } from "./lowering.js";
 import type { MarkerExpression, MarkerTree } from "./marker-tree.js";
 import { type Bound, boundEquals, boundingRange, type Domain, type Ranges, type Segment, union } from "./ranges.js";
+import { markerTooComplex } from "./syntax-error.js";
 
 type VersionTermOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "==*" | "!=*";
 type StringTermOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in" | "contains" | "not contains";
@@ -123,17 +124,6 @@ const STRING_NEGATION: Readonly<Record<StringTermOp, StringTermOp>> = {
   "not contains": "contains",
 };
 
-function isNegation(a: DnfTerm, b: DnfTerm): boolean {
-  if (a.t === "version" && b.t === "version") {
-    return a.key === b.key && VERSIONS.cmp(a.release, b.release) === 0 && VERSION_NEGATION[a.op] === b.op;
-  }
-  if (a.t === "string" && b.t === "string")
-    return a.key === b.key && a.value === b.value && STRING_NEGATION[a.op] === b.op;
-  if (a.t === "extra" && b.t === "extra") return a.name === b.name && a.op !== b.op;
-  if (a.t === "list" && b.t === "list") return a.list === b.list && a.value === b.value && a.op !== b.op;
-  return false;
-}
-
 function sameRelease(a: Release, b: Release): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -144,16 +134,19 @@ function collectEdges<T>(
   edges: readonly (readonly [Ranges<T>, NodeId])[],
   parent: NodeId,
 ): [NodeId, Ranges<T>][] {
-  const out: [NodeId, Ranges<T>][] = [];
+  // Segments are gathered per child and normalized once: a union per edge is quadratic for a node
+  // with thousands of edges, and gives the same set.
+  const groups = new Map<NodeId, Segment<T>[]>();
   for (const [r, c] of edges) {
     const child = negate(c, parent);
     const b = boundingRange(r);
     if (b === undefined) continue;
-    const seg: Ranges<T> = [b];
-    const hit = out.find(([n]) => n === child);
-    if (hit !== undefined) hit[1] = union(d, hit[1], seg);
-    else out.push([child, seg]);
+    const list = groups.get(child);
+    if (list === undefined) groups.set(child, [b]);
+    else list.push(b);
   }
+  const out: [NodeId, Ranges<T>][] = [];
+  for (const [child, segs] of groups) out.push([child, segs.length === 1 ? segs : union(d, [], segs)]);
   return out;
 }
 
@@ -215,53 +208,38 @@ function stringFromBounds(key: StringKey, lo: Bound<string>, hi: Bound<string>):
   return out;
 }
 
-function collectDnf(id: NodeId, dnf: DnfTerm[][], path: DnfTerm[]): void {
-  if (id === FALSE) return;
-  if (id === TRUE) {
-    if (path.length > 0) dnf.push(path.slice());
-    return;
-  }
+/** The branches of a node as (terms added to the path, child) in uv's `collect_dnf` order. */
+function branches(id: NodeId): Array<[DnfTerm[], NodeId]> {
+  const out: Array<[DnfTerm[], NodeId]> = [];
   const n = nodeOf(id);
-  const recurseWith = (terms: DnfTerm[], child: NodeId) => {
-    const mark = path.length;
-    path.push(...terms);
-    collectDnf(child, dnf, path);
-    path.length = mark;
-  };
   if (n.e.type === "version") {
     const key = VERSION_KEYS[n.v.key] ?? "python_full_version";
     for (const [child, range] of collectEdges(VERSIONS, n.e.edges, id)) {
       const excluded = rangeInequality(VERSIONS, range);
       if (excluded !== undefined) {
-        recurseWith(
-          excluded.map((release) => ({ t: "version", key, op: "!=", release })),
-          child,
-        );
+        out.push([excluded.map((release) => ({ t: "version", key, op: "!=", release })), child]);
         continue;
       }
       const star = starRangeSpecifier(range);
       if (star !== undefined && star.t === "version") {
-        recurseWith([{ ...star, key }], child);
+        out.push([[{ ...star, key }], child]);
         continue;
       }
-      for (const seg of range) recurseWith(fromReleaseOnlyBounds(key, seg.lo, seg.hi), child);
+      for (const seg of range) out.push([fromReleaseOnlyBounds(key, seg.lo, seg.hi), child]);
     }
-    return;
+    return out;
   }
   if (n.e.type === "string") {
     const key = CANONICAL_STRING_KEYS[n.v.key] ?? "os_name";
     for (const [child, range] of collectEdges(STRINGS, n.e.edges, id)) {
       const excluded = rangeInequality(STRINGS, range);
       if (excluded !== undefined) {
-        recurseWith(
-          excluded.map((value) => ({ t: "string", key, op: "!=", value })),
-          child,
-        );
+        out.push([excluded.map((value) => ({ t: "string", key, op: "!=", value })), child]);
         continue;
       }
-      for (const seg of range) recurseWith(stringFromBounds(key, seg.lo, seg.hi), child);
+      for (const seg of range) out.push([stringFromBounds(key, seg.lo, seg.hi), child]);
     }
-    return;
+    return out;
   }
   const [high, low] = childIds(n.e).map((c) => negate(c, id)) as [NodeId, NodeId];
   for (const [positive, child] of [
@@ -283,55 +261,237 @@ function collectDnf(id: NodeId, dnf: DnfTerm[][], path: DnfTerm[]): void {
       default:
         term = { t: "list", list: LIST_NAMES[n.v.key] ?? "extras", value: n.v.value, op: positive ? "in" : "not in" };
     }
-    recurseWith([term], child);
+    out.push([[term], child]);
+  }
+  return out;
+}
+
+/**
+ * The most terms a marker's normal form may have before simplification. A chain of N alternatives on
+ * distinct variables (`extra == 'e1' or extra == 'e2' or ...`) has about N²/2, so this allows several
+ * thousand; beyond it the marker is refused instead of exhausting memory.
+ */
+export const MAX_DNF_TERMS = 5_000_000;
+
+/**
+ * Every path from the root to true, as clauses of terms (uv's `collect_dnf`), depth first with an
+ * explicit stack: a chain of thousands of variables would overflow the call stack.
+ */
+function collectDnf(id: NodeId): DnfTerm[][] {
+  const dnf: DnfTerm[][] = [];
+  const path: DnfTerm[] = [];
+  let total = 0;
+  const stack: Array<{ terms: readonly DnfTerm[]; child: NodeId; depth: number }> = [
+    { terms: [], child: id, depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const task = stack.pop() as { terms: readonly DnfTerm[]; child: NodeId; depth: number };
+    path.length = task.depth;
+    for (const t of task.terms) path.push(t);
+    const x = task.child;
+    if (x === FALSE) continue;
+    if (x === TRUE) {
+      if (path.length > 0) {
+        total += path.length;
+        if (total > MAX_DNF_TERMS) throw markerTooComplex(`its normal form has more than ${MAX_DNF_TERMS} terms`);
+        dnf.push(path.slice());
+      }
+      continue;
+    }
+    const list = branches(x);
+    for (let k = list.length - 1; k >= 0; k--) {
+      const [terms, child] = list[k] as [DnfTerm[], NodeId];
+      stack.push({ terms, child, depth: path.length });
+    }
+  }
+  return dnf;
+}
+
+/** A term's identity for {@link isNegation}: two terms negate each other when one's key is the other's `neg`. */
+function negationKeys(t: DnfTerm): [self: string, neg: string] {
+  switch (t.t) {
+    case "version": {
+      const r = trimRelease(t.release).join(".");
+      return [`v|${t.key}|${t.op}|${r}`, `v|${t.key}|${VERSION_NEGATION[t.op]}|${r}`];
+    }
+    case "string": {
+      const v = JSON.stringify(t.value);
+      return [`s|${t.key}|${t.op}|${v}`, `s|${t.key}|${STRING_NEGATION[t.op]}|${v}`];
+    }
+    case "extra":
+      return [`e|${t.op}|${t.name}`, `e|${t.op === "==" ? "!=" : "=="}|${t.name}`];
+    case "list": {
+      const v = JSON.stringify(t.value);
+      return [`l|${t.list}|${t.op}|${v}`, `l|${t.list}|${t.op === "in" ? "not in" : "in"}|${v}`];
+    }
   }
 }
 
-/** uv's `simplify`: drops terms made redundant by other clauses, then clauses that contain another clause. */
-function simplify(dnf: DnfTerm[][]): DnfTerm[][] {
-  const keys = dnf.map((c) => c.map(termKey));
-  for (let i = 0; i < dnf.length; i++) {
-    const clause = dnf[i] as DnfTerm[];
-    const clauseKeys = keys[i] as string[];
-    const redundant: number[] = [];
-    terms: for (let skipped = 0; skipped < clause.length; skipped++) {
-      const skippedTerm = clause[skipped] as DnfTerm;
-      const skippedKey = clauseKeys[skipped];
-      for (let j = 0; j < dnf.length; j++) {
-        if (i === j) continue;
-        const other = dnf[j] as DnfTerm[];
-        const otherKeys = keys[j] as string[];
-        const ok = other.every((term, ti) => {
-          const k = otherKeys[ti];
-          if (k === skippedKey) return false;
-          if (isNegation(term, skippedTerm)) return true;
-          const pos = clauseKeys.indexOf(k as string);
-          return pos >= 0 && !redundant.includes(pos);
-        });
-        if (ok) {
-          redundant.push(skipped);
-          continue terms;
+/**
+ * uv's `simplify` (`crates/uv-pep508/src/marker/simplify.rs`): drops terms made redundant by other
+ * clauses, then clauses that contain another clause. Same result as uv's nested loops, with terms
+ * interned and candidate clauses looked up in indexes, so a normal form of a million terms takes
+ * linear time in the common cases instead of a quartic one:
+ * - a term of clause i is redundant when some other clause j is a subset of clause i (without the term,
+ *   and without terms already found redundant) plus the term's negation; such a j either contains the
+ *   negation (index by negation key) or lies inside clause i, and then contains the rarest of its terms,
+ *   its "sentinel", which clause i must hold (index by sentinel);
+ * - a clause is redundant when another clause is its subset (same sentinel index).
+ */
+export function simplifyDnf(dnf: DnfTerm[][]): DnfTerm[][] {
+  // Interning: text key → id; negation keys → ids.
+  const textIds = new Map<string, number>();
+  const negIds = new Map<string, number>();
+  const selfNeg: number[] = []; // text id → its negation-class id
+  const negNeg: number[] = []; // text id → the negation-class id of its negation
+  const negId = (k: string): number => {
+    let n = negIds.get(k);
+    if (n === undefined) negIds.set(k, (n = negIds.size));
+    return n;
+  };
+  // Clauses share term objects (paths through the same node), so most terms are looked up by identity.
+  const byObject = new Map<DnfTerm, number>();
+  const clauses: number[][] = dnf.map((clause) =>
+    clause.map((term) => {
+      let id = byObject.get(term);
+      if (id !== undefined) return id;
+      const key = termKey(term);
+      id = textIds.get(key);
+      if (id === undefined) {
+        id = textIds.size;
+        textIds.set(key, id);
+        const [self, neg] = negationKeys(term);
+        selfNeg[id] = negId(self);
+        negNeg[id] = negId(neg);
+      }
+      byObject.set(term, id);
+      return id;
+    }),
+  );
+  // Per-clause membership without a Map per clause: `stamp[id] === i` when clause i holds term id,
+  // at the first position `firstPos[id]`.
+  const stamp = new Int32Array(textIds.size).fill(-1);
+  const firstPos = new Int32Array(textIds.size);
+  // Indexes (entries may go stale as clauses lose terms; every candidate is checked exactly).
+  const occurrences: number[] = new Array(textIds.size).fill(0);
+  const byNeg: Array<number[] | undefined> = new Array(negIds.size);
+  for (let j = 0; j < clauses.length; j++) {
+    const seen = new Set<number>();
+    for (const id of clauses[j] as number[]) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      occurrences[id] = (occurrences[id] as number) + 1;
+      const n = selfNeg[id] as number;
+      const list = byNeg[n];
+      if (list === undefined) byNeg[n] = [j];
+      else list.push(j);
+    }
+  }
+  const bySentinel: Array<number[] | undefined> = new Array(textIds.size);
+  const sentinel: number[] = new Array(clauses.length).fill(-1);
+  const empties: number[] = [];
+  const index = (j: number): void => {
+    const c = clauses[j] as number[];
+    if (c.length === 0) {
+      sentinel[j] = -1;
+      empties.push(j);
+      return;
+    }
+    let best = c[0] as number;
+    for (const id of c) if ((occurrences[id] as number) < (occurrences[best] as number)) best = id;
+    sentinel[j] = best;
+    const list = bySentinel[best];
+    if (list === undefined) bySentinel[best] = [j];
+    else list.push(j);
+  };
+  for (let j = 0; j < clauses.length; j++) index(j);
+  /** Clauses j (≠ i) that may be subsets of the terms of clause i, plus the empty clauses. */
+  const subsetCandidates = (i: number): number[] => {
+    const out: number[] = [];
+    const c = clauses[i] as number[];
+    for (const id of c) {
+      const list = bySentinel[id];
+      if (list !== undefined) for (const j of list) if (j !== i && sentinel[j] === id) out.push(j);
+    }
+    for (const j of empties) if (j !== i && (clauses[j] as number[]).length === 0) out.push(j);
+    return out;
+  };
+
+  for (let i = 0; i < clauses.length; i++) {
+    const clause = clauses[i] as number[];
+    for (let p = 0; p < clause.length; p++) {
+      const id = clause[p] as number;
+      if (stamp[id] !== i) {
+        stamp[id] = i;
+        firstPos[id] = p;
+      }
+    }
+    const redundant = new Uint8Array(clause.length);
+    let removed = 0;
+    const subsets = subsetCandidates(i);
+    /** uv's test: every term of clause j is the negation of `s`, or a live term of clause i other than `s`. */
+    const passes = (j: number, s: number, sNeg: number): boolean => {
+      for (const t of clauses[j] as number[]) {
+        if (t === s) return false;
+        if (selfNeg[t] === sNeg) continue;
+        if (stamp[t] !== i || redundant[firstPos[t] as number] === 1) return false;
+      }
+      return true;
+    };
+    for (let skipped = 0; skipped < clause.length; skipped++) {
+      const s = clause[skipped] as number;
+      const sNeg = negNeg[s] as number;
+      let hit = false;
+      const withNegation = byNeg[sNeg];
+      if (withNegation !== undefined) {
+        for (const j of withNegation) {
+          if (j !== i && passes(j, s, sNeg)) {
+            hit = true;
+            break;
+          }
         }
       }
+      if (!hit) {
+        for (const j of subsets) {
+          if (passes(j, s, sNeg)) {
+            hit = true;
+            break;
+          }
+        }
+      }
+      if (hit) {
+        redundant[skipped] = 1;
+        removed++;
+      }
     }
-    redundant.sort((a, b) => b - a);
-    for (const r of redundant) {
-      clause.splice(r, 1);
-      clauseKeys.splice(r, 1);
+    if (removed > 0) {
+      const terms = dnf[i] as DnfTerm[];
+      const keptIds: number[] = [];
+      const keptTerms: DnfTerm[] = [];
+      for (let p = 0; p < clause.length; p++) {
+        if (redundant[p] === 1) continue;
+        keptIds.push(clause[p] as number);
+        keptTerms.push(terms[p] as DnfTerm);
+      }
+      clauses[i] = keptIds;
+      dnf[i] = keptTerms;
+      if (sentinel[i] === -1 || !keptIds.includes(sentinel[i] as number)) index(i);
     }
   }
-  const redundantClauses: number[] = [];
-  clauses: for (let i = 0; i < dnf.length; i++) {
-    const clauseKeys = keys[i] as string[];
-    for (let j = 0; j < dnf.length; j++) {
-      if (i === j || redundantClauses.includes(j)) continue;
-      if ((keys[j] as string[]).every((k) => clauseKeys.includes(k))) {
-        redundantClauses.push(i);
-        continue clauses;
+
+  const redundantClauses = new Set<number>();
+  stamp.fill(-1);
+  for (let i = 0; i < clauses.length; i++) {
+    for (const id of clauses[i] as number[]) stamp[id] = i;
+    for (const j of subsetCandidates(i)) {
+      if (redundantClauses.has(j)) continue;
+      if ((clauses[j] as number[]).every((t) => stamp[t] === i)) {
+        redundantClauses.add(i);
+        break;
       }
     }
   }
-  return dnf.filter((_, i) => !redundantClauses.includes(i));
+  return dnf.filter((_, i) => !redundantClauses.has(i));
 }
 
 const dnfCache = new Map<NodeId, readonly (readonly DnfTerm[])[]>();
@@ -340,9 +500,7 @@ const dnfCache = new Map<NodeId, readonly (readonly DnfTerm[])[]>();
 export function toDnf(id: NodeId): readonly (readonly DnfTerm[])[] {
   const hit = dnfCache.get(id);
   if (hit !== undefined) return hit;
-  const dnf: DnfTerm[][] = [];
-  collectDnf(id, dnf, []);
-  const simplified = simplify(dnf);
+  const simplified = simplifyDnf(collectDnf(id));
   for (const clause of simplified) clause.sort(compareKind);
   simplified.sort(compareClauses);
   dnfCache.set(id, simplified);

@@ -30,7 +30,7 @@ export {
   resolveExtrasNode,
   simplifyMarkerNode,
 } from "./marker-node.js";
-export { parseMarker } from "./marker-parser.js";
+export { MAX_MARKER_NESTING, parseMarker } from "./marker-parser.js";
 export type {
   MarkerConstant,
   MarkerExpression,

@@ -10,16 +10,19 @@ import {
   FALSE,
   type NodeId,
   or,
+  platformVariables,
   type Release,
   STRINGS,
   type StringKey,
   TRUE,
   VERSIONS,
   variable,
+  withWorkBudget,
 } from "./algebra-core.js";
 import type { MarkerExpression, MarkerOperator, MarkerTree, MarkerVariable } from "./marker-tree.js";
 import { isValidName, normalizeName } from "./names.js";
 import { complement, excl, fromBounds, incl, type Ranges, singleton, unbounded, union } from "./ranges.js";
+import { markerTooComplex, tooDeep } from "./syntax-error.js";
 
 /** A version operator of the algebra (`==*`/`!=*` are the `.*` forms). */
 export type VersionOp = "==" | "===" | "!=" | "<" | "<=" | ">" | ">=" | "~=" | "==*" | "!=*";
@@ -307,15 +310,45 @@ function lowerOptional(t: MarkerTree): NodeId | undefined {
       return lowerExpression(t);
     case "and":
     case "or": {
-      let acc: NodeId | undefined;
+      const parts: NodeId[] = [];
       for (const c of t.children) {
         const n = lowerTree(c, true);
-        if (n === undefined) continue;
-        acc = acc === undefined ? n : t.kind === "and" ? and(acc, n) : or(acc, n);
+        if (n !== undefined) parts.push(n);
       }
-      return acc;
+      return combine(parts, t.kind === "and" ? and : or);
     }
   }
+}
+
+/** Children up to this many are folded left to right, like uv's parser does. */
+const FOLD_LIMIT = 32;
+
+/**
+ * The conjunction or disjunction of `parts`. uv folds left to right; that costs a quadratic number of
+ * nodes for a long chain of distinct variables (`extra == 'a' or extra == 'b' or ...`), so a long list
+ * is combined as a balanced tree instead, which gives the same node whenever the operands decide on at
+ * most one of os_name, sys_platform and platform_system: every combination `and` removes as impossible
+ * names two of them, so no removal can happen in either order, and without removals the algebra is
+ * associative and its diagrams canonical. Other long lists are folded like uv's, to stay byte-identical.
+ */
+function combine(parts: NodeId[], op: (a: NodeId, b: NodeId) => NodeId): NodeId | undefined {
+  if (parts.length === 0) return undefined;
+  let platforms = 0;
+  if (parts.length > FOLD_LIMIT) for (const p of parts) platforms |= platformVariables(p);
+  if (parts.length <= FOLD_LIMIT || (platforms & (platforms - 1)) !== 0) {
+    let acc = parts[0] as NodeId;
+    for (let i = 1; i < parts.length; i++) acc = op(acc, parts[i] as NodeId);
+    return acc;
+  }
+  let level = parts;
+  while (level.length > 1) {
+    const next: NodeId[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(i + 1 < level.length ? op(level[i] as NodeId, level[i + 1] as NodeId) : (level[i] as NodeId));
+    }
+    level = next;
+  }
+  return level[0];
 }
 
 function lowerTree(t: MarkerTree, optional: boolean): NodeId | undefined {
@@ -327,9 +360,32 @@ function lowerTree(t: MarkerTree, optional: boolean): NodeId | undefined {
   return n;
 }
 
-/** The decision-diagram node of a marker tree (expressions uv ignores count as absent). */
+/**
+ * The most edges lowering one marker may build (measured): a real marker builds a few dozen; 3,000
+ * alternatives over distinct extras about 45,000; 3,000 `python_full_version == …` alternatives 82,000;
+ * 500 `(os_name == … and sys_platform == …)` alternatives, which are folded left to right like uv does
+ * at a quadratic cost, 256,000 (about 490 fit). Beyond it (or for a diagram that is exponential in the marker's length)
+ * the marker is refused, in well under a second, instead of exhausting memory.
+ */
+export const MAX_LOWERING_EDGES = 250_000;
+
+/**
+ * The decision-diagram node of a marker tree (expressions uv ignores count as absent). Throws
+ * TSPACK_MARKER_SYNTAX when the marker is too large to build (more than {@link MAX_LOWERING_EDGES}
+ * edges, or a diagram deeper than the call stack).
+ */
 export function toNode(t: MarkerTree): NodeId {
-  return lowerTree(t, false) ?? TRUE;
+  const hit = cache.get(t);
+  if (hit !== undefined) return hit;
+  try {
+    return withWorkBudget(
+      MAX_LOWERING_EDGES,
+      () => lowerTree(t, false) ?? TRUE,
+      () => markerTooComplex(`building it takes more than ${MAX_LOWERING_EDGES} decision-diagram edges`),
+    );
+  } catch (e) {
+    throw tooDeep(e);
+  }
 }
 
 /** Remembers the node of a tree built from a node (so round trips are free). */

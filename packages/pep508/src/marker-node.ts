@@ -23,6 +23,7 @@ import { displayNode, nodeToTree } from "./dnf.js";
 import { rememberNode, specifierToRange, toNode, type VersionOp } from "./lowering.js";
 import { MARKER_FALSE, MARKER_TRUE, type MarkerTree } from "./marker-tree.js";
 import { type Bound, boundingRange, full, intersection, type Ranges } from "./ranges.js";
+import { tooDeep } from "./syntax-error.js";
 
 declare const markerNodeBrand: unique symbol;
 
@@ -45,12 +46,20 @@ export function markerToNode(m: MarkerTree): MarkerNode {
 
 /** Conjunction (contradictions, including uv's impossible platform combinations, are false). */
 export function markerNodeAnd(a: MarkerNode, b: MarkerNode): MarkerNode {
-  return and(a, b) as MarkerNode;
+  try {
+    return and(a, b) as MarkerNode;
+  } catch (e) {
+    throw tooDeep(e);
+  }
 }
 
 /** Disjunction (tautologies are true). */
 export function markerNodeOr(a: MarkerNode, b: MarkerNode): MarkerNode {
-  return or(a, b) as MarkerNode;
+  try {
+    return or(a, b) as MarkerNode;
+  } catch (e) {
+    throw tooDeep(e);
+  }
 }
 
 /** Negation. */
@@ -60,7 +69,7 @@ export function markerNodeNot(a: MarkerNode): MarkerNode {
 
 /** True when no environment satisfies both nodes. */
 export function markerNodesDisjoint(a: MarkerNode, b: MarkerNode): boolean {
-  return and(a, b) === FALSE;
+  return markerNodeAnd(a, b) === FALSE;
 }
 
 const trees = new Map<NodeId, MarkerTree>();
@@ -135,7 +144,11 @@ export function simplifyMarkerNode(n: MarkerNode, options: SimplifyMarkerNodeOpt
   if (py.bounds === undefined) return MARKER_NODE_FALSE;
   let out = py.memo.get(n);
   if (out === undefined) {
-    out = simplifyPythonVersions(n, py.bounds.lo, py.bounds.hi);
+    try {
+      out = simplifyPythonVersions(n, py.bounds.lo, py.bounds.hi);
+    } catch (e) {
+      throw tooDeep(e);
+    }
     py.memo.set(n, out);
   }
   return out as MarkerNode;
@@ -146,7 +159,11 @@ export function simplifyMarkerNode(n: MarkerNode, options: SimplifyMarkerNodeOpt
  * normalized extra name, including uv's encoded conflict extras); `undefined` keeps the decision.
  */
 export function resolveExtrasNode(n: MarkerNode, decide: (extra: string) => boolean | undefined): MarkerNode {
-  return restrictBy(n, (v) => (v.cat === CAT.EXTRA ? decide(v.value) : undefined)) as MarkerNode;
+  try {
+    return restrictBy(n, (v) => (v.cat === CAT.EXTRA ? decide(v.value) : undefined)) as MarkerNode;
+  } catch (e) {
+    throw tooDeep(e);
+  }
 }
 
 const extrasOf = new Map<NodeId, readonly string[]>();
@@ -159,15 +176,15 @@ export function markerNodeExtras(n: MarkerNode): readonly string[] {
   if (hit !== undefined) return hit;
   const names = new Set<string>();
   const seen = new Set<NodeId>();
-  const walk = (x: NodeId): void => {
-    const base = x & ~1;
-    if (base === TRUE || seen.has(base)) return;
+  const stack: NodeId[] = [id];
+  while (stack.length > 0) {
+    const base = (stack.pop() as NodeId) & ~1;
+    if (base === TRUE || seen.has(base)) continue;
     seen.add(base);
     const node = nodeOf(base);
     if (node.v.cat === CAT.EXTRA) names.add(node.v.value);
-    for (const c of childIds(node.e)) walk(c);
-  };
-  walk(id);
+    for (const c of childIds(node.e)) stack.push(c);
+  }
   const out = Object.freeze([...names].sort());
   extrasOf.set(id, out);
   return out;

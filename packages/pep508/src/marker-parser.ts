@@ -14,6 +14,14 @@ const QUOTED = /'([^']*)'|"([^"]*)"/;
 const COMPARISON = /===|==|~=|!=|<=|>=|<|>/;
 const OPERATORS_TEXT = "one of <=, <, !=, ==, >=, >, ~=, ===, in, not in";
 
+/**
+ * The deepest parenthesis nesting a marker may have. uv's parser has no limit (its stack is large);
+ * packaging 26 fails with a RecursionError near 490 levels and the packaging 21 vendored by pip 23
+ * below 90. uv writes markers at most one level deep. Deeper markers are a TSPACK_MARKER_SYNTAX error
+ * instead of a stack overflow (docs/decisions.md).
+ */
+export const MAX_MARKER_NESTING = 200;
+
 function parseValue(s: Scanner): MarkerValue {
   const start = s.pos;
   const v = s.take(VARIABLE);
@@ -78,8 +86,13 @@ function parseAtom(s: Scanner): MarkerTree {
   s.ws();
   if (s.peekChar() === "(") {
     const open = s.pos;
+    if (s.depth >= MAX_MARKER_NESTING) {
+      s.fail(`The marker is nested more than ${MAX_MARKER_NESTING} parentheses deep`, open);
+    }
     s.pos++;
+    s.depth++;
     const inner = parseOr(s);
+    s.depth--;
     s.ws();
     if (s.peekChar() !== ")") {
       s.fail(

@@ -179,3 +179,80 @@ export function canConjoin<T>(d: Domain<T>, a: Ranges<T>, b: Ranges<T>): boolean
   if (end.t === "u" || start.t === "u") return false;
   return d.cmp(end.v, start.v) === 0 && end.t !== start.t;
 }
+
+/** True when a segment ending at `hi` lies entirely before one starting at `lo` (no shared value). */
+function endsBefore<T>(d: Domain<T>, hi: Bound<T>, lo: Bound<T>): boolean {
+  if (hi.t === "u" || lo.t === "u") return false;
+  const c = d.cmp(hi.v, lo.v);
+  return c < 0 || (c === 0 && !(hi.t === "i" && lo.t === "i"));
+}
+
+/** True when every set is one segment and each starts after the previous one ends. */
+function isSortedSegments<T>(d: Domain<T>, list: readonly (readonly [Ranges<T>, unknown])[]): boolean {
+  let prev: Segment<T> | undefined;
+  for (const [r] of list) {
+    if (r.length !== 1) return false;
+    const s = r[0] as Segment<T>;
+    if (prev !== undefined && !endsBefore(d, prev.hi, s.lo)) return false;
+    prev = s;
+  }
+  return true;
+}
+
+/**
+ * Calls `visit(i, j)` for every pair of sets of `a` and `b` that share a value, in the order of a
+ * nested loop over `a` then `b`, until `visit` returns true. The edges of a decision node are sorted,
+ * disjoint single segments, so this is a linear sweep (a nested loop is quadratic in the number of
+ * edges: `python_full_version == '3.0.1' or ...` with thousands of versions); other lists fall back to
+ * the nested loop.
+ */
+export function forEachOverlap<T>(
+  d: Domain<T>,
+  a: readonly (readonly [Ranges<T>, unknown])[],
+  b: readonly (readonly [Ranges<T>, unknown])[],
+  visit: (i: number, j: number) => boolean | undefined,
+): void {
+  if (!isSortedSegments(d, a) || !isSortedSegments(d, b)) {
+    for (let i = 0; i < a.length; i++) {
+      for (let j = 0; j < b.length; j++) {
+        if (!isDisjoint(d, (a[i] as readonly [Ranges<T>, unknown])[0], (b[j] as readonly [Ranges<T>, unknown])[0])) {
+          if (visit(i, j) === true) return;
+        }
+      }
+    }
+    return;
+  }
+  let first = 0;
+  for (let i = 0; i < a.length; i++) {
+    const s = ((a[i] as readonly [Ranges<T>, unknown])[0] as Ranges<T>)[0] as Segment<T>;
+    while (
+      first < b.length &&
+      endsBefore(d, (((b[first] as readonly [Ranges<T>, unknown])[0] as Ranges<T>)[0] as Segment<T>).hi, s.lo)
+    ) {
+      first++;
+    }
+    for (let j = first; j < b.length; j++) {
+      const r = ((b[j] as readonly [Ranges<T>, unknown])[0] as Ranges<T>)[0] as Segment<T>;
+      if (endsBefore(d, s.hi, r.lo)) break;
+      const lo = cmpLower(d, s.lo, r.lo) >= 0 ? s.lo : r.lo;
+      const hi = cmpUpper(d, s.hi, r.hi) <= 0 ? s.hi : r.hi;
+      if (nonEmpty(d, lo, hi) && visit(i, j) === true) return;
+    }
+  }
+}
+
+/** {@link intersection} of two sets; a single-segment pair (the common case) takes no sort. */
+export function intersect<T>(d: Domain<T>, a: Ranges<T>, b: Ranges<T>): Ranges<T> {
+  if (a.length !== 1 || b.length !== 1) return intersection(d, a, b);
+  const x = a[0] as Segment<T>;
+  const y = b[0] as Segment<T>;
+  const lo = cmpLower(d, x.lo, y.lo) >= 0 ? x.lo : y.lo;
+  const hi = cmpUpper(d, x.hi, y.hi) <= 0 ? x.hi : y.hi;
+  return nonEmpty(d, lo, hi) ? [{ lo, hi }] : [];
+}
+
+/** The union of `a` and `b` where `b` starts exactly where `a` ends ({@link canConjoin}): one segment. */
+export function conjoin<T>(d: Domain<T>, a: Ranges<T>, b: Ranges<T>): Ranges<T> {
+  if (a.length !== 1 || b.length !== 1) return union(d, a, b);
+  return [{ lo: (a[0] as Segment<T>).lo, hi: (b[0] as Segment<T>).hi }];
+}

@@ -5,6 +5,8 @@ const STICKY = new WeakMap<RegExp, RegExp>();
 /** A cursor over one source string; all positions are offsets into `source` (used for carets). */
 export class Scanner {
   pos: number;
+  /** Open parentheses around the cursor (the marker parser's nesting limit). */
+  depth = 0;
 
   constructor(
     readonly source: string,

@@ -26,3 +26,27 @@ export function markerSyntaxError(
     details: { column, reason },
   });
 }
+
+/**
+ * A TSPACK_MARKER_SYNTAX error for a marker that parses but is too large to work with (its normal form
+ * or its diagram would exhaust memory or time): `what` says which limit it crossed.
+ */
+export function markerTooComplex(what: string): TspackError {
+  return new TspackError(ERROR_CODES.MARKER_SYNTAX, `The marker is too complex: ${what}`, {
+    hint: "Simplify the marker; uv writes markers in a short normal form (re-create the lock with `uv lock`).",
+    details: { reason: what },
+  });
+}
+
+/** True for V8's stack overflow (`RangeError: Maximum call stack size exceeded`). */
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
+ * A stack overflow in the recursive marker algebra (a diagram over thousands of distinct variables) as a
+ * TSPACK_MARKER_SYNTAX error; any other error unchanged. For `catch (e) { throw tooDeep(e); }`.
+ */
+export function tooDeep(e: unknown): unknown {
+  return isStackOverflow(e) ? markerTooComplex("it decides on too many distinct conditions to combine") : e;
+}

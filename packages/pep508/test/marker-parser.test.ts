@@ -1,5 +1,16 @@
+import { isTspackError, type TspackError } from "@tspack/errors";
 import { describe, expect, it } from "vitest";
-import { type MarkerTree, parseMarker } from "../src/index.js";
+import { MAX_MARKER_NESTING, type MarkerTree, parseMarker, parseRequirement } from "../src/index.js";
+
+function catchError(f: () => unknown): TspackError {
+  try {
+    f();
+  } catch (e) {
+    if (isTspackError(e)) return e;
+    throw e;
+  }
+  throw new Error("expected an error");
+}
 
 const v = (name: string) => ({ type: "variable", name });
 const s = (value: string) => ({ type: "string", value });
@@ -140,5 +151,40 @@ describe("parseMarker", () => {
     ])("%j", (text, message) => {
       expect(err(text)).toThrow(message);
     });
+  });
+});
+
+describe("parseMarker nesting limit", () => {
+  const nested = (depth: number) => `${"(".repeat(depth)}python_version >= '3.8'${")".repeat(depth)}`;
+
+  it(`accepts ${MAX_MARKER_NESTING} levels of parentheses`, () => {
+    expect(parseMarker(nested(MAX_MARKER_NESTING))).toEqual({
+      kind: "expr",
+      left: v("python_version"),
+      op: ">=",
+      right: s("3.8"),
+    });
+  });
+
+  it.each([MAX_MARKER_NESTING + 1, 5000, 100_000])(
+    "refuses %i levels with TSPACK_MARKER_SYNTAX, not a stack overflow",
+    (depth) => {
+      const e = catchError(() => parseMarker(nested(depth)));
+      expect(e.code).toBe("TSPACK_MARKER_SYNTAX");
+      expect(e.message.split("\n")[0]).toContain(
+        `is invalid: The marker is nested more than ${MAX_MARKER_NESTING} parentheses deep`,
+      );
+      expect(e.details).toMatchObject({ column: MAX_MARKER_NESTING });
+    },
+  );
+
+  it("counts only open parentheses, not a long flat chain", () => {
+    const chain = Array.from({ length: 5000 }, (_, i) => `(extra == 'e${i}')`).join(" or ");
+    expect((parseMarker(chain) as { children: unknown[] }).children).toHaveLength(5000);
+  });
+
+  it("limits markers inside requirements too", () => {
+    const e = catchError(() => parseRequirement(`a ; ${nested(5000)}`));
+    expect(e.code).toBe("TSPACK_MARKER_SYNTAX");
   });
 });
