@@ -18,9 +18,22 @@ export function formatCaret(source: string, column: number, width = 1): string {
 export function formatSourceExcerpt(text: string, line: number, column: number): string {
   const lines = text.split(/\r?\n/);
   const red = redactLine(lines[line - 1] ?? "", column);
+  let src = red.line;
+  let col = Math.max(0, red.column - 1);
+  // A long line (a minified file, a marker of thousands of terms) is cut to a window around the column.
+  if (src.length > EXCERPT_WIDTH) {
+    const start = Math.max(0, Math.min(col - EXCERPT_WIDTH / 2, src.length - EXCERPT_WIDTH));
+    const head = start > 0 ? "…" : "";
+    const tail = start + EXCERPT_WIDTH < src.length ? "…" : "";
+    src = `${head}${src.slice(start, start + EXCERPT_WIDTH)}${tail}`;
+    col = col - start + head.length;
+  }
   const gutter = `${line} | `;
-  return `${gutter}${red.line}\n${" ".repeat(gutter.length + Math.max(0, red.column - 1))}^`;
+  return `${gutter}${src}\n${" ".repeat(gutter.length + col)}^`;
 }
+
+/** The most characters of a source line an excerpt shows. */
+const EXCERPT_WIDTH = 160;
 
 /** A dotted path such as `package[12].wheels[3].hash` from path segments. */
 export function formatPath(segments: ReadonlyArray<string | number>): string {

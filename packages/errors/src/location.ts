@@ -26,12 +26,15 @@ function packageText(p: NonNullable<SourceLocation["package"]>): string {
 
 /**
  * The location as message text: `"uv.lock", line 14, column 20, package[2].dependencies[0].marker (anyio==4.7.0)`.
- * Parts that are unknown are left out; the file always comes first.
+ * Parts that are unknown are left out; the file comes first (`file: false` leaves it out, for lists of
+ * errors in one file).
  */
-export function formatLocation(loc: SourceLocation): string {
-  let out = JSON.stringify(loc.file);
-  if (loc.line !== undefined) out += `, line ${loc.line}${loc.column === undefined ? "" : `, column ${loc.column}`}`;
-  if (loc.path !== undefined && loc.path !== "") out += `, ${loc.path}`;
+export function formatLocation(loc: SourceLocation, options: { file?: boolean } = {}): string {
+  const parts: string[] = [];
+  if (options.file !== false) parts.push(JSON.stringify(loc.file));
+  if (loc.line !== undefined) parts.push(`line ${loc.line}${loc.column === undefined ? "" : `, column ${loc.column}`}`);
+  if (loc.path !== undefined && loc.path !== "") parts.push(loc.path);
+  let out = parts.join(", ");
   if (loc.package !== undefined) out += ` (${packageText(loc.package)})`;
   return out;
 }

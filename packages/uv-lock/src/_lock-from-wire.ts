@@ -95,8 +95,17 @@ function readPackageName(t: WireTable, path: WirePath, r: Reader): string | unde
 }
 
 function readMarker(t: WireTable, path: WirePath, r: Reader): string | undefined {
-  const m = t.marker === undefined ? undefined : r.string(t, "marker", path);
+  const m = t.marker === undefined ? undefined : r.marker(t, "marker", path);
   return m === "" ? undefined : m;
+}
+
+/** An array of marker strings (`resolution-markers`), each checked. */
+function readMarkers(t: WireTable, key: string, path: WirePath, r: Reader): string[] {
+  if (t[key] === undefined) return [];
+  const list = r.strings(t, key, path);
+  const lp = at(path, key);
+  for (let i = 0; i < list.length; i++) r.checkMarker(list[i] as string, at(lp, i));
+  return list;
 }
 
 function readEdges(t: WireTable, key: string, path: WirePath, r: Reader, list: LockDependency[], out: WireEdge[]) {
@@ -168,7 +177,7 @@ function readPackage(t: WireTable, path: WirePath, r: Reader): Pending | undefin
   const pkg: LockPackage = {
     name,
     source,
-    resolutionMarkers: t["resolution-markers"] === undefined ? [] : r.strings(t, "resolution-markers", path),
+    resolutionMarkers: readMarkers(t, "resolution-markers", path, r),
     dependencies: [],
     optionalDependencies: {},
     devDependencies: {},
@@ -460,7 +469,7 @@ export function lockFromWire(doc: WireTable, version: number, revision: number, 
   const lock: Lock = {
     version,
     revision,
-    resolutionMarkers: doc["resolution-markers"] === undefined ? [] : r.strings(doc, "resolution-markers", undefined),
+    resolutionMarkers: readMarkers(doc, "resolution-markers", undefined, r),
     supportedMarkers: doc["supported-markers"] === undefined ? [] : r.strings(doc, "supported-markers", undefined),
     requiredMarkers: doc["required-markers"] === undefined ? [] : r.strings(doc, "required-markers", undefined),
     conflicts: doc.conflicts === undefined ? [] : readConflicts(doc, r),
@@ -471,7 +480,7 @@ export function lockFromWire(doc: WireTable, version: number, revision: number, 
     manifest: readManifest(doc.manifest === undefined ? undefined : r.table(doc, "manifest", undefined), r),
     packages: pending.map((p) => p.pkg),
   };
-  const rp = doc["requires-python"] === undefined ? undefined : r.string(doc, "requires-python", undefined);
+  const rp = doc["requires-python"] === undefined ? undefined : r.specifiers(doc, "requires-python", undefined);
   if (rp !== undefined) lock.requiresPython = rp;
   return lock;
 }

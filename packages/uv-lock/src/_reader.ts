@@ -1,4 +1,6 @@
-import { formatPath } from "@tspack/errors";
+import { ERROR_CODES, formatPath, isTspackError, type TspackErrorCode } from "@tspack/errors";
+import { parseSpecifiers } from "@tspack/pep440";
+import { parseMarker } from "@tspack/pep508";
 import type { LockWarning } from "./types.js";
 
 /**
@@ -12,20 +14,28 @@ export function at(path: WirePath, key: string | number): WirePath {
   return { up: path, key };
 }
 
-/** The dotted text of a path (`package[12].wheels[3].hash`). */
-export function pathText(path: WirePath): string {
+/** The segments of a path, root first. */
+export function pathSegments(path: WirePath): Array<string | number> {
   const segments: Array<string | number> = [];
   for (let p = path; p !== undefined; p = p.up) segments.push(p.key);
-  return formatPath(segments.reverse());
+  return segments.reverse();
+}
+
+/** The dotted text of a path (`package[12].wheels[3].hash`). */
+export function pathText(path: WirePath): string {
+  return formatPath(pathSegments(path));
 }
 
 /** A TOML table as returned by the TOML parser (plain object). */
 export type WireTable = Record<string, unknown>;
 
-/** One schema problem, with its dotted path. */
+/** One schema problem, with its dotted path (`segments` for locating it in the text). */
 export interface LockIssue {
   path: string;
   message: string;
+  segments: Array<string | number>;
+  /** The code of a value-level problem (`TSPACK_MARKER_SYNTAX`, `TSPACK_VERSION_INVALID`). */
+  code?: TspackErrorCode;
 }
 
 /** Collects schema errors and warnings while reading the wire document. */
@@ -34,8 +44,9 @@ export class Issues {
   readonly warnings: LockWarning[] = [];
   readonly #unknownKeys = new Set<string>();
 
-  error(path: WirePath, message: string): void {
-    this.errors.push({ path: pathText(path), message });
+  error(path: WirePath, message: string, code?: TspackErrorCode): void {
+    const segments = pathSegments(path);
+    this.errors.push({ path: formatPath(segments), message, segments, ...(code === undefined ? {} : { code }) });
   }
 
   /** Warns once per (context, key) about a key tspack does not know. */
@@ -66,9 +77,79 @@ export function describe(value: unknown): string {
   return "a table";
 }
 
+/** A specifier clause with a plain release (`>=3.12`, `~=1.4`); `~=` needs two segments. */
+const PLAIN_CLAUSE = /^\s*(?:(?:==|!=|<=|>=|<|>)\s*(?:0|[1-9]\d{0,14})|~=\s*(?:0|[1-9]\d{0,14})\.(?:0|[1-9]\d{0,14}))(?:\.(?:0|[1-9]\d{0,14}))*\s*$/;
+
+/** At most this many characters of a bad value are quoted in a message. */
+const QUOTE_LIMIT = 80;
+
+/** `value` as a JSON string for a message, shortened in the middle when long. */
+export function quote(value: string): string {
+  if (value.length <= QUOTE_LIMIT) return JSON.stringify(value);
+  const half = QUOTE_LIMIT / 2;
+  return `${JSON.stringify(value.slice(0, half))}…${JSON.stringify(value.slice(-half))} (${value.length} characters)`;
+}
+
+/** The reason a marker or specifier is invalid (the parser's own words), or undefined when it is valid. */
+function problem(parse: () => unknown): string | undefined {
+  try {
+    parse();
+    return undefined;
+  } catch (e) {
+    if (!isTspackError(e)) throw e;
+    const reason = e.details?.reason;
+    if (typeof reason === "string") {
+      const column = e.details?.column;
+      return typeof column === "number" ? `${reason} (at character ${column + 1})` : reason;
+    }
+    // pep440's "The version specifier "x" is invalid: <reason>"
+    const cut = e.message.indexOf(" is invalid: ");
+    return cut >= 0 ? e.message.slice(cut + 13) : e.message;
+  }
+}
+
 /** Typed accessors that record an issue (and return undefined) on a type mismatch. */
 export class Reader {
+  /** Marker and specifier texts already checked (a lock repeats the same few): text → problem or "". */
+  readonly #checked = new Map<string, string>();
+
   constructor(readonly issues: Issues) {}
+
+  /**
+   * The PEP 508 marker at `t[key]`; a syntax error (or a nesting deeper than the parser allows) is
+   * recorded as a TSPACK_MARKER_SYNTAX issue at its path. `""` is the always-true marker.
+   */
+  marker(t: WireTable, key: string, path: WirePath): string | undefined {
+    const v = this.string(t, key, path);
+    if (v !== undefined) this.checkMarker(v, at(path, key));
+    return v;
+  }
+
+  /** Records an issue at `path` when `text` is not a valid PEP 508 marker. */
+  checkMarker(text: string, path: WirePath): void {
+    if (text === "") return;
+    let p = this.#checked.get(`m${text}`);
+    if (p === undefined) this.#checked.set(`m${text}`, (p = problem(() => parseMarker(text)) ?? ""));
+    if (p !== "") this.issues.error(path, `${quote(text)} is not a valid marker: ${p}`, ERROR_CODES.MARKER_SYNTAX);
+  }
+
+  /** The PEP 440 specifier set at `t[key]` (`>=3.12`, `>=1,<2`); an invalid one is recorded as an issue. */
+  specifiers(t: WireTable, key: string, path: WirePath): string | undefined {
+    const v = this.string(t, key, path);
+    if (v !== undefined) this.checkSpecifiers(v, at(path, key));
+    return v;
+  }
+
+  /** Records an issue at `path` when `text` is not a valid PEP 440 specifier set. */
+  checkSpecifiers(text: string, path: WirePath): void {
+    // `>=3.12`, `>=3.9, <4`: valid without the general PEP 440 parser, whose first use costs milliseconds.
+    if (text.split(",").every((c) => PLAIN_CLAUSE.test(c))) return;
+    let p = this.#checked.get(`s${text}`);
+    if (p === undefined) this.#checked.set(`s${text}`, (p = problem(() => parseSpecifiers(text)) ?? ""));
+    if (p !== "") {
+      this.issues.error(path, `${quote(text)} is not a valid PEP 440 specifier set: ${p}`, ERROR_CODES.VERSION_INVALID);
+    }
+  }
 
   string(t: WireTable, key: string, path: WirePath, required = false): string | undefined {
     const v = t[key];

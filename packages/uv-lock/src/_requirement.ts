@@ -33,7 +33,8 @@ export function parseRequirement(t: WireTable, path: WirePath, r: Reader): LockR
   };
   for (const k of STRING_KEYS) {
     if (t[k] === undefined) continue;
-    const v = r.string(t, k, path);
+    const v =
+      k === "marker" ? r.marker(t, k, path) : k === "specifier" ? r.specifiers(t, k, path) : r.string(t, k, path);
     if (v !== undefined) req[k] = v;
   }
   const index = t.index;

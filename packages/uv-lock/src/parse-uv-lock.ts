@@ -1,8 +1,17 @@
-import { ERROR_CODES, formatSourceExcerpt, TspackError } from "@tspack/errors";
+import {
+  ERROR_CODES,
+  formatLocation,
+  formatSourceExcerpt,
+  locationDetails,
+  type SourceLocation,
+  TspackError,
+  tomlPosition,
+} from "@tspack/errors";
 import { parse, TomlError } from "smol-toml";
 import { parseCanonicalToml } from "./_canonical.js";
+import { locate, packageAtLine, rememberSource } from "./_locate.js";
 import { lockFromWire } from "./_lock-from-wire.js";
-import { describe, Issues, isTable } from "./_reader.js";
+import { describe, Issues, isTable, type LockIssue } from "./_reader.js";
 import type { ParseUvLockResult } from "./types.js";
 
 /** The lock schema major version tspack reads. */
@@ -32,11 +41,24 @@ function sniffVersion(text: string): number | undefined {
   return undefined;
 }
 
-function unsupportedVersion(file: string, found: number, cause?: unknown, suffix = ""): TspackError {
+function unsupportedVersion(file: string, text: string, found: number, cause?: unknown, suffix = ""): TspackError {
+  // `details.path` is the file here (as for TOML syntax errors); `file`, `line` and `column` locate `version`.
+  const at = tomlPosition(text, ["version"]);
   return new TspackError(
     ERROR_CODES.LOCK_VERSION_UNSUPPORTED,
     `The lock file "${file}" uses an unsupported schema version (v${found}, but tspack supports only v${SUPPORTED_LOCK_VERSION})${suffix}`,
-    { hint: UPGRADE_HINT, details: { path: file, version: found, supported: SUPPORTED_LOCK_VERSION }, cause },
+    {
+      hint: UPGRADE_HINT,
+      details: {
+        path: file,
+        version: found,
+        supported: SUPPORTED_LOCK_VERSION,
+        file,
+        key: "version",
+        ...(at?.matched === 1 ? { line: at.line, column: at.column } : {}),
+      },
+      cause,
+    },
   );
 }
 
@@ -48,14 +70,28 @@ function tomlSyntaxError(text: string, file: string, e: TomlError): TspackError 
   const where = `line ${e.line}, column ${e.column}`;
   const found = sniffVersion(text);
   if (found !== undefined && found !== SUPPORTED_LOCK_VERSION) {
-    return unsupportedVersion(file, found, e, `, and it is not valid TOML: syntax error at ${where}: ${reason}`);
+    return unsupportedVersion(file, text, found, e, `, and it is not valid TOML: syntax error at ${where}: ${reason}`);
   }
+  // Inside a [[package]]: name it (`package[3] (anyio==4.7.0)`), as far as the text before the error shows.
+  const inPackage = packageAtLine(text, e.line);
+  const pkg = inPackage?.package;
+  const within =
+    inPackage === undefined
+      ? ""
+      : `, package[${inPackage.index}]${pkg === undefined ? "" : ` (${pkg.version === undefined ? pkg.name : `${pkg.name}==${pkg.version}`})`}`;
   return new TspackError(
     ERROR_CODES.TOML_SYNTAX,
-    `Failed to parse "${file}": TOML syntax error at ${where}: ${reason}\n${formatSourceExcerpt(text, e.line, e.column)}`,
+    `Failed to parse "${file}": TOML syntax error at ${where}${within}: ${reason}\n${formatSourceExcerpt(text, e.line, e.column)}`,
     {
       hint: "Restore the lock file from version control or re-create it with `uv lock`.",
-      details: { path: file, line: e.line, column: e.column },
+      details: {
+        path: file,
+        file,
+        line: e.line,
+        column: e.column,
+        ...(inPackage === undefined ? {} : { key: `package[${inPackage.index}]` }),
+        ...(pkg === undefined ? {} : { package: pkg }),
+      },
       cause: e,
     },
   );
@@ -87,29 +123,31 @@ export function parseUvLockWith(text: string, options: ParseUvLockOptions, fastP
     try {
       doc = parse(body);
     } catch (e) {
-      if (e instanceof TomlError) throw tomlSyntaxError(text, file, e);
+      if (e instanceof TomlError) throw tomlSyntaxError(body, file, e);
       throw e;
     }
   }
   const issues = new Issues();
-  const invalid = (path: string, message: string) =>
-    new TspackError(ERROR_CODES.LOCK_INVALID, `"${file}": ${path}: ${message}`, {
-      hint: "Re-create the lock file with `uv lock`.",
-      details: { path, errors: [{ path, message }] },
-    });
+  const invalid = (path: string, message: string) => {
+    const issue: LockIssue = { path, message, segments: path === "" ? [] : [path] };
+    return schemaError(file, body, [issue], undefined);
+  };
   const version = doc.version;
   if (version === undefined) throw invalid("version", "missing required key");
   if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) {
     throw invalid("version", `expected a non-negative integer, found ${describe(version)}`);
   }
-  if (version !== SUPPORTED_LOCK_VERSION) throw unsupportedVersion(file, version);
+  if (version !== SUPPORTED_LOCK_VERSION) throw unsupportedVersion(file, body, version);
   const rawRevision = doc.revision ?? 0;
   if (typeof rawRevision !== "number" || !Number.isSafeInteger(rawRevision) || rawRevision < 0) {
     throw invalid("revision", `expected a non-negative integer, found ${describe(rawRevision)}`);
   }
   if (!isTable(doc)) throw invalid("", "expected a table");
   const lock = lockFromWire(doc, version, rawRevision, issues);
-  if (issues.errors.length > 0) throw schemaError(file, issues);
+  if (issues.errors.length > 0) {
+    throw schemaError(file, body, issues.errors, Array.isArray(doc.package) ? doc.package : undefined);
+  }
+  rememberSource(lock, file, body);
   const warnings = [...issues.warnings];
   if (rawRevision > KNOWN_LOCK_REVISION) {
     warnings.unshift({
@@ -120,19 +158,39 @@ export function parseUvLockWith(text: string, options: ParseUvLockOptions, fastP
   return { lock, warnings };
 }
 
-function schemaError(file: string, issues: Issues): TspackError {
-  const errors = issues.errors;
-  const first = errors[0]!;
+/**
+ * TSPACK_LOCK_INVALID for every issue found (the first 20 in the message): each with its location in
+ * the file (line and column, dotted path, package), the only one also with a source excerpt.
+ */
+function schemaError(file: string, text: string, errors: LockIssue[], packages: unknown[] | undefined): TspackError {
+  const located = errors.map((e, i) => {
+    // Positions cost a scan of the text each: only for the errors the message lists.
+    const loc: SourceLocation =
+      i < MAX_LISTED_ERRORS ? locate(file, text, e.segments, packages) : { file, path: e.path };
+    return { issue: e, loc };
+  });
+  const detail = ({ issue, loc }: (typeof located)[number]) => ({
+    path: issue.path,
+    message: issue.message,
+    ...(loc.line === undefined ? {} : { line: loc.line, column: loc.column }),
+    ...(loc.package === undefined ? {} : { package: loc.package }),
+    ...(issue.code === undefined ? {} : { code: issue.code }),
+  });
+  const first = located[0] as (typeof located)[number];
   let message: string;
-  if (errors.length === 1) {
-    message = `"${file}": ${first.path}: ${first.message}`;
+  if (located.length === 1) {
+    const excerpt =
+      first.loc.line === undefined ? "" : `\n${formatSourceExcerpt(text, first.loc.line, first.loc.column ?? 1)}`;
+    message = `${formatLocation(first.loc)}: ${first.issue.message}${excerpt}`;
   } else {
-    const listed = errors.slice(0, MAX_LISTED_ERRORS).map((e) => `\n  ${e.path}: ${e.message}`);
-    const more = errors.length > MAX_LISTED_ERRORS ? `\n  ... and ${errors.length - MAX_LISTED_ERRORS} more` : "";
-    message = `"${file}" is not a valid lock file (${errors.length} errors):${listed.join("")}${more}`;
+    const listed = located
+      .slice(0, MAX_LISTED_ERRORS)
+      .map(({ issue, loc }) => `\n  ${formatLocation(loc, { file: false })}: ${issue.message}`);
+    const more = located.length > MAX_LISTED_ERRORS ? `\n  ... and ${located.length - MAX_LISTED_ERRORS} more` : "";
+    message = `"${file}" is not a valid lock file (${located.length} errors):${listed.join("")}${more}`;
   }
   return new TspackError(ERROR_CODES.LOCK_INVALID, message, {
     hint: "Re-create the lock file with `uv lock`, or fix the entries named above.",
-    details: { path: first.path, errors },
+    details: { ...locationDetails(first.loc), errors: located.map(detail) },
   });
 }

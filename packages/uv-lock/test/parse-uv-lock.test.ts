@@ -1,7 +1,16 @@
 import { readFileSync } from "node:fs";
-import { isTspackError, type TspackError } from "@tspack/errors";
+import { isTspackError, TspackError } from "@tspack/errors";
 import { describe, expect, it } from "vitest";
-import { type Lock, type LockPackage, parseUvLock } from "../src/index.js";
+import {
+  atLockValue,
+  type Lock,
+  type LockDependency,
+  type LockPackage,
+  lockLocation,
+  lockPathOf,
+  lockSource,
+  parseUvLock,
+} from "../src/index.js";
 import { fakeSha256, makeLock, makeLockModel, renderCanonical, renderReformatted } from "./helpers/make-lock.js";
 
 const REAL_LOCK = readFileSync(
@@ -204,7 +213,15 @@ describe("versions and revisions", () => {
     expect(e.hint).toMatchInlineSnapshot(
       `"Upgrade tspack to a release that supports this lock version, or re-create the lock with a uv release that writes lock version 1."`,
     );
-    expect(e.details).toEqual({ path: "uv.lock", version: 2, supported: 1 });
+    expect(e.details).toEqual({
+      path: "uv.lock",
+      version: 2,
+      supported: 1,
+      file: "uv.lock",
+      key: "version",
+      line: 1,
+      column: 11,
+    });
   });
 
   it("reports an unsupported version even when the rest is not valid TOML", () => {
@@ -216,13 +233,17 @@ describe("versions and revisions", () => {
   });
 
   it.each([
-    ["revision = 1\n", `"uv.lock": version: missing required key`],
-    ['version = "1"\n', `"uv.lock": version: expected a non-negative integer, found the string "1"`],
-    ["version = 1\nrevision = -1\n", `"uv.lock": revision: expected a non-negative integer, found the integer -1`],
+    ["revision = 1\n", `"uv.lock", version: missing required key`],
+    ['version = "1"\n', `"uv.lock", line 1, column 11, version: expected a non-negative integer, found the string "1"`],
+    [
+      "version = 1\nrevision = -1\n",
+      `"uv.lock", line 2, column 12, revision: expected a non-negative integer, found the integer -1`,
+    ],
   ])("rejects a bad header %j", (text, message) => {
     const e = catchError(() => parseUvLock(text));
     expect(e.code).toBe("TSPACK_LOCK_INVALID");
-    expect(e.message).toBe(message);
+    expect(e.message.split("\n")[0]).toBe(message);
+    expect(e.details?.file).toBe("uv.lock");
   });
 });
 
@@ -232,11 +253,18 @@ describe("TOML syntax errors", () => {
     const e = catchError(() => parseUvLock(text));
     expect(e.code).toBe("TSPACK_TOML_SYNTAX");
     expect(e.message).toMatchInlineSnapshot(`
-      "Failed to parse "uv.lock": TOML syntax error at line 5, column 11: invalid value
+      "Failed to parse "uv.lock": TOML syntax error at line 5, column 11, package[0] (a): invalid value
       5 | version = = "1.0"
                     ^"
     `);
-    expect(e.details).toEqual({ path: "uv.lock", line: 5, column: 11 });
+    expect(e.details).toEqual({
+      path: "uv.lock",
+      file: "uv.lock",
+      line: 5,
+      column: 11,
+      key: "package[0]",
+      package: { name: "a" },
+    });
     expect(e.hint).toBe("Restore the lock file from version control or re-create it with `uv lock`.");
   });
 
@@ -508,11 +536,20 @@ describe("schema errors", () => {
     const e = catchError(() => parseUvLock(text));
     expect(e.code).toBe("TSPACK_LOCK_INVALID");
     expect(e.message).toMatchInlineSnapshot(
-      `""uv.lock": package[0].wheels[0].hash: expected "sha256:<64 hex>", found "sha256:abc""`,
+      `
+      ""uv.lock", line 9, column 62, package[0].wheels[0].hash (a==1.0): expected "sha256:<64 hex>", found "sha256:abc"
+      9 | wheels = [{ url = "https://x/a-1.0-py3-none-any.whl", hash = "sha256:abc" }]
+                                                                       ^"
+    `,
     );
+    const where = { line: 9, column: 62, package: { name: "a", version: "1.0" } };
     expect(e.details).toEqual({
+      file: "uv.lock",
       path: "package[0].wheels[0].hash",
-      errors: [{ path: "package[0].wheels[0].hash", message: 'expected "sha256:<64 hex>", found "sha256:abc"' }],
+      ...where,
+      errors: [
+        { path: "package[0].wheels[0].hash", message: 'expected "sha256:<64 hex>", found "sha256:abc"', ...where },
+      ],
     });
     expect(e.hint).toBe("Re-create the lock file with `uv lock`, or fix the entries named above.");
   });
@@ -520,14 +557,22 @@ describe("schema errors", () => {
   it("requires a version for registry packages", () => {
     const text = lockWith('[[package]]\nname = "a"\nsource = { registry = "https://pypi.org/simple" }');
     expect(message(text)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].version: missing required key (packages from a registry must have a version)"`,
+      `
+      ""uv.lock", line 5, column 1, package[0].version (a): missing required key (packages from a registry must have a version)
+      5 | [[package]]
+          ^"
+    `,
     );
   });
 
   it("rejects a dependency on a package that is not locked", () => {
     const text = lockWith(registryPkg("a", "1.0", 'dependencies = [{ name = "ghost" }]'));
     expect(message(text)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].dependencies[0]: For package \`a==1.0\`, found dependency \`ghost\` with no locked package"`,
+      `
+      ""uv.lock", line 9, column 17, package[0].dependencies[0] (a==1.0): For package \`a==1.0\`, found dependency \`ghost\` with no locked package
+      9 | dependencies = [{ name = "ghost" }]
+                          ^"
+    `,
     );
   });
 
@@ -541,7 +586,11 @@ describe("schema errors", () => {
       registryPkg("b", "1.0"),
     );
     expect(message(text)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].dependencies[0]: For package \`a==1.0\`, found dependency \`b==9.9\` with no locked package"`,
+      `
+      ""uv.lock", line 9, column 17, package[0].dependencies[0] (a==1.0): For package \`a==1.0\`, found dependency \`b==9.9\` with no locked package
+      9 | dependencies = [{ name = "b", version = "9.9", source = { registry = "https://pypi.org/simple" } }]
+                          ^"
+    `,
     );
   });
 
@@ -552,7 +601,11 @@ describe("schema errors", () => {
       registryPkg("iniconfig", "2.0"),
     );
     expect(message(text)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].dependencies[0]: Dependency \`iniconfig\` has missing \`source\` field but has more than one matching package"`,
+      `
+      ""uv.lock", line 9, column 17, package[0].dependencies[0] (a==1.0): Dependency \`iniconfig\` has missing \`source\` field but has more than one matching package
+      9 | dependencies = [{ name = "iniconfig" }]
+                          ^"
+    `,
     );
     const noVersion = lockWith(
       registryPkg(
@@ -564,14 +617,22 @@ describe("schema errors", () => {
       registryPkg("iniconfig", "2.0"),
     );
     expect(message(noVersion)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].dependencies[0]: Dependency \`iniconfig\` has missing \`version\` field but has more than one matching package"`,
+      `
+      ""uv.lock", line 9, column 17, package[0].dependencies[0] (a==1.0): Dependency \`iniconfig\` has missing \`version\` field but has more than one matching package
+      9 | dependencies = [{ name = "iniconfig", source = { registry = "https://pypi.org/simple" } }]
+                          ^"
+    `,
     );
   });
 
   it("rejects a wheel whose filename version differs from the package version", () => {
     const text = lockWith(registryPkg("a", "1.0", 'wheels = [{ url = "https://x/a-2.0-py3-none-any.whl" }]'));
     expect(message(text)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].wheels[0].url: the wheel "a-2.0-py3-none-any.whl" has version 2.0, but the package version is 1.0"`,
+      `
+      ""uv.lock", line 9, column 19, package[0].wheels[0].url (a==1.0): the wheel "a-2.0-py3-none-any.whl" has version 2.0, but the package version is 1.0
+      9 | wheels = [{ url = "https://x/a-2.0-py3-none-any.whl" }]
+                            ^"
+    `,
     );
   });
 
@@ -580,14 +641,22 @@ describe("schema errors", () => {
       '[[package]]\nname = "a"\nversion = "1.0"\nsource = { git = "https://github.com/o/a?rev=main" }',
     );
     expect(message(noCommit)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].source.git: "https://github.com/o/a?rev=main" has no commit fragment (expected "#<40-hex commit>")"`,
+      `
+      ""uv.lock", line 8, column 18, package[0].source.git (a==1.0): "https://github.com/o/a?rev=main" has no commit fragment (expected "#<40-hex commit>")
+      8 | source = { git = "https://github.com/o/a?rev=main" }
+                           ^"
+    `,
     );
     const other = "b".repeat(40);
     const mismatch = lockWith(
       `[[package]]\nname = "a"\nversion = "1.0"\nsource = { git = "https://github.com/o/a?rev=${other}#${commit}" }`,
     );
     expect(message(mismatch)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].source.git: "https://github.com/o/a?rev=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb#134defb179c8856c45c30a1eb49bd39e13e6e9aa" pins rev "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", but its fragment names a different commit "134defb179c8856c45c30a1eb49bd39e13e6e9aa""`,
+      `
+      ""uv.lock", line 8, column 18, package[0].source.git (a==1.0): "https://github.com/o/a?rev=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb#134defb179c8856c45c30a1eb49bd39e13e6e9aa" pins rev "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", but its fragment names a different commit "134defb179c8856c45c30a1eb49bd39e13e6e9aa"
+      8 | source = { git = "https://github.com/o/a?rev=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb#134defb179c8856c45c30a1eb49bd39e13e6e9aa" }
+                           ^"
+    `,
     );
   });
 
@@ -599,9 +668,9 @@ describe("schema errors", () => {
     );
     expect(message(text)).toMatchInlineSnapshot(`
       ""uv.lock" is not a valid lock file (3 errors):
-        package[0].wheels[0].hash: missing; a wheel of a package from a url source must have a hash
-        package[1].sdist.hash: unexpected; a source distribution of a package from a directory source must not have a hash
-        package[2].sdist.hash: unexpected; a source distribution of a package from a git source must not have a hash"
+        line 9, column 11, package[0].wheels[0].hash (u==1.0): missing; a wheel of a package from a url source must have a hash
+        line 15, column 18, package[1].sdist.hash (d==1.0): unexpected; a source distribution of a package from a directory source must not have a hash
+        line 21, column 18, package[2].sdist.hash (g==1.0): unexpected; a source distribution of a package from a git source must not have a hash"
     `);
   });
 
@@ -619,14 +688,14 @@ describe("schema errors", () => {
     const e = catchError(() => parseUvLock(text));
     expect(e.message).toMatchInlineSnapshot(`
       ""uv.lock" is not a valid lock file (8 errors):
-        package[0].name: "bad name!" is not a valid package name
-        package[1].version: "not a version" is not a valid PEP 440 version
-        package[1].source: expected exactly one of the keys registry, git, url, path, directory, editable, virtual, found registry, path
-        package[2].sdist.size: expected a non-negative integer, found the string "big"
-        package[2].wheels[0]: expected exactly one of the keys url, path, filename, found none
-        package[2].wheels[1]: expected a table, found the string "nope"
-        package[2].wheels[2].url: the wheel filename "c.zip" is invalid: must end with ".whl"
-        package[3]: duplicate package \`c==1.0\`"
+        line 6, column 8, package[0].name (bad name!==1.0): "bad name!" is not a valid package name
+        line 12, column 11, package[1].version (b==not a version): "not a version" is not a valid PEP 440 version
+        line 13, column 10, package[1].source (b==not a version): expected exactly one of the keys registry, git, url, path, directory, editable, virtual, found registry, path
+        line 19, column 46, package[2].sdist.size (c==1.0): expected a non-negative integer, found the string "big"
+        line 20, column 11, package[2].wheels[0] (c==1.0): expected exactly one of the keys url, path, filename, found none
+        line 20, column 32, package[2].wheels[1] (c==1.0): expected a table, found the string "nope"
+        line 20, column 48, package[2].wheels[2].url (c==1.0): the wheel filename "c.zip" is invalid: must end with ".whl"
+        line 22, column 1, package[3] (c==1.0): duplicate package \`c==1.0\`"
     `);
     expect((e.details?.errors as unknown[] | undefined)?.length).toBe(8);
   });
@@ -647,7 +716,11 @@ describe("schema errors", () => {
       registryPkg("b", "1.0"),
     );
     expect(message(text)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].dependencies[1]: For package \`a==1.0\`, found duplicate dependency \`b==1.0\`"`,
+      `
+      ""uv.lock", line 9, column 33, package[0].dependencies[1] (a==1.0): For package \`a==1.0\`, found duplicate dependency \`b==1.0\`
+      9 | dependencies = [{ name = "b" }, { name = "B" }]
+                                          ^"
+    `,
     );
   });
 
@@ -660,7 +733,7 @@ describe("schema errors", () => {
       ...names.map((n) => registryPkg(n, "1.0")),
     );
     const e = catchError(() => parseUvLock(text));
-    expect(e.details?.errors).toEqual([
+    expect(e.details?.errors).toMatchObject([
       {
         path: "package[0].dependencies[21]",
         message: "For package `a==1.0`, found duplicate dependency `d3==1.0`",
@@ -677,7 +750,179 @@ describe("schema errors", () => {
       `${registryPkg("a", "1.0")}\n[package.dev-dependencies]\ndev = []\n\n[package.dependency-groups]\ndev = []`,
     );
     expect(message(text)).toMatchInlineSnapshot(
-      `""uv.lock": package[0].dependency-groups: duplicate of "dev-dependencies" (an alias); keep only one"`,
+      `
+      ""uv.lock", line 13, column 1, package[0].dependency-groups (a==1.0): duplicate of "dev-dependencies" (an alias); keep only one
+      13 | [package.dependency-groups]
+           ^"
+    `,
     );
+  });
+});
+
+describe("values that must parse: requires-python, markers, specifiers", () => {
+  const one = (text: string) => {
+    const e = catchError(() => parseUvLock(text, { path: "/p/uv.lock" }));
+    expect(e.code).toBe("TSPACK_LOCK_INVALID");
+    return e;
+  };
+
+  it("rejects a requires-python that is not PEP 440, naming the file, the key, the line and the column", () => {
+    const e = one(lockWith(registryPkg("a", "1.0")).replace('">=3.12"', '">=3.12.[X]"'));
+    expect(e.message).toMatchInlineSnapshot(`
+      ""/p/uv.lock", line 3, column 19, requires-python: ">=3.12.[X]" is not a valid PEP 440 specifier set: "3.12.[X]" is not a PEP 440 version
+      3 | requires-python = ">=3.12.[X]"
+                            ^"
+    `);
+    expect(e.details).toMatchObject({
+      file: "/p/uv.lock",
+      path: "requires-python",
+      line: 3,
+      column: 19,
+      errors: [{ path: "requires-python", code: "TSPACK_VERSION_INVALID" }],
+    });
+  });
+
+  it.each([
+    ["~=1", '"~=1" needs at least two release segments'],
+    ["==1.*.2", '"1.*.2" is not a PEP 440 version'],
+    [">=1.0.[X]", '"1.0.[X]" is not a PEP 440 version'],
+  ])("rejects the metadata specifier %j", (spec, reason) => {
+    const e = one(
+      lockWith(
+        registryPkg("a", "1.0", `\n[package.metadata]\nrequires-dist = [{ name = "b", specifier = "${spec}" }]`),
+      ),
+    );
+    expect(e.details).toMatchObject({
+      path: "package[0].metadata.requires-dist[0].specifier",
+      line: 11,
+      package: { name: "a" },
+    });
+    expect(e.message.split("\n")[0]).toContain(
+      `package[0].metadata.requires-dist[0].specifier (a==1.0): "${spec}" is not a valid PEP 440 specifier set: ${reason}`,
+    );
+  });
+
+  it("rejects an edge marker with a syntax error or an unknown variable, naming the package", () => {
+    const e = one(
+      lockWith(
+        registryPkg("a", "1.0", `dependencies = [{ name = "b", marker = "sys_platform == 'linux' and" }]`),
+        registryPkg("b", "2.0", `dependencies = [{ name = "c", marker = "python_versio >= '3'" }]`),
+        registryPkg("c", "3.0"),
+      ),
+    );
+    expect(e.message).toMatchInlineSnapshot(`
+      ""/p/uv.lock" is not a valid lock file (2 errors):
+        line 9, column 40, package[0].dependencies[0].marker (a==1.0): "sys_platform == 'linux' and" is not a valid marker: Expected a marker variable or quoted string, found the end of the input (at character 28)
+        line 15, column 40, package[1].dependencies[0].marker (b==2.0): "python_versio >= '3'" is not a valid marker: Expected a marker variable or quoted string, found the unknown name "python_versio" (at character 1)"
+    `);
+    expect((e.details?.errors as Array<{ code?: string }> | undefined)?.map((x) => x.code)).toEqual([
+      "TSPACK_MARKER_SYNTAX",
+      "TSPACK_MARKER_SYNTAX",
+    ]);
+  });
+
+  it("refuses a marker nested 5,000 deep as a marker error (not a stack overflow), quoting it shortened", () => {
+    const deep = `${"(".repeat(5000)}os_name == 'nt'${")".repeat(5000)}`;
+    const e = one(lockWith(registryPkg("a", "1.0", `resolution-markers = ["${deep}"]`)));
+    const first = e.message.split("\n")[0] as string;
+    expect(first.length).toBeLessThan(400);
+    expect(first).toContain("package[0].resolution-markers[0] (a==1.0): ");
+    expect(first).toContain(
+      "(10015 characters) is not a valid marker: The marker is nested more than 200 parentheses deep",
+    );
+    expect(e.details).toMatchObject({ line: 9, column: 23, errors: [{ code: "TSPACK_MARKER_SYNTAX" }] });
+  });
+
+  it("checks top-level resolution markers and manifest requirements", () => {
+    const e = one(
+      `${lockWith(registryPkg("a", "1.0")).replace('requires-python = ">=3.12"', 'requires-python = ">=3.12"\nresolution-markers = ["os_name =="]')}\n[manifest]\nrequirements = [{ name = "a", marker = "extra ==", specifier = "==1.*.2" }]\n`,
+    );
+    expect((e.details?.errors as Array<{ path: string }> | undefined)?.map((x) => x.path)).toEqual([
+      "resolution-markers[0]",
+      "manifest.requirements[0].marker",
+      "manifest.requirements[0].specifier",
+    ]);
+  });
+
+  it("does not check supported-markers and required-markers (uv's environment dialect; tspack does not read them)", () => {
+    const text = lockWith(registryPkg("a", "1.0")).replace(
+      'requires-python = ">=3.12"',
+      'requires-python = ">=3.12"\nrequired-markers = ["uv:glibc_version == \'2.31\'"]',
+    );
+    expect(parseUvLock(text).lock.requiredMarkers).toEqual(["uv:glibc_version == '2.31'"]);
+  });
+
+  it("names the package of a TOML syntax error in a later [[package]]", () => {
+    const text = lockWith(
+      registryPkg("a", "1.0"),
+      registryPkg("b", "2.0", '\n[package.metadata]\nrequires-dist = [{ name = "x" }'),
+    );
+    const e = catchError(() => parseUvLock(text));
+    expect(e.code).toBe("TSPACK_TOML_SYNTAX");
+    expect(e.message.split("\n")[0]).toContain("package[1] (b==2.0): ");
+    expect(e.details).toMatchObject({ file: "uv.lock", key: "package[1]", package: { name: "b", version: "2.0" } });
+  });
+
+  it("reports a wrong TOML type with its line", () => {
+    const e = one(lockWith(registryPkg("a", "1.0")).replace('requires-python = ">=3.12"', "requires-python = [3]"));
+    expect(e.message.split("\n")[0]).toBe(
+      '"/p/uv.lock", line 3, column 19, requires-python: expected a string, found an array',
+    );
+  });
+});
+
+describe("locations of values after parsing", () => {
+  const text = lockWith(
+    registryPkg(
+      "a",
+      "1.0",
+      'dependencies = [{ name = "b", marker = "os_name == \'nt\'" }]\n\n[package.optional-dependencies]\nfast = [{ name = "b" }]',
+    ),
+    registryPkg("b", "2.0"),
+  );
+  const { lock } = parseUvLock(text, { path: "/p/uv.lock" });
+
+  it("finds the path of a package, an edge and an optional edge by identity", () => {
+    const a = pkg(lock, "a");
+    expect(lockPathOf(lock, a)).toEqual(["package", 0]);
+    expect(lockPathOf(lock, a.dependencies[0] as LockDependency)).toEqual(["package", 0, "dependencies", 0]);
+    expect(lockPathOf(lock, a.optionalDependencies.fast?.[0] as LockDependency)).toEqual([
+      "package",
+      0,
+      "optional-dependencies",
+      "fast",
+      0,
+    ]);
+    expect(lockPathOf(lock, { ...a })).toBeUndefined();
+  });
+
+  it("locates a value with its file, line, column and package", () => {
+    expect(lockLocation(lock, ["package", 0, "dependencies", 0, "marker"])).toEqual({
+      file: "/p/uv.lock",
+      path: "package[0].dependencies[0].marker",
+      line: 9,
+      column: 40,
+      package: { name: "a", version: "1.0" },
+    });
+    expect(lockSource(lock)?.file).toBe("/p/uv.lock");
+  });
+
+  it("re-raises a parse error of a value with its location", () => {
+    const e = catchError(() =>
+      atLockValue(
+        lock,
+        () => ["requires-python"],
+        () => {
+          throw new TspackError("TSPACK_VERSION_INVALID", 'The version specifier "x" is invalid');
+        },
+      ),
+    );
+    expect(e.code).toBe("TSPACK_VERSION_INVALID");
+    expect(e.message).toMatchInlineSnapshot(`
+      ""/p/uv.lock", line 3, column 19, requires-python: The version specifier "x" is invalid
+      3 | requires-python = ">=3.12"
+                            ^"
+    `);
+    expect(e.details).toEqual({ file: "/p/uv.lock", path: "requires-python", line: 3, column: 19 });
   });
 });
