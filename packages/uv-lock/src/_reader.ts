@@ -78,7 +78,8 @@ export function describe(value: unknown): string {
 }
 
 /** A specifier clause with a plain release (`>=3.12`, `~=1.4`); `~=` needs two segments. */
-const PLAIN_CLAUSE = /^\s*(?:(?:==|!=|<=|>=|<|>)\s*(?:0|[1-9]\d{0,14})|~=\s*(?:0|[1-9]\d{0,14})\.(?:0|[1-9]\d{0,14}))(?:\.(?:0|[1-9]\d{0,14}))*\s*$/;
+const PLAIN_CLAUSE =
+  /^\s*(?:(?:==|!=|<=|>=|<|>)\s*(?:0|[1-9]\d{0,14})|~=\s*(?:0|[1-9]\d{0,14})\.(?:0|[1-9]\d{0,14}))(?:\.(?:0|[1-9]\d{0,14}))*\s*$/;
 
 /** At most this many characters of a bad value are quoted in a message. */
 const QUOTE_LIMIT = 80;
