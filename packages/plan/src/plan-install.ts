@@ -7,7 +7,7 @@ import {
   type TagIndex,
   type Target,
 } from "@tspack/platform-tags";
-import type { LockPackage, LockSource, LockWheel } from "@tspack/uv-lock";
+import { atLockValue, type LockPackage, type LockSource, type LockWheel, lockPathOf } from "@tspack/uv-lock";
 import { chooseWheel, type WheelChoice } from "./choose-wheel.js";
 import { markerEnvironmentFor } from "./marker-environment.js";
 import { satisfiesRequiresPython } from "./requires-python.js";
@@ -115,8 +115,16 @@ export function planInstall(selection: Selection, target: Target, _options: Plan
   const packages: PlannedPackage[] = [];
   const skipped: SkippedPackage[] = [];
   const warnings: string[] = [];
-  const rp = selection.lock.requiresPython;
-  if (rp !== undefined && !satisfiesRequiresPython(target.pythonFullVersion, rp)) {
+  const lock = selection.lock;
+  const rp = lock.requiresPython;
+  if (
+    rp !== undefined &&
+    !atLockValue(
+      lock,
+      () => ["requires-python"],
+      () => satisfiesRequiresPython(target.pythonFullVersion, rp),
+    )
+  ) {
     warnings.push(
       `The target Python ${target.pythonFullVersion} does not satisfy the lock's requires-python "${rp}": markers are evaluated as if it did`,
     );
@@ -134,7 +142,14 @@ export function planInstall(selection: Selection, target: Target, _options: Plan
     const s = pkg.source;
     if (s.kind === "virtual") continue;
     const version = pkg.version ?? null;
-    if (entry.markerText !== "" && !holds(entry)) {
+    if (
+      entry.markerText !== "" &&
+      !atLockValue(
+        lock,
+        () => lockPathOf(lock, pkg),
+        () => holds(entry),
+      )
+    ) {
       skipped.push({ name: pkg.name, version, marker: entry.markerText });
       continue;
     }

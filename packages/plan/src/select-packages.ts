@@ -1,6 +1,15 @@
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { normalizeName } from "@tspack/pep508";
-import type { Lock, LockDependency, LockPackage, LockSource } from "@tspack/uv-lock";
+import {
+  type Lock,
+  type LockDependency,
+  type LockPackage,
+  type LockRequirement,
+  type LockSource,
+  locateLockError,
+  lockLocation,
+  lockPathOf,
+} from "@tspack/uv-lock";
 import { compareExportOrder } from "./export-order.js";
 import { and, FALSE, type Marker, MarkerCache, type Node, or, TRUE } from "./markers.js";
 import type { ProjectInfo } from "./project-info.js";
@@ -91,10 +100,38 @@ export interface SelectContext {
 }
 
 /**
+ * Which value of the lock selection is working on, so that an error raised while parsing or combining
+ * markers names it (markers are parsed here, after the lock was read): an explicit path, else the
+ * marker of an edge or requirement, else a package.
+ */
+interface Cursor {
+  path: Array<string | number> | undefined;
+  edge: LockDependency | LockRequirement | undefined;
+  pkg: number;
+}
+
+function cursorSegments(lock: Lock, c: Cursor): Array<string | number> | undefined {
+  if (c.path !== undefined) return c.path;
+  if (c.edge !== undefined) {
+    const p = lockPathOf(lock, c.edge);
+    return p === undefined ? undefined : [...p, "marker"];
+  }
+  return c.pkg >= 0 ? ["package", c.pkg] : undefined;
+}
+
+/** The location of the lock itself (its `package` array) for selection errors the lock causes. */
+function lockDetails(lock: Lock, path: Array<string | number>): Record<string, unknown> {
+  const loc = lockLocation(lock, path);
+  return { file: loc.file, path: loc.path };
+}
+
+/**
  * Selects the packages of `lock` like `uv export --frozen`: roots, groups and extras from `project`
  * and `options`, reachability markers propagated along the dependency graph (uv's
  * `ExportableRequirements::from_lock` and `conflict_marker_reachability`), emit filters applied
- * after the graph is built. Throws TSPACK_SELECTION_INVALID for unknown packages, extras and groups.
+ * after the graph is built. Throws TSPACK_SELECTION_INVALID for unknown packages, extras and groups,
+ * and TSPACK_MARKER_SYNTAX / TSPACK_VERSION_INVALID naming the lock value (file, line, key, package)
+ * for a marker or requires-python that cannot be used.
  */
 export function selectPackages(
   lock: Lock,
@@ -102,6 +139,31 @@ export function selectPackages(
   options: SelectOptions = {},
   context: SelectContext = {},
 ): Selection {
+  const cursor: Cursor = { path: undefined, edge: undefined, pkg: -1 };
+  try {
+    return select(lock, project, options, context, cursor);
+  } catch (e) {
+    throw locateLockError(lock, e, cursorSegments(lock, cursor));
+  }
+}
+
+function select(
+  lock: Lock,
+  project: ProjectInfo,
+  options: SelectOptions,
+  context: SelectContext,
+  cursor: Cursor,
+): Selection {
+  /** Points the cursor at a path (`["requires-python"]`). */
+  const at = (path: Array<string | number>): void => {
+    cursor.path = path;
+    cursor.edge = undefined;
+  };
+  /** Points the cursor at the marker of an edge or requirement. */
+  const atEdge = (edge: LockDependency | LockRequirement): void => {
+    cursor.path = undefined;
+    cursor.edge = edge;
+  };
   const cache = context.markerCache ?? new MarkerCache();
   const norm = (s: string): string => normalizeName(s);
   const pkgs = lock.packages;
@@ -130,6 +192,8 @@ export function selectPackages(
     });
     const only = match.length === 1 ? match[0] : same.length === 1 ? same[0] : undefined;
     if (only === undefined) {
+      atEdge(d);
+      cursor.path = lockPathOf(lock, d);
       throw new TspackError(
         ERROR_CODES.LOCK_INVALID,
         `The dependency "${d.name}${d.version ? `==${d.version}` : ""}" does not match a package in the lock`,
@@ -237,10 +301,17 @@ export function selectPackages(
   let env: Node = TRUE;
   if (lock.resolutionMarkers.length > 0) {
     env = FALSE;
-    for (const m of lock.resolutionMarkers) env = or(env, cache.withoutExtras(cache.parse(m)));
+    lock.resolutionMarkers.forEach((m, k) => {
+      at(["resolution-markers", k]);
+      env = or(env, cache.withoutExtras(cache.parse(m)));
+    });
+    at(["requires-python"]);
     env = cache.simplify(env, lock.requiresPython);
   }
-  const edgeMarker = (text: string | undefined): Node => and(cache.parse(text), env);
+  const edgeMarker = (edge: LockDependency): Node => {
+    atEdge(edge);
+    return and(cache.parse(edge.marker), env);
+  };
 
   // ---- graph (node 0 = Root)
   const nodePkg: number[] = [-1];
@@ -293,13 +364,18 @@ export function selectPackages(
   for (const rootName of roots) {
     if (prune.has(rootName)) continue;
     const candidates = byName.get(rootName) ?? [];
-    if (candidates.length > 1) throw selectionError(`Found multiple packages matching \`${rootName}\``);
+    if (candidates.length > 1) {
+      throw selectionError(`Found multiple packages matching \`${rootName}\``, undefined, {
+        package: rootName,
+        ...lockDetails(lock, ["package", candidates[1] as number]),
+      });
+    }
     const rootIdx = candidates[0];
     if (rootIdx === undefined) {
       throw selectionError(
         `Could not find root package \`${rootName}\``,
         "The lock does not match the workspace: run `uv lock` and try again.",
-        { package: rootName },
+        { package: rootName, ...lockDetails(lock, ["package"]) },
       );
     }
     const dist = pkgs[rootIdx] as LockPackage;
@@ -319,7 +395,7 @@ export function selectPackages(
       for (const dep of dist.devDependencies[group] ?? []) {
         if (prune.has(dep.name)) continue;
         const depIdx = findDep(dep);
-        addEdge(0, nodeFor(depIdx), "dev", edgeMarker(dep.marker), dep.extra, group);
+        addEdge(0, nodeFor(depIdx), "dev", edgeMarker(dep), dep.extra, group);
         enqueue(depIdx, null);
         for (const e of dep.extra) enqueue(depIdx, e);
       }
@@ -338,13 +414,18 @@ export function selectPackages(
     if (prune.has(name)) continue;
     for (const idx of byName.get(name) ?? []) {
       const dist = pkgs[idx] as LockPackage;
+      atEdge(req);
       let marker = cache.parse(req.marker);
       if (dist.resolutionMarkers.length > 0) {
         let forks: Node = FALSE;
-        for (const f of dist.resolutionMarkers) forks = or(forks, cache.withoutExtras(cache.parse(f)));
+        dist.resolutionMarkers.forEach((f, k) => {
+          at(["package", idx, "resolution-markers", k]);
+          forks = or(forks, cache.withoutExtras(cache.parse(f)));
+        });
         marker = and(forks, marker);
       }
       if (marker === FALSE) continue;
+      at(["requires-python"]);
       marker = cache.simplify(marker, lock.requiresPython);
       const reqExtras = req.extras.map(norm);
       addEdge(0, nodeFor(idx), "prod", marker, reqExtras, undefined);
@@ -362,7 +443,7 @@ export function selectPackages(
       if (prune.has(dep.name)) continue;
       const depIdx = findDep(dep);
       const kind = extra === null ? "prod" : "optional";
-      addEdge(from, nodeFor(depIdx), kind, edgeMarker(dep.marker), dep.extra, extra ?? undefined);
+      addEdge(from, nodeFor(depIdx), kind, edgeMarker(dep), dep.extra, extra ?? undefined);
       enqueue(depIdx, null);
       for (const e of dep.extra) enqueue(depIdx, e);
     }
@@ -378,7 +459,9 @@ export function selectPackages(
     checkConflicts(lock, installed, groups, extras.contains);
   }
 
-  const reach = reachability(nodePkg, out, incoming, pkgs, activated, cache, lock.conflicts.length > 0);
+  cursor.path = undefined;
+  cursor.edge = undefined;
+  const reach = reachability(nodePkg, out, incoming, pkgs, activated, cache, lock.conflicts.length > 0, cursor);
 
   // ---- collect, filter, order
   const noEmit = new Set((options.noEmitPackages ?? []).map(norm));
@@ -401,6 +484,7 @@ export function selectPackages(
     if (!include(p)) continue;
     const marker = reach[n] ?? TRUE;
     if (marker === FALSE) continue;
+    cursor.pkg = i;
     const dependents = new Set<string>();
     for (const from of incoming[n] as number[]) {
       if (from !== 0) dependents.add((pkgs[nodePkg[from] as number] as LockPackage).name);
@@ -469,6 +553,7 @@ function checkConflicts(
     }
     throw selectionError(message, "Select at most one item of each declared conflict set.", {
       conflict: set.map((i) => ({ ...i })),
+      ...lockDetails(lock, ["conflicts", lock.conflicts.indexOf(set)]),
     });
   }
 }
@@ -512,6 +597,7 @@ function reachability(
   known: ReadonlyMap<string, Node>,
   cache: MarkerCache,
   conflicts: boolean,
+  cursor: Cursor,
 ): Array<Node | undefined> {
   const reach: Array<Node | undefined> = new Array(nodePkg.length);
   const maps: Array<Map<string, Node> | undefined> = new Array(nodePkg.length);
@@ -552,6 +638,7 @@ function reachability(
 
   while (stack.length > 0) {
     const parent = stack.pop() as number;
+    cursor.pkg = nodePkg[parent] as number;
     const scope = nameOf(parent);
     // Root falls back to the activated items (uv's `unwrap_or(known_conflicts)`); without conflicts a
     // package node without a map has no own extras.

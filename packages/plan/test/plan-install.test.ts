@@ -282,3 +282,21 @@ describe("planToJSON", () => {
     expect(json.target).toMatchObject({ python: "3.13" });
   });
 });
+
+describe("planInstall: errors name the lock value", () => {
+  it("locates a requires-python that cannot be compared with the target", () => {
+    const lock = { ...lockFrom(readExampleLockText(), "/p/uv.lock") };
+    const selection = selectPackages(lock, EXAMPLE_PROJECT);
+    lock.requiresPython = "~=3";
+    let error: unknown;
+    try {
+      planInstall({ ...selection, lock }, DEFAULT_TARGET);
+    } catch (e) {
+      error = e;
+    }
+    expect(isTspackError(error, "TSPACK_VERSION_INVALID")).toBe(true);
+    expect((error as Error).message.split("\n")[0]).toBe(
+      '"uv.lock", requires-python: The version specifier "~=3" is invalid: "~=3" needs at least two release segments',
+    );
+  });
+});

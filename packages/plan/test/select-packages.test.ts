@@ -1,5 +1,6 @@
-import { isTspackError } from "@tspack/errors";
+import { isTspackError, type TspackError } from "@tspack/errors";
 import { type ProjectInfo, type SelectOptions, selectPackages } from "@tspack/plan";
+import { parseUvLock } from "@tspack/uv-lock";
 import { describe, expect, it } from "vitest";
 import { EXAMPLE_PROJECT, lockFrom, readExampleLockText, readExportFixture } from "./helpers/load.js";
 import { lockText, pureWheel } from "./helpers/lock-text.js";
@@ -380,5 +381,75 @@ describe("selectPackages: project-less workspace root with manifest groups", () 
       code: "TSPACK_SELECTION_INVALID",
       message: "Group `docs` is not defined in any project's `dependency-groups` table",
     });
+  });
+});
+
+describe("selectPackages: errors about lock values name the file, the key, the line and the package", () => {
+  const caught = (f: () => unknown): TspackError => {
+    try {
+      f();
+    } catch (e) {
+      if (isTspackError(e)) return e;
+      throw e;
+    }
+    throw new Error("expected a TspackError");
+  };
+  // A marker that parses but whose diagram is exponential in its length (variables a0 < a1 < ... < b0 < ...).
+  const huge = Array.from({ length: 40 }, (_, i) => `(extra == 'a${i}' or extra == 'b${i}')`).join(" and ");
+  const text = lockText({
+    packages: [
+      { name: "project", version: "0.1.0", source: '{ virtual = "." }', deps: ['{ name = "lib" }'] },
+      {
+        name: "lib",
+        version: "1.0",
+        wheels: [pureWheel("lib", "1.0")],
+        deps: [`{ name = "dep", marker = "${huge}" }`],
+      },
+      { name: "dep", version: "1.0", wheels: [pureWheel("dep", "1.0")] },
+    ],
+  });
+  const project: ProjectInfo = { name: "project", dependencyGroups: [], optionalDependencies: [] };
+
+  it("locates a marker that is too complex to use, found while selecting", () => {
+    const lock = parseUvLock(text, { path: "/p/uv.lock" }).lock;
+    const e = caught(() => selectPackages(lock, project));
+    expect(e.code).toBe("TSPACK_MARKER_SYNTAX");
+    const line = text.split("\n").findIndex((l) => l.includes("extra == 'a0'")) + 1;
+    expect(e.message.split("\n")[0]).toMatch(
+      new RegExp(
+        `^"/p/uv.lock", line ${line}, column \\d+, package\\[1\\]\\.dependencies\\[0\\]\\.marker \\(lib==1\\.0\\): The marker is too complex`,
+      ),
+    );
+    expect(e.details).toMatchObject({
+      file: "/p/uv.lock",
+      path: "package[1].dependencies[0].marker",
+      line,
+      package: { name: "lib" },
+    });
+  });
+
+  it("locates a requires-python that cannot be used in a lock built in code (no text: no line)", () => {
+    const lock = {
+      ...parseUvLock(lockText({ packages: [{ name: "project", version: "0.1.0", source: '{ virtual = "." }' }] })).lock,
+    };
+    lock.requiresPython = ">=3.12.[X]";
+    lock.resolutionMarkers = ["sys_platform == 'linux'"];
+    const e = caught(() => selectPackages(lock, project));
+    expect(e.code).toBe("TSPACK_VERSION_INVALID");
+    expect(e.message.split("\n")[0]).toBe(
+      '"uv.lock", requires-python: The version specifier ">=3.12.[X]" is invalid: "3.12.[X]" is not a PEP 440 version',
+    );
+    const bad = { ...lock, resolutionMarkers: ["sys_platform =="] };
+    expect(caught(() => selectPackages(bad, project)).details).toMatchObject({
+      file: "uv.lock",
+      path: "resolution-markers[0]",
+    });
+  });
+
+  it("names the lock in selection errors the lock causes", () => {
+    const lock = parseUvLock(text, { path: "/p/uv.lock" }).lock;
+    const e = caught(() => selectPackages(lock, { ...project, name: "other" }));
+    expect(e.code).toBe("TSPACK_SELECTION_INVALID");
+    expect(e.details).toEqual({ package: "other", file: "/p/uv.lock", path: "package" });
   });
 });

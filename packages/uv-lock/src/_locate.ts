@@ -167,15 +167,21 @@ function groupsPath(
 }
 
 /**
- * Runs `f`, a parse of a value of `lock` at `segments` (a marker, a requires-python), and re-raises
- * its TspackError with the value's location (file, line and column, dotted path, package).
+ * `e`, an error raised while using a value of `lock` at `segments` (parsing a marker, a requires-python),
+ * with the value's location: file, line and column, dotted path and package. Errors that already have a
+ * location, and errors that are not TspackErrors, are returned unchanged. The one way errors about lock
+ * values raised after parsing get their location.
  */
+export function locateLockError(lock: Lock, e: unknown, segments: ReadonlyArray<string | number> | undefined): unknown {
+  if (segments === undefined) return e;
+  return withLocation(e, lockLocation(lock, segments), sources.get(lock)?.text);
+}
+
+/** Runs `f`, a use of the value of `lock` at `segments`, and re-raises its errors with {@link locateLockError}. */
 export function atLockValue<T>(lock: Lock, segments: () => ReadonlyArray<string | number> | undefined, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    const path = segments();
-    if (path === undefined) throw e;
-    throw withLocation(e, lockLocation(lock, path), sources.get(lock)?.text);
+    throw locateLockError(lock, e, segments());
   }
 }

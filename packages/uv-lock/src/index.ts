@@ -1,5 +1,5 @@
 // @tspack/uv-lock: uv.lock → validated typed data.
-export { atLockValue, lockLocation, lockPathOf, lockSource } from "./_locate.js";
+export { atLockValue, locateLockError, lockLocation, lockPathOf, lockSource } from "./_locate.js";
 export {
   KNOWN_LOCK_REVISION,
   type ParseUvLockOptions,
