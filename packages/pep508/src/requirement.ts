@@ -21,6 +21,8 @@ export interface Requirement {
 
 const NAME = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/;
 const SPEC_OP = /===|==|~=|!=|<=|>=|<|>/;
+/** A release without leading zeros (`1.2.3`): its normalized form is itself. */
+const PLAIN_RELEASE = /^(?:0|[1-9]\d{0,14})(?:\.(?:0|[1-9]\d{0,14}))*$/;
 
 function parseExtras(s: Scanner): string[] {
   const extras = new Set<string>();
@@ -69,7 +71,10 @@ function parseSpecifier(s: Scanner): string {
     if (v === null) s.fail(`Expected a version after "${op[0]}"`);
     const clause = `${op[0]}${v[0]}`;
     try {
-      clauses.push(normalizeSpecifier(clause));
+      // A plain release (`>=1.2.3`) is already normal: no need for the general PEP 440 parser.
+      clauses.push(
+        PLAIN_RELEASE.test(v[0]) && (op[0] !== "~=" || v[0].includes(".")) ? clause : normalizeSpecifier(clause),
+      );
     } catch (e) {
       if (!isTspackError(e)) throw e;
       s.fail(e.message, clauseStart, s.pos - clauseStart);

@@ -1,5 +1,5 @@
 import { normalizeName } from "@tspack/dist-filename";
-import type { TomlReader } from "./schema.js";
+import { checkRequirement, type TomlReader } from "./schema.js";
 
 /**
  * Resolves PEP 735 `[dependency-groups]`: group names normalized, `{ include-group = "x" }` entries
@@ -33,6 +33,7 @@ export function resolveDependencyGroups(
     group.entries.forEach((entry, i) => {
       const path = ["dependency-groups", group.key, i];
       if (typeof entry === "string") {
+        checkRequirement(reader, entry, path);
         out.push(entry);
         return;
       }

@@ -1,6 +1,6 @@
 import { isValidPackageName, normalizeName } from "@tspack/dist-filename";
 import { resolveDependencyGroups } from "./dependency-groups.js";
-import { TomlReader, type TomlTable } from "./schema.js";
+import { checkRequirement, checkSpecifiers, TomlReader, type TomlTable } from "./schema.js";
 import { parseTomlText } from "./toml.js";
 import { parseTspackConfig, type TspackConfig } from "./tspack-config.js";
 import { parseUvIndexes, type UvIndex } from "./uv-index.js";
@@ -98,7 +98,7 @@ function sortedRecord<T>(rec: Record<string, T>): Record<string, T> {
 /** Parses and validates pyproject.toml text. `file` names the file in messages. Pure. */
 export function parsePyproject(text: string, file: string): PyprojectInfo {
   const doc = parseTomlText(text, file);
-  const r = new TomlReader(file);
+  const r = new TomlReader(file, text);
   const info: PyprojectInfo = {
     path: file,
     dynamic: [],
@@ -130,7 +130,10 @@ export function parsePyproject(text: string, file: string): PyprojectInfo {
     const description = r.string(project.description, ["project", "description"]);
     if (description !== undefined) info.description = description;
     const requiresPython = r.string(project["requires-python"], ["project", "requires-python"]);
-    if (requiresPython !== undefined) info.requiresPython = requiresPython;
+    if (requiresPython !== undefined) {
+      checkSpecifiers(r, requiresPython, ["project", "requires-python"]);
+      info.requiresPython = requiresPython;
+    }
     const lic = project.license;
     if (typeof lic === "string") info.license = { expression: lic };
     else if (lic !== undefined) {
@@ -143,9 +146,11 @@ export function parsePyproject(text: string, file: string): PyprojectInfo {
       };
     }
     info.dependencies = r.stringArray(project.dependencies, ["project", "dependencies"]) ?? [];
+    for (const [i, d] of info.dependencies.entries()) checkRequirement(r, d, ["project", "dependencies", i]);
     const opt = r.stringArrayTable(project["optional-dependencies"], ["project", "optional-dependencies"]) ?? {};
     const extras: Record<string, string[]> = {};
     for (const [extra, reqs] of Object.entries(opt)) {
+      for (const [i, d] of reqs.entries()) checkRequirement(r, d, ["project", "optional-dependencies", extra, i]);
       const n = normalizeName(extra);
       if (extras[n] !== undefined)
         throw r.error(["project", "optional-dependencies", extra], `the extra "${extra}" is defined twice`);
@@ -172,6 +177,7 @@ export function parsePyproject(text: string, file: string): PyprojectInfo {
   const uv = r.table(tool.uv, ["tool", "uv"]);
   if (uv !== undefined) {
     const dev = r.stringArray(uv["dev-dependencies"], ["tool", "uv", "dev-dependencies"]);
+    for (const [i, d] of (dev ?? []).entries()) checkRequirement(r, d, ["tool", "uv", "dev-dependencies", i]);
     if (dev !== undefined) info.uv.devDependencies = dev;
     const pkg = r.boolean(uv.package, ["tool", "uv", "package"]);
     if (pkg !== undefined) info.uv.package = pkg;

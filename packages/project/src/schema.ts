@@ -1,4 +1,6 @@
-import { ERROR_CODES, formatPath, TspackError } from "@tspack/errors";
+import { ERROR_CODES, formatPath, formatSourceExcerpt, isTspackError, TspackError, tomlPosition } from "@tspack/errors";
+import { parseSpecifiers } from "@tspack/pep440";
+import { parseRequirement } from "@tspack/pep508";
 
 /** A path into a TOML document, e.g. `["tool", "tspack", "include", 0]`. */
 export type TomlPath = ReadonlyArray<string | number>;
@@ -18,22 +20,44 @@ export function describeTomlValue(value: unknown): string {
   return typeof value;
 }
 
-/** Builds the TSPACK_PYPROJECT_INVALID error for `path` in `file`. */
-export function pyprojectError(file: string, path: TomlPath, reason: string, hint?: string): TspackError {
+/**
+ * Builds the TSPACK_PYPROJECT_INVALID error for `path` in `file`: `The file "pyproject.toml" is invalid at
+ * \`project.dependencies[1]\` (line 7, column 5): <reason>`, with a source excerpt when the file's `text`
+ * is given (the line of the value, or of its table when the key is missing).
+ */
+export function pyprojectError(
+  file: string,
+  path: TomlPath,
+  reason: string,
+  hint?: string,
+  text?: string,
+  extra?: Record<string, unknown>,
+): TspackError {
   const where = formatPath(path);
-  return new TspackError(ERROR_CODES.PYPROJECT_INVALID, `The file "${file}" is invalid at \`${where}\`: ${reason}`, {
-    ...(hint === undefined ? {} : { hint }),
-    details: { file, path: where },
-  });
+  const at = text === undefined || path.length === 0 ? undefined : tomlPosition(text, path);
+  const position = at === undefined ? "" : ` (line ${at.line}, column ${at.column})`;
+  const excerpt = at === undefined || text === undefined ? "" : `\n${formatSourceExcerpt(text, at.line, at.column)}`;
+  return new TspackError(
+    ERROR_CODES.PYPROJECT_INVALID,
+    `The file "${file}" is invalid at \`${where}\`${position}: ${reason}${excerpt}`,
+    {
+      ...(hint === undefined ? {} : { hint }),
+      details: { ...extra, file, path: where, ...(at === undefined ? {} : { line: at.line, column: at.column }) },
+    },
+  );
 }
 
 /** Typed, path-aware accessors over a parsed pyproject.toml that throw TSPACK_PYPROJECT_INVALID. */
 export class TomlReader {
-  constructor(readonly file: string) {}
+  /** `text`, the file's text, gives errors a line, a column and an excerpt. */
+  constructor(
+    readonly file: string,
+    readonly text?: string,
+  ) {}
 
-  /** An error at `path`. */
-  error(path: TomlPath, reason: string, hint?: string): TspackError {
-    return pyprojectError(this.file, path, reason, hint);
+  /** An error at `path` (`extra` goes into details). */
+  error(path: TomlPath, reason: string, hint?: string, extra?: Record<string, unknown>): TspackError {
+    return pyprojectError(this.file, path, reason, hint, this.text, extra);
   }
 
   /** The table at `path` (or undefined when absent). */
@@ -88,5 +112,52 @@ export class TomlReader {
     const out: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(t)) out[k] = this.stringArray(v, [...path, k]) ?? [];
     return out;
+  }
+}
+
+/** `value` as a JSON string for a message, shortened in the middle when long. */
+function quote(value: string): string {
+  if (value.length <= 80) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, 40))}…${JSON.stringify(value.slice(-40))} (${value.length} characters)`;
+}
+
+/** The reason in a parser's TspackError (`details.reason` with its position, else the message after "is invalid: "). */
+function reasonOf(e: TspackError): string {
+  const reason = e.details?.reason;
+  if (typeof reason === "string") {
+    const column = e.details?.column;
+    return typeof column === "number" ? `${reason} (at character ${column + 1})` : reason;
+  }
+  const cut = e.message.indexOf(" is invalid: ");
+  return cut >= 0 ? e.message.slice(cut + 13) : e.message;
+}
+
+/** A specifier clause with a plain release (`>=3.12`): valid without the general PEP 440 parser. */
+const PLAIN_CLAUSE =
+  /^\s*(?:(?:==|!=|<=|>=|<|>)\s*(?:0|[1-9]\d{0,14})|~=\s*(?:0|[1-9]\d{0,14})\.(?:0|[1-9]\d{0,14}))(?:\.(?:0|[1-9]\d{0,14}))*\s*$/;
+
+/**
+ * Throws TSPACK_PYPROJECT_INVALID at `path` when `text` is not a PEP 508 requirement (`details.code` is
+ * the parser's code, TSPACK_MARKER_SYNTAX).
+ */
+export function checkRequirement(r: TomlReader, text: string, path: TomlPath): void {
+  try {
+    parseRequirement(text);
+  } catch (e) {
+    if (!isTspackError(e)) throw e;
+    throw r.error(path, `${quote(text)} is not a valid requirement: ${reasonOf(e)}`, e.hint, { code: e.code });
+  }
+}
+
+/** Throws TSPACK_PYPROJECT_INVALID at `path` when `text` is not a PEP 440 specifier set (`>=3.12`). */
+export function checkSpecifiers(r: TomlReader, text: string, path: TomlPath): void {
+  if (text.split(",").every((c) => PLAIN_CLAUSE.test(c))) return;
+  try {
+    parseSpecifiers(text);
+  } catch (e) {
+    if (!isTspackError(e)) throw e;
+    throw r.error(path, `${quote(text)} is not a valid PEP 440 specifier set: ${reasonOf(e)}`, e.hint, {
+      code: e.code,
+    });
   }
 }

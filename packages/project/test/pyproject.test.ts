@@ -199,7 +199,86 @@ build-backend = "hatchling.build"
   ])("rejects %j", (text, code, message) => {
     const e = errorOf(text);
     expect(e.code).toBe(code);
-    expect(e.message).toBe(message);
+    // The position (checked below) aside.
+    expect((e.message.split("\n")[0] as string).replace(/ \(line \d+, column \d+\)/, "")).toBe(message);
+  });
+
+  it("gives the line and column of the value (or of its table when the key is missing) and an excerpt", () => {
+    const e = errorOf('[project]\nname = "x"\ndependencies = [\n  "a",\n  3,\n]\n');
+    expect(e.message).toMatchInlineSnapshot(`
+      "The file "pyproject.toml" is invalid at \`project.dependencies[1]\` (line 5, column 3): expected a string, found an integer
+      5 |   3,
+            ^"
+    `);
+    expect(e.details).toEqual({ file: "pyproject.toml", path: "project.dependencies[1]", line: 5, column: 3 });
+    expect(errorOf('[project]\nversion = "1"\n').details).toEqual({
+      file: "pyproject.toml",
+      path: "project.name",
+      line: 1,
+      column: 1,
+    });
+  });
+
+  it.each([
+    [
+      'requires-python = ">=3.12.[X]"',
+      "project.requires-python",
+      '">=3.12.[X]" is not a valid PEP 440 specifier set: "3.12.[X]" is not a PEP 440 version',
+      "TSPACK_VERSION_INVALID",
+    ],
+    [
+      'requires-python = "~=3"',
+      "project.requires-python",
+      '"~=3" is not a valid PEP 440 specifier set: "~=3" needs at least two release segments',
+      "TSPACK_VERSION_INVALID",
+    ],
+    [
+      'dependencies = ["requests >="]',
+      "project.dependencies[0]",
+      '"requests >=" is not a valid requirement: Expected a version after ">=" (at character 12)',
+      "TSPACK_MARKER_SYNTAX",
+    ],
+    [
+      'dependencies = ["a==1.*.2"]',
+      "project.dependencies[0]",
+      '"a==1.*.2" is not a valid requirement: The version specifier "==1.*.2" is invalid: "1.*.2" is not a PEP 440 version (at character 2)',
+      "TSPACK_MARKER_SYNTAX",
+    ],
+    [
+      `dependencies = ["a ; python_versio > '3'"]`,
+      "project.dependencies[0]",
+      `"a ; python_versio > '3'" is not a valid requirement: Expected a marker variable or quoted string, found the unknown name "python_versio" (at character 5)`,
+      "TSPACK_MARKER_SYNTAX",
+    ],
+    [
+      `dependencies = ["a ; ${"(".repeat(5000)}os_name == 'nt'${")".repeat(5000)}"]`,
+      "project.dependencies[0]",
+      "is not a valid requirement: The marker is nested more than 200 parentheses deep (at character 205)",
+      "TSPACK_MARKER_SYNTAX",
+    ],
+    [
+      'optional-dependencies = { aws = ["boto3", "x[y"] }',
+      "project.optional-dependencies.aws[1]",
+      '"x[y" is not a valid requirement: ',
+      "TSPACK_MARKER_SYNTAX",
+    ],
+  ])("rejects %s with its location", (body, path, reason, code) => {
+    const e = errorOf(`[project]\nname = "x"\n${body}\n`);
+    expect(e.code).toBe("TSPACK_PYPROJECT_INVALID");
+    expect(e.details).toMatchObject({ file: "pyproject.toml", path, line: 3, code });
+    expect(e.message.split("\n")[0]).toContain(`is invalid at \`${path}\` (line 3, column `);
+    expect(e.message.split("\n")[0]).toContain(reason);
+  });
+
+  it("checks dependency groups and tool.uv.dev-dependencies", () => {
+    expect(errorOf('[dependency-groups]\ndev = ["ok", "bad ;"]\n').details).toMatchObject({
+      path: "dependency-groups.dev[1]",
+      line: 2,
+    });
+    expect(errorOf('[tool.uv]\ndev-dependencies = ["pytest>="]\n').details).toMatchObject({
+      path: "tool.uv.dev-dependencies[0]",
+      line: 2,
+    });
   });
 
   it("reads the license forms", () => {
