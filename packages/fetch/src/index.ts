@@ -19,6 +19,7 @@ export { DEFAULT_CONCURRENCY, fetchFiles } from "./fetch-files.js";
 export type { HttpOptions } from "./http-client.js";
 export { findNetrcEntry, type NetrcEntry, parseNetrc } from "./netrc.js";
 export {
+  type ParseRequirementsTxtOptions,
   type PinnedRequirement,
   parseRequirementsTxt,
   type RequirementsTxt,

@@ -89,12 +89,23 @@ function locate(text: string, from: number, needle: string): { line: number; col
   return { line: from, column: 1 };
 }
 
-function syntaxError(source: string, line: number, column: number, reason: string): TspackError {
+function syntaxError(source: string, line: number, column: number, reason: string, file?: string): TspackError {
+  const subject =
+    file === undefined ? `The requirements.txt line ${line}` : `The requirements file "${file}", line ${line},`;
   return new TspackError(
     "TSPACK_REQUIREMENTS_INVALID",
-    `The requirements.txt line ${line} is invalid: ${reason}\n${formatSourceExcerpt(source, line, column)}`,
-    { hint: "Regenerate it with `uv export --frozen --no-dev --no-editable -o requirements.txt`.", details: { line } },
+    `${subject} is invalid: ${reason}\n${formatSourceExcerpt(source, line, column)}`,
+    {
+      hint: "Regenerate it with `uv export --frozen --no-dev --no-editable -o requirements.txt`.",
+      details: { ...(file === undefined ? {} : { file }), line, column },
+    },
   );
+}
+
+/** Options for {@link parseRequirementsTxt}. */
+export interface ParseRequirementsTxtOptions {
+  /** How to name the file in messages (default: "the requirements.txt"). */
+  path?: string;
 }
 
 /**
@@ -104,7 +115,8 @@ function syntaxError(source: string, line: number, column: number, reason: strin
  * returned in `unsupported` with line numbers. Pure.
  * @throws TSPACK_REQUIREMENTS_INVALID for lines that are not requirements at all or malformed hashes (with a caret).
  */
-export function parseRequirementsTxt(text: string): RequirementsTxt {
+export function parseRequirementsTxt(text: string, options: ParseRequirementsTxtOptions = {}): RequirementsTxt {
+  const file = options.path;
   const result: RequirementsTxt = { requirements: [], indexUrl: undefined, extraIndexUrls: [], unsupported: [] };
   const unsupported = (line: number, t: string, reason: string): void => {
     result.unsupported.push({ line, text: t, reason });
@@ -115,7 +127,7 @@ export function parseRequirementsTxt(text: string): RequirementsTxt {
       const option = m?.[1] ?? logical;
       const value = m?.[2]?.trim() ?? "";
       if (OPTIONS_WITH_VALUE.has(option) && value === "") {
-        throw syntaxError(text, line, raw.indexOf(option) + 1, `${option} needs a value`);
+        throw syntaxError(text, line, raw.indexOf(option) + 1, `${option} needs a value`, file);
       }
       if (option === "-i" || option === "--index-url") result.indexUrl = value;
       else if (option === "--extra-index-url") result.extraIndexUrls.push(value);
@@ -141,7 +153,7 @@ export function parseRequirementsTxt(text: string): RequirementsTxt {
       continue;
     }
     const m = REQUIREMENT_RE.exec(reqText);
-    if (m === null) throw syntaxError(text, line, 1, "expected `name==version`");
+    if (m === null) throw syntaxError(text, line, 1, "expected `name==version`", file);
     const [, name, extras, op, version, marker] = m;
     if ((op !== "==" && op !== "===") || version === "" || /[*,\s]/.test(version!)) {
       unsupported(line, logical, "only pinned `name==version` requirements are supported");
@@ -164,7 +176,7 @@ export function parseRequirementsTxt(text: string): RequirementsTxt {
           parts === null
             ? `the hash "${value}" is not \`algorithm:hex\``
             : `the sha256 "${parts[2]}" does not have 64 hex digits`;
-        throw syntaxError(text, at.line, at.column, reason);
+        throw syntaxError(text, at.line, at.column, reason, file);
       }
       hashes.push(`${parts[1]}:${parts[2]!.toLowerCase()}`);
     }

@@ -91,3 +91,18 @@ describe("parseRequirementsTxt", () => {
     expect(() => parseRequirementsTxt("!!!")).toThrow(/line 1 is invalid: expected `name==version`/);
   });
 });
+
+describe("parseRequirementsTxt with a file name", () => {
+  it("names the file, the line and the column", () => {
+    let error: unknown;
+    try {
+      parseRequirementsTxt("a==1\n!!!\n", { path: "/p/requirements.txt" });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message.split("\n")[0]).toBe(
+      'The requirements file "/p/requirements.txt", line 2, is invalid: expected `name==version`',
+    );
+    expect((error as { details?: unknown }).details).toEqual({ file: "/p/requirements.txt", line: 2, column: 1 });
+  });
+});

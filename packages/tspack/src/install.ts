@@ -7,7 +7,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { cachePathFor, checkDestination, createTempPath, publishFile } from "@tspack/cache";
-import { ERROR_CODES, redactUrl, TspackError, type UserPath } from "@tspack/errors";
+import { ERROR_CODES, redactUrl, TspackError, type UserPath, withLocation } from "@tspack/errors";
 import type { FetchItem, PinnedRequirement } from "@tspack/fetch";
 import type { CompileBytecodeOptions, InstallEvent, InstallResult, LinkMode } from "@tspack/installer";
 import { isValidVersion, normalizeVersion } from "@tspack/pep440";
@@ -163,7 +163,7 @@ async function fetchRequirements(
       },
     );
   }
-  const parsed = parseRequirementsTxt(text);
+  const parsed = parseRequirementsTxt(text, { path });
   if (parsed.unsupported.length) {
     throw new TspackError(
       ERROR_CODES.REQUIREMENTS_INVALID,
@@ -174,9 +174,15 @@ async function fetchRequirements(
     );
   }
   const env = markerEnvironmentFor(target);
-  const reqs = parsed.requirements.filter(
-    (r: PinnedRequirement) => !r.marker || evaluateMarker(parseMarker(r.marker), env, r.extras),
-  );
+  const reqs = parsed.requirements.filter((r: PinnedRequirement) => {
+    if (!r.marker) return true;
+    try {
+      return evaluateMarker(parseMarker(r.marker), env, r.extras);
+    } catch (e) {
+      // The marker's own caret is in the message; the file and line say which requirement it is.
+      throw withLocation(e, { file: path, line: r.line }, text);
+    }
+  });
   const indexUrl = options.indexUrl ?? parsed.indexUrl ?? "https://pypi.org/simple";
   const index = createTagIndex(target);
   const items: FetchItem[] = [];
