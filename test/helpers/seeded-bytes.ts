@@ -13,3 +13,14 @@ export function seededBytes(seed: number, size: number, options: { text?: boolea
   }
   return out;
 }
+
+/** A deterministic generator of floats in [0, 1) (xorshift32 from `seed`, as {@link seededBytes}). */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}

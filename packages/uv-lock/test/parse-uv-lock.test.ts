@@ -863,6 +863,15 @@ describe("values that must parse: requires-python, markers, specifiers", () => {
     expect(e.details).toMatchObject({ file: "uv.lock", key: "package[1]", package: { name: "b", version: "2.0" } });
   });
 
+  it("reads TOML nested 1,000 deep and refuses deeper with a line and column, not a stack overflow", () => {
+    const nested = (d: number) =>
+      `${lockWith(registryPkg("a", "1.0"))}\n[options]\nx = ${"[".repeat(d)}${"]".repeat(d)}\n`;
+    expect(parseUvLock(nested(1000)).lock.options.x).toBeDefined();
+    const e = catchError(() => parseUvLock(nested(100_000)));
+    expect(e.code).toBe("TSPACK_TOML_SYNTAX");
+    expect(e.details).toMatchObject({ file: "uv.lock", line: 12 });
+  });
+
   it("reports a wrong TOML type with its line", () => {
     const e = one(lockWith(registryPkg("a", "1.0")).replace('requires-python = ">=3.12"', "requires-python = [3]"));
     expect(e.message.split("\n")[0]).toBe(
