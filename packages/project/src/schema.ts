@@ -21,9 +21,9 @@ export function describeTomlValue(value: unknown): string {
 }
 
 /**
- * Builds the TSPACK_PYPROJECT_INVALID error for `path` in `file`: `The file "pyproject.toml" is invalid at
- * \`project.dependencies[1]\` (line 7, column 5): <reason>`, with a source excerpt when the file's `text`
- * is given (the line of the value, or of its table when the key is missing).
+ * Builds the TSPACK_PYPROJECT_INVALID error for `path` in `file`: `The file "pyproject.toml", line 7, column 5,
+ * is invalid at \`project.dependencies[1]\`: <reason>`, with a source excerpt when the file's `text` is
+ * given (the line of the value, or of its table when the key is missing).
  */
 export function pyprojectError(
   file: string,
@@ -35,11 +35,11 @@ export function pyprojectError(
 ): TspackError {
   const where = formatPath(path);
   const at = text === undefined || path.length === 0 ? undefined : tomlPosition(text, path);
-  const position = at === undefined ? "" : ` (line ${at.line}, column ${at.column})`;
+  const position = at === undefined ? "" : `, line ${at.line}, column ${at.column},`;
   const excerpt = at === undefined || text === undefined ? "" : `\n${formatSourceExcerpt(text, at.line, at.column)}`;
   return new TspackError(
     ERROR_CODES.PYPROJECT_INVALID,
-    `The file "${file}" is invalid at \`${where}\`${position}: ${reason}${excerpt}`,
+    `The file "${file}"${position} is invalid at \`${where}\`: ${reason}${excerpt}`,
     {
       ...(hint === undefined ? {} : { hint }),
       details: { ...extra, file, path: where, ...(at === undefined ? {} : { line: at.line, column: at.column }) },

@@ -200,13 +200,13 @@ build-backend = "hatchling.build"
     const e = errorOf(text);
     expect(e.code).toBe(code);
     // The position (checked below) aside.
-    expect((e.message.split("\n")[0] as string).replace(/ \(line \d+, column \d+\)/, "")).toBe(message);
+    expect((e.message.split("\n")[0] as string).replace(/, line \d+, column \d+,/, "")).toBe(message);
   });
 
   it("gives the line and column of the value (or of its table when the key is missing) and an excerpt", () => {
     const e = errorOf('[project]\nname = "x"\ndependencies = [\n  "a",\n  3,\n]\n');
     expect(e.message).toMatchInlineSnapshot(`
-      "The file "pyproject.toml" is invalid at \`project.dependencies[1]\` (line 5, column 3): expected a string, found an integer
+      "The file "pyproject.toml", line 5, column 3, is invalid at \`project.dependencies[1]\`: expected a string, found an integer
       5 |   3,
             ^"
     `);
@@ -266,7 +266,11 @@ build-backend = "hatchling.build"
     const e = errorOf(`[project]\nname = "x"\n${body}\n`);
     expect(e.code).toBe("TSPACK_PYPROJECT_INVALID");
     expect(e.details).toMatchObject({ file: "pyproject.toml", path, line: 3, code });
-    expect(e.message.split("\n")[0]).toContain(`is invalid at \`${path}\` (line 3, column `);
+    expect(e.message.split("\n")[0]).toMatch(
+      new RegExp(
+        `^The file "pyproject.toml", line 3, column \\d+, is invalid at \`${path.replace(/[[\].]/g, "\\$&")}\`: `,
+      ),
+    );
     expect(e.message.split("\n")[0]).toContain(reason);
   });
 

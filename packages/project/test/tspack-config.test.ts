@@ -83,7 +83,7 @@ extras = ["fast"]`),
   ])("rejects %j", (body, reason, hint) => {
     const e = errorOf(body);
     expect(e.code).toBe("TSPACK_PYPROJECT_INVALID");
-    expect((e.message.split("\n")[0] as string).replace(/ \(line \d+, column \d+\)/, "")).toBe(
+    expect((e.message.split("\n")[0] as string).replace(/, line \d+, column \d+,/, "")).toBe(
       `The file "pyproject.toml" is invalid at ${reason}`,
     );
     expect(e.details?.line).toBeTypeOf("number");
