@@ -9,7 +9,11 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: "TSPACK_FILE_NOT_FOUND",
   /** TOML syntax error in uv.lock or pyproject.toml (has line/column). */
   TOML_SYNTAX: "TSPACK_TOML_SYNTAX",
-  /** uv.lock is valid TOML but does not match the lock schema (has a dotted path). */
+  /**
+   * uv.lock is valid TOML but not a valid lock: the schema, or a requires-python, marker or specifier that does
+   * not parse. Every problem is in `details.errors`, each with the file, line, column, dotted key and package;
+   * run `uv lock` to rewrite the lock, or fix the value named.
+   */
   LOCK_INVALID: "TSPACK_LOCK_INVALID",
   /** uv.lock has a newer major `version` than tspack understands. */
   LOCK_VERSION_UNSUPPORTED: "TSPACK_LOCK_VERSION_UNSUPPORTED",
@@ -17,7 +21,10 @@ export const ERROR_CODES = {
   PYPROJECT_INVALID: "TSPACK_PYPROJECT_INVALID",
   /** PEP 440 version or specifier that cannot be parsed. */
   VERSION_INVALID: "TSPACK_VERSION_INVALID",
-  /** PEP 508 marker or requirement syntax error (has a caret). */
+  /**
+   * PEP 508 marker or requirement syntax error (has a caret), or a marker nested more than 200 levels deep or
+   * too complex to use; the message names the file and key it came from.
+   */
   MARKER_SYNTAX: "TSPACK_MARKER_SYNTAX",
   /** A wheel or sdist filename that is not valid. */
   FILENAME_INVALID: "TSPACK_FILENAME_INVALID",
