@@ -6,9 +6,6 @@ import type { WheelArchive } from "./archive.js";
 import type { ExtractJob } from "./parallel-extract.js";
 import { entryIndexes, type UnpackedWheel, unpackedFileName, writeManifest } from "./unpacked-cache.js";
 
-/** Thrown by the linker's fallback handler to stop filling the cache when only copies would do. */
-export class SkipCache extends Error {}
-
 /** One wheel being unpacked into the cache: a temp directory of the cache, files named by entry index. */
 export interface CacheFill {
   sha256: string;
@@ -23,7 +20,7 @@ export interface CacheFill {
 /**
  * Fills the flat unpacked cache during a cold install: every file of a wheel is extracted into the
  * wheel's temp directory of the cache (as soon as the wheel is planned, while later wheels are still
- * being planned), the install then links its files from there, and every entry is published
+ * being planned), the install then links (or copies) its files from there, and every entry is published
  * atomically at the end (temp dir of the cache + rename; a concurrent writer's copy wins harmlessly).
  */
 export class CacheFiller {

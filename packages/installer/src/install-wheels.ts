@@ -27,9 +27,9 @@ import {
   wheelArchiveFromBytes,
   wheelEntryHead,
 } from "./archive.js";
-import { type CacheFill, CacheFiller, SkipCache } from "./cache-filler.js";
+import { type CacheFill, CacheFiller } from "./cache-filler.js";
 import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "./compile-bytecode.js";
-import { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
+import { Linker, type LinkFallback, type LinkMode, parseLinkMode } from "./link-mode.js";
 import { type ExtractJob, ExtractWorker, type LinkJob, ParallelExtract } from "./parallel-extract.js";
 import {
   checkInstallDest,
@@ -79,7 +79,13 @@ export interface InstallOptions {
   layout: "target" | "prefix";
   /** The target interpreter's [major, minor] (e.g. `[3, 13]`). */
   python: readonly [number, number];
-  /** clone (default, like uv on Linux) → hardlink → copy fallback; only used with `cacheDir`. */
+  /**
+   * How files leave the unpacked cache (only used with `cacheDir`): `clone` (default, like uv on
+   * Linux and macOS) makes reflinks where the file system supports them, else copies; `copy` always
+   * copies; `hardlink` shares the cache's inodes (fastest, but editing an installed file then changes
+   * the cache and every later install; `tspack cache verify` reports such files). Unlike uv, a
+   * failed clone falls back to a copy, never to a hard link. `symlink` is refused (TSPACK_USAGE).
+   */
   linkMode?: LinkMode;
   /** Replace the whole target (default: merge into it like uv). */
   clean?: boolean;
@@ -121,7 +127,11 @@ export interface InstalledPackage {
 export interface InstallResult {
   dest: string;
   layout: "target" | "prefix";
-  /** How files got there: a link mode (from the unpacked cache) or `extract` (inflated from the wheels). */
+  /**
+   * How files got there: the link mode in effect (from the unpacked cache: `clone` when reflinks
+   * worked, `copy` when the default clone fell back, `hardlink` when asked for) or `extract` (inflated
+   * from the wheels).
+   */
   linkMode: LinkMode | "extract";
   /** How the staged tree was put in place. */
   publish: PublishMode;
@@ -213,6 +223,16 @@ const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
  */
 const PARALLEL_MIN_LINKS = 4000;
 
+/**
+ * Warm installs that copy (the default where reflinks are unsupported) or clone cost ~4× a hard
+ * link per file: the worker pays off from about MEASURED files (bench/install.bench.mjs, see
+ * docs/benchmarks.md).
+ */
+const PARALLEL_MIN_COPIES = 1000;
+
+/** Warm files from which the worker takes a share of the links or copies. */
+const minWarmFiles = (mode: LinkMode): number => (mode === "hardlink" ? PARALLEL_MIN_LINKS : PARALLEL_MIN_COPIES);
+
 function wantWorker(parallel: boolean | undefined, files: number, bytes: number): boolean {
   if (parallel !== undefined) return parallel;
   return files >= PARALLEL_MIN_FILES || bytes >= PARALLEL_MIN_BYTES;
@@ -280,6 +300,8 @@ export async function installWheels(
     ...(options.installer === undefined ? {} : { installer: options.installer }),
   };
   if (options.compileBytecode) checkInterpreter(options.compileBytecode.python, layout.python);
+  const requestedMode =
+    options.linkMode === undefined ? "clone" : parseLinkMode(options.linkMode, "the linkMode option");
 
   const userDest = resolve(options.dest);
   let dest = userDest;
@@ -304,19 +326,17 @@ export async function installWheels(
   const fillRuns: ParallelExtract[] = [];
   try {
     // The link mode is decided by the first link, here a probe made before the first cold wheel
-    // fills the cache (clone → hardlink → copy; no cache when only copies would do). Its events are
-    // held back until step 3, where the serial order emits them.
-    const requestedMode = options.linkMode ?? "clone";
-    let fillingCache = false;
+    // fills the cache (clone → copy, hardlink → copy). Its events are held back until step 3, where
+    // the serial order emits them. A clone that falls back is silent (copying is what the default
+    // promises where reflinks are unsupported); a hard link that falls back warns, like uv.
     let held: InstallEvent[] | undefined = [];
     const emitLink = (e: InstallEvent) => (held === undefined ? emit(e) : held.push(e));
     const linker = new Linker(requestedMode, (f: LinkFallback) => {
-      if (fillingCache && f.to === "copy") throw new SkipCache(f.reason);
       emitLink({ type: "link-fallback", ...f });
-      if (f.to === "copy") {
+      if (f.from === "hardlink") {
         emitLink({
           type: "warning",
-          message: `Failed to ${f.from === "clone" ? "clone" : "hardlink"} files (${f.reason}); falling back to full copy. This may lead to degraded performance. Set the link mode to "copy" to suppress this warning.`,
+          message: `Failed to hardlink files (${f.reason}); falling back to full copy. This may lead to degraded performance. Set the link mode to "copy" to suppress this warning.`,
         });
       }
     });
@@ -331,16 +351,14 @@ export async function installWheels(
       filler = fill;
       const probe = `${fill.root}/probe`;
       const probeLink = `${staging}/.tspack-link-probe`;
-      writeFileSync(probe, "tspack", { flag: "wx" });
-      fillingCache = true;
+      writeFileSync(probe, "tspack", { flag: "wx", mode: 0o644 });
       try {
-        linker.link(probe, probeLink);
+        linker.link(probe, probeLink, 0o644);
       } catch (e) {
         fill.abandon();
         filler = undefined;
-        if (!(e instanceof SkipCache)) probeError = e;
+        probeError = e;
       } finally {
-        fillingCache = false;
         rmSync(probeLink, { force: true });
         rmSync(probe, { force: true });
       }
@@ -386,7 +404,7 @@ export async function installWheels(
     for (const l of lookups) if (l !== undefined && !(l instanceof Error)) warmEntries += l.entries.length;
     if (
       wantWorker(options.parallel, 0, coldWheelBytes * 2) ||
-      (options.parallel === undefined && warmEntries >= PARALLEL_MIN_LINKS)
+      (options.parallel === undefined && warmEntries >= minWarmFiles(requestedMode))
     )
       worker = ExtractWorker.acquire();
     const prefetch = worker !== undefined && coldInputs.length > 1 ? new WheelPrefetch(coldInputs, worker) : undefined;
@@ -550,7 +568,7 @@ export async function installWheels(
       // Links cost syscalls, not bytes (copies cost both).
       const useLinkWorker =
         options.parallel ??
-        (links.length >= PARALLEL_MIN_LINKS || (linker.mode === "copy" && linkBytes >= PARALLEL_MIN_BYTES));
+        (links.length >= minWarmFiles(linker.mode) || (linker.mode === "copy" && linkBytes >= PARALLEL_MIN_BYTES));
       if (useLinkWorker) worker ??= ExtractWorker.acquire();
       extract = new ParallelExtract([], links, linker.mode, [staging], useLinkWorker ? worker : undefined);
       await extract.complete(signal, options.parallel === true);
@@ -598,7 +616,7 @@ export async function installWheels(
       }
       return jobs;
     };
-    let jobs = coldJobs(filler !== undefined && linker.mode !== "copy");
+    let jobs = coldJobs(filler !== undefined);
     const useWorker =
       jobs.length > 0 && (worker !== undefined || wantWorker(options.parallel, jobs.length, jobBytes(jobs)));
     if (useWorker) worker ??= ExtractWorker.acquire();

@@ -1,17 +1,17 @@
 import { createHash, type Hash } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { errorAtPath } from "@tspack/errors";
 import { isStreamedEntry, ONE_CALL_MAX_BYTES, type ZipEntry } from "@tspack/zip";
 import { type WheelArchive, writeWheelEntry, writeWheelEntryStreamed } from "./archive.js";
-import { type LinkMode, linkOnce } from "./link-mode.js";
+import { COPY_CHUNK, copyInto, type LinkMode, linkOnce } from "./link-mode.js";
 import { BUCKET_BITS } from "./unpacked-cache.js";
 
 /**
  * One file to extract: inflate `entry` of `archives[archive]` and write it at `path` with `mode`. With
- * `from` (a file of the unpacked cache holding the same bytes with the same mode), link that instead,
- * with the decided link mode; if the link fails, the file is inflated and written as without `from`
- * (so a failure throws the extraction's own error, whatever the link's was).
+ * `from` (a file of the unpacked cache holding the same bytes with the same mode), link (or copy)
+ * that instead, with the decided link mode; if that fails, the file is inflated and written as without
+ * `from` (so a failure throws the extraction's own error, whatever the link's was).
  */
 export interface ExtractJob {
   archive: number;
@@ -19,7 +19,7 @@ export interface ExtractJob {
   /** Absolute path of the new file (its parent directories are created as needed). */
   path: string;
   mode: number;
-  /** Absolute path of a cache file to link from (hardlink or clone only), or `""`. */
+  /** Absolute path of a cache file to link or copy from, or `""`. */
   from: string;
   /**
    * With {@link ParallelExtract}'s `fillDir` (the temp directory of a wheel in the unpacked cache): the
@@ -35,8 +35,8 @@ export interface ExtractJob {
 
 /**
  * One file to link from the unpacked cache (a warm install): link `src` (a cache file) to `path` with
- * the decided link mode, or, with `copy`, copy it and chmod the copy to `mode` (the cached file has
- * another mode: `TreeWriter.linkFile`'s rule).
+ * the decided link mode, or, with `copy`, copy it with `mode` (the cached file has another mode:
+ * `TreeWriter.linkFile`'s rule).
  */
 export interface LinkJob {
   kind: "link";
@@ -79,8 +79,8 @@ const CHUNK = 8;
 /**
  * Numbers per job in the worker's table: archive, local header offset, compressed size, size, crc32,
  * method, mode, the file's index in the run's cache directory (or -1: its path is in `paths`), and 1 to
- * hash the content. A link job has archive -1, and method 1 when it copies + chmods (paths: its dest,
- * links: its source).
+ * hash the content. A link job has archive -1, and method 1 when it copies with another mode (paths:
+ * its dest, links: its source).
  */
 const FIELDS = 9;
 
@@ -134,6 +134,7 @@ const claim = (ctl, size) => {
   return [start, hi];
 };
 const ZIP = { zip: true };
+const copyBuffer = Buffer.allocUnsafe(${COPY_CHUNK});
 parentPort.on("message", (m) => {
   if (m.prefetch) return prefetch(m.prefetch);
   parentPort.postMessage({ started: true });
@@ -151,11 +152,29 @@ parentPort.on("message", (m) => {
     }
     made.add(dir);
   };
-  // linkOnce of link-mode.ts
-  const link = (src, dest) => {
-    if (linkMode === "hardlink") fs.linkSync(src, dest);
-    else if (linkMode === "clone") fs.copyFileSync(src, dest, fs.constants.COPYFILE_FICLONE_FORCE);
-    else fs.copyFileSync(src, dest);
+  // copyInto and linkOnce of link-mode.ts
+  const copy = (src, dest, mode) => {
+    const from = fs.openSync(src, "r");
+    try {
+      const to = fs.openSync(dest, "wx", mode);
+      try {
+        for (;;) {
+          const n = fs.readSync(from, copyBuffer, 0, ${COPY_CHUNK}, null);
+          if (n === 0) break;
+          for (let off = 0; off < n; ) off += fs.writeSync(to, copyBuffer, off, n - off);
+        }
+      } finally {
+        fs.closeSync(to);
+      }
+    } finally {
+      fs.closeSync(from);
+    }
+    if ((mode & umask) !== 0) fs.chmodSync(dest, mode);
+  };
+  const link = (src, dest, mode) => {
+    if (linkMode === "clone") fs.copyFileSync(src, dest, fs.constants.COPYFILE_FICLONE_FORCE | fs.constants.COPYFILE_EXCL);
+    else if (linkMode === "hardlink") fs.linkSync(src, dest);
+    else copy(src, dest, mode);
   };
   let error = null;
   let stop = false;
@@ -171,14 +190,12 @@ parentPort.on("message", (m) => {
       const k = i * ${FIELDS};
       try {
         if (nums[k] < 0) {
-          // a link job (TreeWriter.linkFile): link the cached file, or copy + chmod it to another mode
+          // a link job (TreeWriter.linkFile): link the cached file, or copy it with another mode
           const path = paths[i];
           const src = links[i];
           ensure(path.slice(0, path.lastIndexOf("/")));
-          if (nums[k + 5] !== 0) {
-            fs.copyFileSync(src, path);
-            fs.chmodSync(path, nums[k + 6]);
-          } else link(src, path);
+          if (nums[k + 5] !== 0) copy(src, path, nums[k + 6]);
+          else link(src, path, nums[k + 6]);
           done[i] = 1;
           continue;
         }
@@ -189,7 +206,7 @@ parentPort.on("message", (m) => {
         if (from !== "") {
           try {
             ensure(dir);
-            link(from, path);
+            link(from, path, nums[k + 6]);
             done[i] = 1;
             continue;
           } catch {
@@ -500,17 +517,15 @@ export class ParallelExtract {
     const j = this.#jobs[i]!;
     if (isLink(j)) {
       this.#ensure(j.path.slice(0, j.path.lastIndexOf("/")));
-      if (j.copy) {
-        copyFileSync(j.src, j.path);
-        chmodSync(j.path, j.mode);
-      } else linkOnce(this.#mode, j.src, j.path);
+      if (j.copy) copyInto(j.src, j.path, j.mode, this.#umask);
+      else linkOnce(this.#mode, j.src, j.path, j.mode, this.#umask);
       return true;
     }
     const dir = j.path.slice(0, j.path.lastIndexOf("/"));
     if (j.from !== "") {
       try {
         this.#ensure(dir);
-        linkOnce(this.#mode, j.from, j.path);
+        linkOnce(this.#mode, j.from, j.path, j.mode, this.#umask);
         return true;
       } catch {
         // written below: its errors are the extraction's

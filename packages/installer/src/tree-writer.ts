@@ -1,5 +1,5 @@
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
-import type { Linker } from "./link-mode.js";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyInto, type Linker } from "./link-mode.js";
 
 /** The process umask (modes are fixed up with chmod only when the umask would change them). */
 function currentUmask(): number {
@@ -57,18 +57,14 @@ export class TreeWriter {
   }
 
   /**
-   * Links `src` (a cache file whose mode is `srcMode`) to `rel`. When the wanted `mode` differs, the
-   * file is copied and chmod-ed instead, so the cache file keeps its mode.
+   * Links `src` (a cache file whose mode is `srcMode`) to `rel` with the linker's mode. When the
+   * wanted `mode` differs, the file is copied with that mode instead, so the cache file keeps its own.
    */
   linkFile(rel: string, src: string, srcMode: number, mode: number, size: number, linker: Linker): void {
     this.#parent(rel);
     const abs = this.#abs(rel);
-    if (srcMode === mode) {
-      linker.link(src, abs);
-    } else {
-      copyFileSync(src, abs);
-      chmodSync(abs, mode);
-    }
+    if (srcMode === mode) linker.link(src, abs, mode);
+    else copyInto(src, abs, mode, this.#umask);
     this.files++;
     this.bytes += size;
   }

@@ -68,11 +68,10 @@ describe("parallel extraction (main thread + worker)", () => {
       expect(warm.packages.every((p) => p.cached)).toBe(true);
       listings.push(treeListing(join(box, `w${i}`), { dirs: true, hash: 64 }));
       expect(readdirSync(join(cacheDir, "tmp"))).toEqual([]);
-      if (cold.linkMode === "hardlink") {
-        // cold: staged files are linked into the cache, so the target shares their inodes
-        const p = "many0/d0/e0/mod0.py";
-        expect(statSync(join(box, `c${i}`, p)).nlink).toBe(3); // cold target, cache, warm target
-      }
+      // the default (clone, else copy) shares no inode with the cache, cold or warm
+      expect(["clone", "copy"]).toContain(cold.linkMode);
+      const p = "many0/d0/e0/mod0.py";
+      for (const d of [`c${i}`, `w${i}`]) expect(statSync(join(box, d, p)).nlink).toBe(1);
     }
     for (const l of listings) expect(l).toBe(listings[0]);
     for (const c of caches) expect(c).toBe(caches[0]);
@@ -261,6 +260,7 @@ describe("warm install (links from the unpacked cache) on two threads", () => {
     const inputs = wheelInputs(box, wheels);
     const cacheDir = join(box, "cache");
     const opts = { ...base, cacheDir, linkMode: "hardlink" as const };
+    const copies: string[] = [];
     await installWheels(inputs, { ...opts, dest: join(box, "cold"), parallel: false });
     const cacheInodes = new Set(inodes(join(cacheDir, "unpacked-v2")).values());
     const listings: string[] = [];
@@ -282,7 +282,23 @@ describe("warm install (links from the unpacked cache) on two threads", () => {
       expect(notLinked.sort()).toEqual(expected.sort());
       expect(linked.length).toBe(4 * (150 + 3) + 1); // wheel files, METADATA, WHEEL, entry_points.txt, one shared/__init__.py
     }
-    for (const l of listings) expect(l).toBe(listings[0]);
+    // The same cache copied (the default where reflinks are unsupported, and copy): the same tree, no shared inode.
+    for (const [i, [linkMode, parallel]] of (
+      [
+        [undefined, false],
+        [undefined, true],
+        ["copy", true],
+        ["copy", undefined],
+      ] as const
+    ).entries()) {
+      const dest = join(box, `copy${i}`);
+      const r = await installWheels(inputs, { ...base, cacheDir, dest, parallel, ...(linkMode ? { linkMode } : {}) });
+      expect(r.packages.every((p) => p.cached)).toBe(true);
+      expect(["clone", "copy"]).toContain(r.linkMode);
+      copies.push(treeListing(dest, { dirs: true, hash: 64 }));
+      expect([...inodes(dest).values()].filter((ino) => cacheInodes.has(ino))).toEqual([]);
+    }
+    for (const l of [...listings, ...copies]) expect(l).toBe(listings[0]);
     for (const l of shared) expect(l).toBe(shared[0]);
     expect(listings[0]).toContain("bin/many2-sh 755");
     expect(shared[0]).not.toContain("bin/many2-sh");
@@ -292,46 +308,52 @@ describe("warm install (links from the unpacked cache) on two threads", () => {
     expect(statSync(unpackedPath(u, "many2-1.0.data/scripts/many2-sh")).mode & 0o777).toBe(0o644);
   });
 
-  it("fails like the serial path when cached files vanish behind its back, and recovers when the cache shows it", async () => {
-    const outcomes: string[] = [];
-    for (const parallel of [false, true, true]) {
-      const box = sandbox();
-      const inputs = wheelInputs(box, wheels);
-      const cacheDir = join(box, "cache");
-      const opts = { ...base, cacheDir, linkMode: "hardlink" as const };
-      await installWheels(inputs, { ...opts, dest: join(box, "t"), parallel: false });
-      const before = treeListing(join(box, "t"), { dirs: true, hash: 64 });
-      // Two files gone, their buckets' file counts kept (readUnpacked cannot tell): an early one (the
-      // main thread's end of the list) and a late one (the worker's); the serial path meets the early one.
-      for (const [w, path] of [
-        [1, "many1/d3/e1/mod10.py"],
-        [3, "many3/d1/e1/mod148.py"],
-      ] as const) {
-        const file = unpackedPath(readUnpacked(cacheDir, inputs[w]!.sha256)!, path);
-        rmSync(file);
-        writeFileSync(`${file}.stray`, "x");
+  it.each([
+    ["hardlink", "link"],
+    ["copy", "open"],
+  ] as const)(
+    "fails like the serial path when cached files vanish behind its back, and recovers when the cache shows it (%s)",
+    async (linkMode, syscall) => {
+      const outcomes: string[] = [];
+      for (const parallel of [false, true, true]) {
+        const box = sandbox();
+        const inputs = wheelInputs(box, wheels);
+        const cacheDir = join(box, "cache");
+        const opts = { ...base, cacheDir, linkMode };
+        await installWheels(inputs, { ...opts, dest: join(box, "t"), parallel: false });
+        const before = treeListing(join(box, "t"), { dirs: true, hash: 64 });
+        // Two files gone, their buckets' file counts kept (readUnpacked cannot tell): an early one (the
+        // main thread's end of the list) and a late one (the worker's); the serial path meets the early one.
+        for (const [w, path] of [
+          [1, "many1/d3/e1/mod10.py"],
+          [3, "many3/d1/e1/mod148.py"],
+        ] as const) {
+          const file = unpackedPath(readUnpacked(cacheDir, inputs[w]!.sha256)!, path);
+          rmSync(file);
+          writeFileSync(`${file}.stray`, "x");
+        }
+        const e = await errorOf(() => installWheels(inputs, { ...opts, dest: join(box, "t"), parallel }), box);
+        outcomes.push(norm(e));
+        expect(treeListing(join(box, "t"), { dirs: true, hash: 64 })).toBe(before); // target untouched
+        expect(names(box)).toEqual(["cache", "t", "wheels"]); // staging removed
+        // A plain deletion changes the bucket's count: the entry is dropped and the wheel extracted again.
+        const u = readUnpacked(cacheDir, inputs[0]!.sha256)!;
+        rmSync(unpackedPath(u, "many0/d0/e0/mod0.py"));
+        const r = await installWheels(inputs.slice(0, 1), { ...opts, dest: join(box, "r"), parallel });
+        expect(r.packages.map((p) => p.cached)).toEqual([false]);
+        const again = await installWheels(inputs.slice(0, 1), { ...opts, dest: join(box, "r2"), parallel });
+        expect(again.packages.map((p) => p.cached)).toEqual([true]);
+        expect(treeListing(join(box, "r2"), { dirs: true, hash: 64 })).toBe(
+          treeListing(join(box, "r"), { dirs: true, hash: 64 }),
+        );
+        outcomes.push(`${r.files} files`);
       }
-      const e = await errorOf(() => installWheels(inputs, { ...opts, dest: join(box, "t"), parallel }), box);
-      outcomes.push(norm(e));
-      expect(treeListing(join(box, "t"), { dirs: true, hash: 64 })).toBe(before); // target untouched
-      expect(names(box)).toEqual(["cache", "t", "wheels"]); // staging removed
-      // A plain deletion changes the bucket's count: the entry is dropped and the wheel extracted again.
-      const u = readUnpacked(cacheDir, inputs[0]!.sha256)!;
-      rmSync(unpackedPath(u, "many0/d0/e0/mod0.py"));
-      const r = await installWheels(inputs.slice(0, 1), { ...opts, dest: join(box, "r"), parallel });
-      expect(r.packages.map((p) => p.cached)).toEqual([false]);
-      const again = await installWheels(inputs.slice(0, 1), { ...opts, dest: join(box, "r2"), parallel });
-      expect(again.packages.map((p) => p.cached)).toEqual([true]);
-      expect(treeListing(join(box, "r2"), { dirs: true, hash: 64 })).toBe(
-        treeListing(join(box, "r"), { dirs: true, hash: 64 }),
+      for (let i = 2; i < outcomes.length; i += 2) expect(outcomes.slice(i, i + 2)).toEqual(outcomes.slice(0, 2));
+      expect(outcomes[0]).toBe(
+        `TSPACK_IO: The cache "<box>/cache" cannot be ${syscall === "link" ? "read" : "used"}: no such file or folder (ENOENT, "<box>/cache/unpacked-v2/<xx>/<sha>/0/10")`,
       );
-      outcomes.push(`${r.files} files`);
-    }
-    for (let i = 2; i < outcomes.length; i += 2) expect(outcomes.slice(i, i + 2)).toEqual(outcomes.slice(0, 2));
-    expect(outcomes[0]).toBe(
-      'TSPACK_IO: The cache "<box>/cache" cannot be read: no such file or folder (ENOENT, "<box>/cache/unpacked-v2/<xx>/<sha>/0/10")',
-    );
-  });
+    },
+  );
 });
 
 describe("the extract worker is kept between installs", () => {
