@@ -28,7 +28,8 @@ folder you gave (\`--out\`, \`--target\`, \`--cache-dir\`, …) and the fix; DNS
 errors give \`TSPACK_NETWORK\` after the retries; \`TSPACK_INTERNAL\` is a bug (its stack trace with \`-v\`).
 
 Environment: \`TSPACK_CACHE_DIR\`, \`XDG_CACHE_HOME\` (cache location), \`TSPACK_CONCURRENCY\`, \`TSPACK_OFFLINE=1\`,
-\`SOURCE_DATE_EPOCH\` (zip timestamps), \`NETRC\`, \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\` (credentials),
+\`SOURCE_DATE_EPOCH\` (zip timestamps), \`TSPACK_LINK_MODE\` / \`UV_LINK_MODE\` (\`install --link-mode\`, in that order),
+\`NETRC\`, \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\` (credentials),
 \`UV_HTTP_RETRIES\` (retries of a failed request, default 3), \`HTTPS_PROXY\`/\`HTTP_PROXY\`/\`NO_PROXY\`, \`NO_COLOR\`, \`TSPACK_COMPILE_CACHE_DIR\` / \`TSPACK_NO_COMPILE_CACHE=1\`
 (where the CLI keeps V8's compiled code, or turn that off).
 

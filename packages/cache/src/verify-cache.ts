@@ -1,10 +1,13 @@
-import { readdir, readFile, rm, stat } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { hashFile } from "./hash-file.js";
-import { UNPACKED_BUCKET, UNPACKED_MANIFEST, WHEELS_BUCKET } from "./layout.js";
+import { WHEELS_BUCKET } from "./layout.js";
 import { checkCacheOwned } from "./ownership.js";
 
-/** A cache entry whose bytes do not hash to its name; {@link verifyCache} removed it. */
+/**
+ * A cache entry whose bytes do not hash to its name; {@link verifyCache} removed it. The installer's
+ * `verifyUnpacked` reports files of unpacked wheels with the same shape (see there).
+ */
 export interface BadCacheEntry {
   /** Path relative to the cache root (`/`-separated). */
   path: string;
@@ -12,6 +15,10 @@ export interface BadCacheEntry {
   expected: string;
   /** The sha256 of its bytes (empty when unreadable or not a regular file). */
   actual: string;
+  /** For a file of an unpacked wheel: the wheel's filename. */
+  wheel?: string;
+  /** For a file of an unpacked wheel: its path in the wheel. */
+  file?: string;
 }
 
 /** Options of {@link verifyCache}. */
@@ -28,8 +35,6 @@ export interface VerifyCacheResult {
   bytes: number;
   /** Bad entries (removed), sorted by path. */
   bad: BadCacheEntry[];
-  /** Unpacked entries checked (each must hold a readable JSON `manifest.json`; the others are bad). */
-  unpacked?: number;
 }
 
 async function listDir(path: string): Promise<string[]> {
@@ -43,8 +48,8 @@ async function listDir(path: string): Promise<string[]> {
 
 /**
  * `tspack cache verify`: re-hashes every downloaded file, removes those whose bytes do not match
- * their content address, and reports them; removes unpacked entries without a readable manifest
- * (the installer also re-extracts those it finds incomplete). Misnamed files are left to `pruneCache`.
+ * their content address, and reports them. Misnamed files are left to `pruneCache`; the unpacked
+ * wheels are checked by the installer's `verifyUnpacked`, which owns their format.
  * @throws TSPACK_NOT_OWNED when the folder is not a tspack cache.
  */
 export async function verifyCache(cacheRoot: string, options: VerifyCacheOptions = {}): Promise<VerifyCacheResult> {
@@ -84,27 +89,6 @@ export async function verifyCache(cacheRoot: string, options: VerifyCacheOptions
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
-  let unpacked = 0;
-  const ubase = join(cacheRoot, UNPACKED_BUCKET);
-  for (const fan of await listDir(ubase)) {
-    if (!/^[0-9a-f]{2}$/.test(fan)) continue;
-    for (const sha of await listDir(join(ubase, fan))) {
-      if (!/^[0-9a-f]{64}$/.test(sha) || !sha.startsWith(fan)) continue;
-      unpacked++;
-      const abs = join(ubase, fan, sha);
-      let ok = false;
-      try {
-        const manifest: unknown = JSON.parse(await readFile(join(abs, UNPACKED_MANIFEST), "utf8"));
-        ok = typeof manifest === "object" && manifest !== null;
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
-        await rm(abs, { recursive: true, force: true });
-        bad.push({ path: `${UNPACKED_BUCKET}/${fan}/${sha}`, expected: sha, actual: "" });
-      }
-    }
-  }
   bad.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { checked: entries.length, bytes, bad, ...(unpacked > 0 ? { unpacked } : {}) };
+  return { checked: entries.length, bytes, bad };
 }

@@ -14,7 +14,7 @@ export {
   type InstallWheelInput,
   installWheels,
 } from "./install-wheels.js";
-export { Linker, type LinkFallback, type LinkMode } from "./link-mode.js";
+export { LINK_MODES, Linker, type LinkFallback, type LinkMode, parseLinkMode } from "./link-mode.js";
 export {
   checkInstallDest,
   type PublishMode,
@@ -33,3 +33,4 @@ export {
   unpackedPath,
   unpackToCache,
 } from "./unpacked-cache.js";
+export { type VerifyUnpackedOptions, type VerifyUnpackedResult, verifyUnpacked } from "./verify-unpacked.js";

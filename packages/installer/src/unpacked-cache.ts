@@ -46,7 +46,13 @@ export interface UnpackedWheel {
   files: ReadonlyMap<string, number>;
 }
 
-interface Manifest {
+/**
+ * `manifest.json`: written into the entry before it is published. `entries` are the wheel's
+ * central-directory fields, so they also record what each file must hold: the file of entry `i` is
+ * its uncompressed bytes (`uncompressedSize`, `crc32`, checked when it was inflated) with the install
+ * mode of its `externalAttributes`. `tspack cache verify` checks every file against them.
+ */
+export interface Manifest {
   version: 2;
   filename: string;
   sha256: string;
@@ -64,7 +70,7 @@ export function unpackedFileName(index: number): string {
 }
 
 /** Moves a broken entry aside (into the cache's tmp/, one rename) and deletes it; races are harmless. */
-function discard(cacheDir: string, dir: string): void {
+export function discard(cacheDir: string, dir: string): void {
   const aside = `${tempDirFor(cacheDir)}/${process.pid}-${randomBytes(8).toString("hex")}.broken`;
   try {
     makeDirsSync(tempDirFor(cacheDir), TMP_DIR_MODE);
@@ -91,29 +97,10 @@ export function readUnpacked(cacheDir: string, sha256: string): UnpackedWheel | 
     if ((e as NodeJS.ErrnoException).code !== "ENOENT" || existsSync(dir)) discard(cacheDir, dir);
     return undefined;
   }
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(text) as Manifest;
-  } catch {
-    discard(cacheDir, dir);
-    return undefined;
-  }
-  const files = new Map<string, number>();
-  let ok =
-    manifest !== null &&
-    typeof manifest === "object" &&
-    manifest.version === 2 &&
-    manifest.sha256 === sha256 &&
-    typeof manifest.filename === "string" &&
-    Array.isArray(manifest.entries) &&
-    manifest.files !== null &&
-    typeof manifest.files === "object";
-  if (ok) {
-    for (const [path, index] of Object.entries(manifest.files)) {
-      if (!Number.isInteger(index) || index < 0 || index >= manifest.entries.length) ok = false;
-      files.set(path, index);
-    }
-  }
+  const parsed = parseManifest(text, sha256);
+  const manifest = parsed?.manifest;
+  const files = parsed?.files ?? new Map<string, number>();
+  let ok = manifest !== undefined;
   // One readdir per bucket: every file must be there (a partial copy would fail the link half-way).
   if (ok) {
     const buckets = new Map<number, number>();
@@ -125,11 +112,54 @@ export function readUnpacked(cacheDir: string, sha256: string): UnpackedWheel | 
       ok = false;
     }
   }
-  if (!ok) {
+  if (!ok || manifest === undefined) {
     discard(cacheDir, dir);
     return undefined;
   }
   return { dir, filename: manifest.filename, entries: manifest.entries, files };
+}
+
+/**
+ * The manifest of the unpacked entry of the wheel with this sha256, when `text` is one: version 2,
+ * the same sha256, and every file an entry index in range whose size, CRC-32 and attributes are
+ * numbers. `files` maps the normalized wheel path to the index.
+ */
+export function parseManifest(
+  text: string,
+  sha256: string,
+): { manifest: Manifest; files: Map<string, number> } | undefined {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch {
+    return undefined;
+  }
+  if (
+    manifest === null ||
+    typeof manifest !== "object" ||
+    manifest.version !== 2 ||
+    manifest.sha256 !== sha256 ||
+    typeof manifest.filename !== "string" ||
+    !Array.isArray(manifest.entries) ||
+    manifest.files === null ||
+    typeof manifest.files !== "object"
+  )
+    return undefined;
+  const files = new Map<string, number>();
+  for (const [path, index] of Object.entries(manifest.files)) {
+    if (!Number.isInteger(index) || index < 0 || index >= manifest.entries.length) return undefined;
+    const e = manifest.entries[index];
+    if (
+      e === null ||
+      typeof e !== "object" ||
+      !Number.isInteger(e.uncompressedSize) ||
+      !Number.isInteger(e.crc32) ||
+      !Number.isInteger(e.externalAttributes)
+    )
+      return undefined;
+    files.set(path, index);
+  }
+  return { manifest, files };
 }
 
 /** Index of each entry in the archive's central directory (its file name in the unpacked cache). */

@@ -27,6 +27,11 @@ export interface InstallStageOptions extends FetchStageOptions {
   layout: "target" | "prefix";
   /** A requirements.txt to install instead of the project's lock. */
   requirementsFile?: string;
+  /**
+   * How files leave the unpacked cache: `clone` (default: reflinks where the file system supports
+   * them, else copies), `copy`, or `hardlink` (shares the cache's inodes: fastest, but editing an
+   * installed file changes the cache and every later install). `symlink` is refused (TSPACK_USAGE).
+   */
   linkMode?: LinkMode;
   clean?: boolean;
   /** INSTALLER and REQUESTED (default true, like uv; the Lambda build turns it off). */
@@ -61,6 +66,9 @@ async function storeBuilt(cacheDir: string, sha256: string, bytes: Uint8Array): 
  *   TSPACK_UNSAFE_PATH, TSPACK_INSTALL_FAILED, TSPACK_TOOL_FAILED (bytecode) …
  */
 export async function install(options: InstallStageOptions): Promise<InstallStageResult> {
+  // A usage error before any download.
+  if (options.linkMode !== undefined)
+    (await import("@tspack/installer")).parseLinkMode(options.linkMode, "the linkMode option");
   const cacheDir = cacheDirFor(options);
   const target = options.layout === "prefix" ? "prefix" : "target";
   const dest: UserPath = {
@@ -118,7 +126,7 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
       layout: options.layout,
       python: target.python,
       cacheDir,
-      ...(options.linkMode ? { linkMode: options.linkMode } : {}),
+      ...(options.linkMode === undefined ? {} : { linkMode: options.linkMode }),
       ...(options.clean ? { clean: true } : {}),
       installerMetadata: options.installerMetadata ?? true,
       ...(options.shebang ? { shebang: options.shebang } : {}),

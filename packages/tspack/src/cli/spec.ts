@@ -185,7 +185,7 @@ const INSTALL: FlagSpec[] = [
     name: "link-mode",
     kind: "string",
     value: "MODE",
-    help: "clone (default; falls back to hardlink, then copy) | hardlink | copy",
+    help: "clone (default: reflink, else copy) | copy | hardlink (env TSPACK_LINK_MODE, UV_LINK_MODE)",
     group: G_INSTALL,
   },
   { name: "no-installer-metadata", kind: "boolean", help: "Do not write INSTALLER and REQUESTED", group: G_INSTALL },
@@ -300,7 +300,10 @@ export const COMMANDS: CommandSpec[] = [
     positionals: ["PROJECT_DIR"],
     description:
       "Merges into DIR like uv: your files stay, older versions of the same packages are uninstalled.\n" +
-      "DIR must not be the project, the workspace, the cache, the current or home folder (nor hold them).",
+      "DIR must not be the project, the workspace, the cache, the current or home folder (nor hold them).\n" +
+      "Files come from tspack's unpacked cache as copies (reflinks where the file system supports them).\n" +
+      "--link-mode hardlink is faster but shares the cache's files: editing an installed file then changes\n" +
+      "the cache and every later install (`tspack cache verify` reports and removes such files).",
     flags: [
       {
         name: "target",

@@ -34,10 +34,27 @@ export async function runCache(ctx: CommandContext): Promise<number> {
     }
     case "verify": {
       const r = await verifyCache(dir);
-      const bad = r.bad;
+      // The unpacked wheels: a file changed behind the cache's back (an edit through a hard-linked install).
+      const { verifyUnpacked } = await import("@tspack/installer");
+      const u = await verifyUnpacked(dir);
+      const bad = [...r.bad, ...u.bad].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const line = (b: (typeof bad)[number]): string =>
+        b.file !== undefined
+          ? `  ${b.path}: "${b.file}" of ${b.wheel} changed: expected ${b.expected}, found ${b.actual}`
+          : b.wheel !== undefined
+            ? `  ${b.path}: an extra file in the unpacked ${b.wheel}`
+            : `  ${b.path}: expected sha256 ${b.expected}, found ${b.actual || "unreadable"}`;
+      const unpacked = u.entries > 0 ? ` and ${u.entries} unpacked wheels (${u.files} files)` : "";
+      const again = u.bad.length > 0 ? "The next install extracts the removed unpacked wheels again.\n" : "";
       print(
-        `Verified ${r.checked} entries (${formatBytes(r.bytes)}) in ${dir}: ${bad.length} bad${bad.length ? `, removed:\n${bad.map((b) => `  ${b.path}: expected sha256 ${b.expected}, found ${b.actual || "unreadable"}`).join("\n")}` : ""}\n`,
-        { cacheDir: dir, ...r },
+        `Verified ${r.checked} entries${unpacked} (${formatBytes(r.bytes + u.bytes)}) in ${dir}: ${bad.length} bad${bad.length ? `, removed:\n${bad.map(line).join("\n")}` : ""}\n${again}`,
+        {
+          cacheDir: dir,
+          checked: r.checked,
+          bytes: r.bytes + u.bytes,
+          bad,
+          ...(u.entries > 0 ? { unpacked: u.entries, unpackedFiles: u.files } : {}),
+        },
       );
       return bad.length ? 1 : 0;
     }

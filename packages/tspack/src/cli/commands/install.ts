@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { type LinkMode, parseLinkMode } from "@tspack/installer";
 import { formatTarget } from "@tspack/platform-tags";
 import { install } from "../../install.js";
 import { flagBool, flagString } from "../args.js";
@@ -7,7 +8,19 @@ import type { CommandContext } from "../context.js";
 import { formatBytes, formatMs } from "../output.js";
 import { fetchOptionsFrom } from "./common.js";
 
-const LINK_MODES = new Set(["clone", "hardlink", "copy"]);
+/**
+ * The link mode: `--link-mode`, else `TSPACK_LINK_MODE`, else uv's `UV_LINK_MODE` (the uv Lambda
+ * guide's Docker variant sets `UV_LINK_MODE=copy`), else the default (clone, falling back to copy).
+ */
+export function linkModeFrom(ctx: CommandContext): LinkMode | undefined {
+  const flag = flagString(ctx.flags, "link-mode");
+  if (flag !== undefined) return parseLinkMode(flag, "--link-mode");
+  for (const name of ["TSPACK_LINK_MODE", "UV_LINK_MODE"]) {
+    const value = ctx.env[name];
+    if (value) return parseLinkMode(value, `${name}=${value}`);
+  }
+  return undefined;
+}
 
 /** `tspack install (--target DIR | --prefix DIR)`. */
 export async function runInstall(ctx: CommandContext): Promise<number> {
@@ -19,10 +32,7 @@ export async function runInstall(ctx: CommandContext): Promise<number> {
       hint: "--target DIR: everything at DIR's root (function zip); --prefix DIR: DIR/lib/python3.X/site-packages (layer)",
     });
   }
-  const linkMode = flagString(ctx.flags, "link-mode");
-  if (linkMode !== undefined && !LINK_MODES.has(linkMode)) {
-    throw new TspackError(ERROR_CODES.USAGE, `The link mode "${linkMode}" is not one of clone, hardlink, copy`);
-  }
+  const linkMode = linkModeFrom(ctx);
   const requirementsFile = flagString(ctx.flags, "requirement");
   const shebang = flagString(ctx.flags, "shebang");
   const python = flagString(ctx.flags, "python-interpreter");
@@ -37,7 +47,7 @@ export async function runInstall(ctx: CommandContext): Promise<number> {
     ...(requirementsFile === undefined ? {} : { requirementsFile: resolve(ctx.cwd, requirementsFile) }),
     dest: resolve(ctx.cwd, (target ?? prefix)!),
     layout: target !== undefined ? "target" : "prefix",
-    ...(linkMode === undefined ? {} : { linkMode: linkMode as "clone" | "hardlink" | "copy" }),
+    ...(linkMode === undefined ? {} : { linkMode }),
     clean: flagBool(ctx.flags, "clean"),
     installerMetadata: !flagBool(ctx.flags, "no-installer-metadata"),
     ...(shebang === undefined ? {} : { shebang }),
