@@ -1,4 +1,4 @@
-// Install benchmark: tspack's installer vs `cp -al`, `unzip -q` and `pip install --target`.
+// Install benchmark: tspack's installer vs `cp -a`, `cp -al`, `unzip -q` and `pip install --target`.
 //
 //   node scripts/build.mjs --quiet   (or: ./node_modules/.bin/tsc -b packages/installer)
 //   node bench/install.bench.mjs [--runs 5] [--files 8000] [--wheels 20] [--json] [--no-pip] [--work DIR] [--keep] [--sync]
@@ -217,30 +217,42 @@ const settle = () => SYNC && spawnSync("sync");
 let finishedTree;
 for (let i = 0; i < RUNS; i++) {
   log(`run ${i + 1}/${RUNS}`);
-  // tspack cold: no unpacked cache (unpack into a fresh cache, link into a fresh target)
+  // tspack cold: no unpacked cache (unpack into a fresh cache, copy (default) into a fresh target)
   const cache = freshDir("cache");
   settle();
   let t = performance.now();
-  await installWheels(inputs, { ...base, dest: freshDir("cold"), cacheDir: cache });
-  record("tspack cold (unpack to cache + link)", performance.now() - t);
-  // tspack warm: unpacked cache present
+  const c = await installWheels(inputs, { ...base, dest: freshDir("cold"), cacheDir: cache });
+  record(`tspack cold (unpack to cache + ${c.linkMode})`, performance.now() - t);
+  // tspack warm: unpacked cache present (the default link mode: clone, else copy)
   const warmDest = freshDir("warm");
   settle();
   t = performance.now();
   const r = await installWheels(inputs, { ...base, dest: warmDest, cacheDir: cache });
   record(`tspack warm (${r.linkMode} from cache)`, performance.now() - t);
   finishedTree ??= warmDest;
-  // the same warm install on the main thread only (what the worker's share of the links saves)
+  // the same warm install on the main thread only (what the worker's share of the copies saves)
   settle();
   t = performance.now();
   await installWheels(inputs, { ...base, dest: freshDir("warm1"), cacheDir: cache, parallel: false });
   record("tspack serial warm (parallel: false)", performance.now() - t);
+  // --link-mode hardlink: cold and warm (the fast path that shares the cache's inodes)
+  const hcache = freshDir("hcache");
+  settle();
+  t = performance.now();
+  await installWheels(inputs, { ...base, dest: freshDir("hcold"), cacheDir: hcache, linkMode: "hardlink" });
+  record("tspack hardlink cold (--link-mode hardlink)", performance.now() - t);
+  settle();
+  t = performance.now();
+  await installWheels(inputs, { ...base, dest: freshDir("hwarm"), cacheDir: hcache, linkMode: "hardlink" });
+  record("tspack hardlink warm (--link-mode hardlink)", performance.now() - t);
   // tspack without cache: inflate straight into the target
   settle();
   t = performance.now();
   await installWheels(inputs, { ...base, dest: freshDir("extract") });
   record("tspack extract (no cache)", performance.now() - t);
-  // cp -al of the finished tree
+  // cp -a and cp -al of the finished tree
+  settle();
+  record("cp -a of the finished tree", wallOf("cp", ["-a", finishedTree, freshDir("cpa")]));
   settle();
   record("cp -al of the finished tree", wallOf("cp", ["-al", finishedTree, freshDir("cpal")]));
   // unzip -q of the same wheels (one process per wheel, like a shell loop)
@@ -287,10 +299,12 @@ const table = Object.fromEntries(
 );
 const get = (prefix) => Object.entries(table).find(([k]) => k.startsWith(prefix))?.[1]?.median;
 const ratios = {
-  "warm / cp -al (goal ≤ 1.2)": get("tspack warm") / get("cp -al"),
+  "warm / cp -a": get("tspack warm") / get("cp -a "),
+  "hardlink warm / cp -al (goal ≤ 1.2)": get("tspack hardlink warm") / get("cp -al"),
   "cold / unzip -q (goal ≤ 1.2)": get("tspack cold") / get("unzip -q"),
   "extract / unzip -q": get("tspack extract") / get("unzip -q"),
   "pip / warm (goal ≥ 10)": get("pip install") / get("tspack warm"),
+  "pip / hardlink warm": get("pip install") / get("tspack hardlink warm"),
   "pip / cold (goal ≥ 4)": get("pip install") / get("tspack cold"),
 };
 
