@@ -224,9 +224,9 @@ const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
 const PARALLEL_MIN_LINKS = 4000;
 
 /**
- * Warm installs that copy (the default where reflinks are unsupported) or clone cost ~4× a hard
- * link per file: the worker pays off from about MEASURED files (bench/install.bench.mjs, see
- * docs/benchmarks.md).
+ * Warm installs that copy (the default where reflinks are unsupported) or clone cost 3–5× a hard
+ * link per file (7 system calls and the bytes instead of one `link`): at 1,000 files two threads
+ * were already faster than one (bench/install.bench.mjs' wheels, see docs/benchmarks.md).
  */
 const PARALLEL_MIN_COPIES = 1000;
 
