@@ -1,4 +1,14 @@
-import { chmodSync, closeSync, constants, copyFileSync, linkSync, openSync, readSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 
 /**
@@ -59,26 +69,32 @@ let copyBuffer: Buffer | undefined;
  * through one reused buffer. For the small files of a wheel this is ~1.5× faster than
  * `copyFileSync` (6 system calls instead of ~10: libuv's copy also fstats both files, fchmods and
  * tries copy_file_range before sendfile). `umask` is the process umask (a chmod fixes the mode
- * when it would change it).
+ * when it would change it). On failure no file is left at `dest` (like libuv's copy), so that the
+ * caller may write it another way.
  */
 export function copyInto(src: string, dest: string, mode: number, umask: number): void {
   const buf = (copyBuffer ??= Buffer.allocUnsafe(COPY_CHUNK));
   const from = openSync(src, "r");
   try {
     const to = openSync(dest, "wx", mode);
+    let open = true;
     try {
       for (;;) {
         const n = readSync(from, buf, 0, COPY_CHUNK, null);
         if (n === 0) break;
         for (let off = 0; off < n; ) off += writeSync(to, buf, off, n - off);
       }
-    } finally {
+      open = false; // closed once, even if close fails (the number may be reused by another thread)
       closeSync(to);
+      if ((mode & umask) !== 0) chmodSync(dest, mode);
+    } catch (e) {
+      if (open) closeSync(to);
+      rmSync(dest, { force: true });
+      throw e;
     }
   } finally {
     closeSync(from);
   }
-  if ((mode & umask) !== 0) chmodSync(dest, mode);
 }
 
 /** libuv's copy with a reflink that must succeed (no silent fallback: the Linker decides). */

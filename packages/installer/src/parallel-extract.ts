@@ -157,19 +157,24 @@ parentPort.on("message", (m) => {
     const from = fs.openSync(src, "r");
     try {
       const to = fs.openSync(dest, "wx", mode);
+      let open = true;
       try {
         for (;;) {
           const n = fs.readSync(from, copyBuffer, 0, ${COPY_CHUNK}, null);
           if (n === 0) break;
           for (let off = 0; off < n; ) off += fs.writeSync(to, copyBuffer, off, n - off);
         }
-      } finally {
+        open = false;
         fs.closeSync(to);
+        if ((mode & umask) !== 0) fs.chmodSync(dest, mode);
+      } catch (e) {
+        if (open) fs.closeSync(to);
+        fs.rmSync(dest, { force: true });
+        throw e;
       }
     } finally {
       fs.closeSync(from);
     }
-    if ((mode & umask) !== 0) fs.chmodSync(dest, mode);
   };
   const link = (src, dest, mode) => {
     if (linkMode === "clone") fs.copyFileSync(src, dest, fs.constants.COPYFILE_FICLONE_FORCE | fs.constants.COPYFILE_EXCL);

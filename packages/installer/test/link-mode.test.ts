@@ -39,11 +39,11 @@ function reflinks(dir: string): boolean {
 }
 
 /** Runs `fn` with a fresh tmpfs mounted on `<sandbox>/mnt` (root only), unmounted afterwards, even on failure. */
-async function withTmpfs(fn: (mnt: string, box: string) => Promise<void>): Promise<void> {
+async function withTmpfs(fn: (mnt: string, box: string) => Promise<void>, size = "64m"): Promise<void> {
   const box = sandbox("tmpfs");
   const mnt = join(box, "mnt");
   mkdirSync(mnt);
-  execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt]);
+  execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", mnt]);
   try {
     await fn(mnt, box);
   } finally {
@@ -113,6 +113,14 @@ describe("copyInto: the copy of the copy and clone modes", () => {
     expect(statSync(join(box, "empty2")).mode & 0o777).toBe(0o644);
     // never over an existing file
     expect(() => copyInto(join(box, "big"), join(box, "empty2"), 0o644, 0)).toThrow(/EEXIST/);
+  });
+
+  it.runIf(isRoot)("leaves no partial file when the disk is full (needs root to mount a tmpfs)", async () => {
+    await withTmpfs(async (mnt, box) => {
+      writeFileSync(join(box, "big"), seededBytes(9, 2 * 1024 * 1024));
+      expect(() => copyInto(join(box, "big"), join(mnt, "big"), 0o644, 0)).toThrow(/ENOSPC/);
+      expect(readdirSync(mnt)).toEqual([]);
+    }, "1m");
   });
 });
 
