@@ -1,11 +1,19 @@
 // Builds the workspace: `tsc -b` type-checks every package and emits each internal package's dist/;
-// then esbuild bundles the public `tspack` package (library + CLI) into packages/tspack/dist with the
-// internal @tspack/* packages and the small pure libraries (fflate, smol-toml, p-limit,
-// @renovatebot/pep440) inlined, so `npm pack` of it installs anywhere without the workspace and a run
-// resolves and compiles fewer modules. Only undici, the network stack, stays a runtime dependency: it is
-// imported lazily, when a download is actually needed.
-// Declarations: tspack's own .d.ts plus the internal packages' .d.ts are copied under dist/, with
-// `@tspack/x` specifiers rewritten to relative paths.
+// then esbuild bundles the public `tspack` package (library, CLI, tspack/cdk) into packages/tspack/dist
+// with the internal @tspack/* packages and the small pure libraries (fflate, smol-toml, p-limit,
+// @renovatebot/pep440) inlined, so `npm pack` of it installs anywhere without the workspace, with no
+// runtime dependency, and a run resolves and compiles fewer modules. undici, the network stack, is
+// bundled once (dist/undici.cjs) and loaded lazily, when a download is actually needed: by the CLI
+// through bin/tspack.js, by the library through the package's private import `#undici`.
+//   dist/index.js (+ chunks/)  the library, ESM with code splitting
+//   dist/cjs/index.js          the library, CommonJS (`require("tspack")` on Node 20.18)
+//   dist/cjs/cdk.js            tspack/cdk, CommonJS (aws-cdk-lib and constructs stay external)
+//   dist/cdk.js                tspack/cdk for `import`: a wrapper that loads dist/cjs/cdk.js (one copy
+//                              of the constructs whichever way an app loads them)
+//   dist/cli.cjs, undici.cjs   the CLI's bundles (bin/tspack.js runs them through a V8 code cache)
+// Declarations: tspack's own .d.ts plus the internal packages' .d.ts are copied under dist/ (for
+// `import`) and dist/cjs/ (for `require`), with `@tspack/x` specifiers rewritten to relative paths and
+// `undici` to the few types tspack's API uses (scripts/shims/undici.d.ts).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -26,8 +34,46 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
 const pkgJson = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
-const external = Object.keys(pkgJson.dependencies ?? {});
-const { build } = await import("esbuild");
+const esbuild = await import("esbuild");
+/** Every bundle's metafile: the third-party packages bundled into the package, for their licenses. */
+const metafiles = [];
+const build = async (options) => {
+  const result = await esbuild.build({ ...options, metafile: true });
+  metafiles.push(result.metafile);
+  return result;
+};
+// Peer dependencies (tspack/cdk's aws-cdk-lib and constructs) are the app's own: never bundled.
+const peers = Object.keys(pkgJson.peerDependencies ?? {});
+const external = [...Object.keys(pkgJson.dependencies ?? {}), ...peers, ...peers.map((p) => `${p}/*`)];
+/** The undici names the library uses (`undici.X` in @tspack/fetch): the ESM shim exports each. */
+const UNDICI_NAMES = ["Agent", "EnvHttpProxyAgent"];
+const usedUndici = new Set(
+  [...readFileSync(join(root, "packages", "fetch", "src", "http-client.ts"), "utf8").matchAll(/\bundici\.([A-Za-z]+)/g)].map(
+    (m) => m[1],
+  ),
+);
+for (const name of usedUndici)
+  if (!UNDICI_NAMES.includes(name)) throw new Error(`scripts/build.mjs: add undici.${name} to UNDICI_NAMES`);
+/**
+ * The library's `import("undici")` becomes the package's private import `#undici` (dist/undici.cjs, the
+ * CLI's bundle): one copy of undici in the package, and none to install. In ESM, a shim module turns the
+ * CommonJS exports into named ones.
+ */
+const undiciImport = (format) => ({
+  name: "undici-import",
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: "undici", namespace: "undici-shim" }));
+    b.onResolve({ filter: /^#undici$/ }, () => ({ path: "#undici", external: true }));
+    b.onLoad({ filter: /.*/, namespace: "undici-shim" }, () => ({
+      contents:
+        format === "cjs"
+          ? 'module.exports = require("#undici");\n'
+          : `import undici from "#undici";\nexport default undici;\n${UNDICI_NAMES.map((n) => `export const ${n} = undici.${n};`).join("\n")}\n`,
+      loader: "js",
+    }));
+  },
+});
+
 // The build id keys tspack's memoized results in the cache (packages/tspack/src/memo.ts): a hash of every
 // source file, package manifest and the lockfile, so results made by other code are never reused.
 function buildId() {
@@ -56,6 +102,7 @@ await build({
   platform: "node",
   target: "node20",
   external,
+  plugins: [undiciImport("esm")],
   sourcemap: true,
   legalComments: "none",
   logLevel: "warning",
@@ -63,6 +110,64 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   define,
 });
+// The library and tspack/cdk for `require`: one CommonJS file each under dist/cjs/ (type commonjs).
+mkdirSync(join(dist, "cjs"), { recursive: true });
+writeFileSync(join(dist, "cjs", "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+for (const [name, entry] of [
+  ["index", join(pkgDir, "src", "index.ts")],
+  ["cdk", join(pkgDir, "src", "cdk", "index.ts")],
+]) {
+  await build({
+    entryPoints: { [name]: entry },
+    outdir: join(dist, "cjs"),
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    external,
+    plugins: [undiciImport("cjs")],
+    sourcemap: true,
+    legalComments: "none",
+    logLevel: "warning",
+    // tspack/cdk finds bin/tspack.js from __dirname in CommonJS; import.meta is only read in ESM.
+    logOverride: { "empty-import-meta": "silent" },
+    // aws-cdk-lib and constructs are optional peers: say so, instead of "Cannot find module".
+    ...(name === "cdk"
+      ? {
+          banner: {
+            js: 'for (const peer of ["aws-cdk-lib", "constructs"]) { try { require.resolve(peer); } catch { throw new Error(`tspack/cdk needs ${peer} in your app (aws-cdk-lib ^2, constructs ^10): npm install aws-cdk-lib constructs`); } }',
+          },
+        }
+      : {}),
+    conditions: ["tspack-source"],
+    define,
+  });
+}
+// tspack/cdk for `import`: loads the CommonJS build, so an app that imports and requires it (or mixes
+// ESM and CommonJS stacks) gets one set of classes; aws-cdk-lib itself is CommonJS.
+const cdkExports = await esbuild.build({
+  entryPoints: [join(pkgDir, "src", "cdk", "index.ts")],
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  external,
+  write: false,
+  metafile: true,
+  logLevel: "silent",
+  conditions: ["tspack-source"],
+  define,
+});
+const cdkNames = Object.values(cdkExports.metafile.outputs).flatMap((o) => o.exports ?? []).sort();
+writeFileSync(
+  join(dist, "cdk.js"),
+  [
+    "// tspack/cdk as an ES module: the CommonJS build (dist/cjs/cdk.js), so there is one copy of each class.",
+    'import { createRequire } from "node:module";',
+    'const cdk = createRequire(import.meta.url)("./cjs/cdk.js");',
+    `export const { ${cdkNames.join(", ")} } = cdk;`,
+    "",
+  ].join("\n"),
+);
 // The CLI: one CommonJS file, so bin/tspack.js can compile it through a V8 code cache on every Node
 // version (Node 20 has no compile cache for ES modules). Command modules stay lazy: esbuild wraps them
 // in init functions that run on first use. The first line names the bundle's sha256, the cache key.
@@ -174,6 +279,33 @@ const undiciBundle = await build({
 writeBundle("undici.cjs", undiciBundle.outputFiles[0].text);
 log("esbuild → packages/tspack/dist");
 
+// The licenses of the third-party packages inlined into the bundles (MIT/BSD/Apache ask for their text).
+const bundledPackages = new Map();
+for (const meta of metafiles) {
+  for (const input of Object.keys(meta.inputs)) {
+    // The last node_modules/ of the path names the package (pnpm: node_modules/.pnpm/x@1/node_modules/x/).
+    const m = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input.split("\\").join("/"));
+    if (!m) continue;
+    const dir = join(root, m[1]);
+    bundledPackages.set(m[2], dir);
+  }
+}
+const notices = [...bundledPackages.entries()]
+  .sort(([a], [b]) => (a < b ? -1 : 1))
+  .map(([name, dir]) => {
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const files = readdirSync(dir)
+      .filter((f) => /^licen[cs]e/i.test(f))
+      .sort();
+    if (files.length === 0) throw new Error(`scripts/build.mjs: ${name} is bundled but has no license file`);
+    const texts = files.map((f) => readFileSync(join(dir, f), "utf8").trim()).join("\n\n");
+    return `${name}@${manifest.version} (${manifest.license})\n\n${texts}\n`;
+  });
+writeFileSync(
+  join(dist, "THIRD-PARTY-LICENSES.txt"),
+  `Third-party packages bundled into tspack's dist/ files, with their licenses.\n\n${notices.join(`\n${"-".repeat(78)}\n\n`)}`,
+);
+
 // Declarations.
 function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -184,26 +316,33 @@ function walk(dir, out = []) {
   return out;
 }
 const internalNames = readdirSync(join(root, "packages")).filter((n) => n !== "tspack");
-const copyDts = (fromDir, toDir) => {
+const relTo = (from, to) => {
+  const rel = relative(dirname(from), to).split("\\").join("/");
+  return rel.startsWith(".") ? rel : `./${rel}`;
+};
+const copyDts = (fromDir, toDir, typesRoot) => {
   for (const file of walk(fromDir)) {
     if (!file.endsWith(".d.ts")) continue;
     const dest = join(toDir, relative(fromDir, file));
     mkdirSync(dirname(dest), { recursive: true });
     let text = readFileSync(file, "utf8");
     text = text.replace(/(from |import\()(["'])@tspack\/([a-z0-9-]+)\2/g, (_m, kw, q, name) => {
-      let rel = relative(dirname(dest), join(dist, "internal", name, "index.js"))
-        .split("\\")
-        .join("/");
-      if (!rel.startsWith(".")) rel = `./${rel}`;
-      return `${kw}${q}${rel}${q}`;
+      return `${kw}${q}${relTo(dest, join(typesRoot, "internal", name, "index.js"))}${q}`;
+    });
+    // undici is bundled, not a dependency: its types come from the package's own undici.d.ts.
+    text = text.replace(/(from |import\()(["'])undici\2/g, (_m, kw, q) => {
+      return `${kw}${q}${relTo(dest, join(typesRoot, "undici.js"))}${q}`;
     });
     text = text.replace(/\n\/\/# sourceMappingURL=.*$/, "\n");
     writeFileSync(dest, text);
   }
 };
-copyDts(join(pkgDir, "build", "tsc"), dist);
-for (const name of internalNames) {
-  const d = join(root, "packages", name, "dist");
-  if (existsSync(d)) copyDts(d, join(dist, "internal", name));
+for (const typesRoot of [dist, join(dist, "cjs")]) {
+  copyDts(join(pkgDir, "build", "tsc"), typesRoot, typesRoot);
+  for (const name of internalNames) {
+    const d = join(root, "packages", name, "dist");
+    if (existsSync(d)) copyDts(d, join(typesRoot, "internal", name), typesRoot);
+  }
+  writeFileSync(join(typesRoot, "undici.d.ts"), readFileSync(join(root, "scripts", "shims", "undici.d.ts")));
 }
 log("declarations → packages/tspack/dist");

@@ -29,10 +29,11 @@ import {
 } from "@tspack/wheel";
 import { DOS_EPOCH_SECONDS, getEntryData, isStreamedEntry, type ZipEntry, type ZipInputEntry } from "@tspack/zip";
 import type { TspackEvent } from "./events.js";
-import { cacheDirFor, type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
+import { cacheDirFor, envOf, type FetchStageOptions, type FetchStageResult, fetchWheels } from "./fetch.js";
 import { openCache } from "./guard.js";
 import { buildLocalSources } from "./members.js";
 import { planMemoized } from "./plan-memo.js";
+import { sourceDateEpochFromEnv } from "./source-date-epoch.js";
 import { workspaceRootOf } from "./read-project.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { startVerifier, stopVerifier, VERIFIER_PRESTART_BYTES, verifyWheels } from "./verify-wheels.js";
@@ -60,16 +61,26 @@ export interface BuildOptions extends FetchStageOptions {
   /** `zip` (default): function.zip; `layer`: layer.zip + function.zip; `dir`: a task root + Dockerfile. */
   layout?: BuildLayout;
   /**
-   * Output folder (default `<projectDir>/dist/lambda`, or `[tool.tspack] out`). Replaced as a whole, so it must be
-   * missing, empty or tspack's previous output, and not hold the project, the workspace or the cache
-   * (TSPACK_NOT_OWNED).
+   * Output folder, replaced as a whole, so it must be missing, empty or tspack's previous output, and not
+   * hold the project, the workspace or the cache (TSPACK_NOT_OWNED). A relative path resolves against the
+   * current folder, like the CLI's `--out`. Default: `[tool.tspack] out` (relative to the project), else
+   * `<projectDir>/dist/lambda`.
    */
   outDir?: string;
+  /**
+   * Globs of the project's own files to leave out of the artifact, added to `[tool.tspack] exclude`
+   * (same syntax; relative to the project folder). Applies to the files tspack copies from the project
+   * folder, not to installed packages.
+   */
+  exclude?: readonly string[];
   /** Write INSTALLER/REQUESTED (default false, like the uv Lambda guide). */
   installerMetadata?: boolean;
   /** Interpreter for bin/ launchers (default the runtime's `/var/lang/bin/python3.X`). */
   shebang?: string;
-  /** Seconds since the epoch for every zip entry (the CLI passes SOURCE_DATE_EPOCH); default 1980-01-01. */
+  /**
+   * Seconds since the epoch for every zip entry and task-root file. Default: `env.SOURCE_DATE_EPOCH` (as
+   * the CLI reads it), else 1980-01-01.
+   */
   sourceDateEpoch?: number;
 }
 
@@ -219,6 +230,7 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
   // Refuse bad options before any download: layout, timestamp, and an output folder that must not be replaced.
   if (options.layout !== undefined) layoutOf(options, undefined);
   checkSourceDateEpoch(options.sourceDateEpoch);
+  const sourceDateEpoch = options.sourceDateEpoch ?? sourceDateEpochFromEnv(envOf(options).SOURCE_DATE_EPOCH);
   // The cache is written below (memoized stages, downloads): only a tspack cache (the ownership guard).
   const cacheDir0 = cacheDirFor(options);
   await openCache(cacheDir0);
@@ -227,7 +239,10 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
   const project0 = planned.project;
   const cfg = project0.pyproject?.tspack ?? {};
   const layout = layoutOf(options, cfg.layout);
-  const outDir = resolve(project0.projectDir, options.outDir ?? cfg.out ?? join("dist", "lambda"));
+  const outDir =
+    options.outDir !== undefined
+      ? resolve(options.outDir)
+      : resolve(project0.projectDir, cfg.out ?? join("dist", "lambda"));
   const outPath = { path: outDir, what: "the output folder", option: "--out", internal: [] as string[] };
   paths.unshift(outPath);
   // The output folder is replaced as a whole: not the project, the workspace, the cache, the current or home
@@ -288,7 +303,9 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
       ? []
       : await collectProjectFiles(project.projectDir, {
           ...(cfg.include ? { include: cfg.include } : {}),
-          ...(cfg.exclude ? { exclude: cfg.exclude } : {}),
+          ...(cfg.exclude || options.exclude?.length
+            ? { exclude: [...(cfg.exclude ?? []), ...(options.exclude ?? [])] }
+            : {}),
           out: relative(project.projectDir, outDir).split("\\").join("/"),
         });
   // Synchronous: the thread pool is reading wheels, and a project's files are few and small.
@@ -346,7 +363,7 @@ async function buildOnce(options: BuildOptions, paths: UserPath[]): Promise<Buil
   // Cache writes (memo entries, compressed bytes) that need not hold up the build; awaited before it ends.
   const background: Array<Promise<unknown> | undefined> = [];
   try {
-    const mtime = options.sourceDateEpoch;
+    const mtime = sourceDateEpoch;
     // Zips are memoized as recipes (zip-recipe.ts): a warm build replays how they were assembled.
     const cacheDir = fetched.cacheDir;
     const recipeKey =

@@ -14,13 +14,19 @@ import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 
 /** Download options (all optional; the cache location follows `resolveCacheDir`). */
 export interface FetchStageOptions extends PlanOptions {
-  /** Cache root. Default: TSPACK_CACHE_DIR, else $XDG_CACHE_HOME/tspack, else ~/.cache/tspack. */
+  /** Cache root (relative to the current folder). Default: TSPACK_CACHE_DIR, else $XDG_CACHE_HOME/tspack, else ~/.cache/tspack. */
   cacheDir?: string;
-  /** Environment for cache location, proxies, NETRC and UV_INDEX_* credentials (default: none). */
+  /**
+   * The environment, read as the CLI reads it: cache location, proxies, NETRC, UV_INDEX_* credentials,
+   * TSPACK_OFFLINE, TSPACK_CONCURRENCY (and SOURCE_DATE_EPOCH in `build`). Default: `process.env`;
+   * pass `{}` to read none of it.
+   */
   env?: Readonly<Record<string, string | undefined>>;
   /** Home directory for ~/.netrc and the default cache (default: os.homedir()). */
   homedir?: string;
+  /** Default: `env.TSPACK_OFFLINE === "1"`. */
   offline?: boolean;
+  /** Parallel downloads. Default: `env.TSPACK_CONCURRENCY`, else 16. */
   concurrency?: number;
   indexUrl?: string;
   mirrors?: ReadonlyArray<{ from: string; to: string }>;
@@ -58,6 +64,26 @@ export interface FetchStageResult extends PlanResult {
   bytesDownloaded: number;
 }
 
+/** The environment a stage reads: `options.env`, else `process.env` (what the CLI reads). */
+export function envOf(options: {
+  env?: Readonly<Record<string, string | undefined>>;
+}): Readonly<Record<string, string | undefined>> {
+  return options.env ?? process.env;
+}
+
+/** TSPACK_CONCURRENCY as the CLI reads it: a whole number from 1 to 1024, else TSPACK_USAGE. */
+function concurrencyFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) {
+    throw new TspackError(
+      ERROR_CODES.USAGE,
+      `The value "${value}" of TSPACK_CONCURRENCY is not a whole number between 1 and 1024`,
+    );
+  }
+  return n;
+}
+
 /**
  * The @tspack/fetch options for a stage's options (shared by the lock and requirements.txt paths);
  * `indexes` are the project's `[[tool.uv.index]]` tables, for credentials.
@@ -67,13 +93,14 @@ export function fetchFilesOptions(
   cacheDir: string,
   indexes: readonly IndexConfig[] = [],
 ): FetchOptions {
+  const env = envOf(options);
   return {
     cacheDir,
-    env: options.env ?? {},
+    env,
     indexes,
     homedir: options.homedir ?? homedir(),
-    offline: options.offline,
-    concurrency: options.concurrency,
+    offline: options.offline ?? env.TSPACK_OFFLINE === "1",
+    concurrency: options.concurrency ?? concurrencyFromEnv(env.TSPACK_CONCURRENCY),
     indexUrl: options.indexUrl,
     mirrors: options.mirrors,
     requireHashes: options.requireHashes,
@@ -84,7 +111,7 @@ export function fetchFilesOptions(
   };
 }
 
-/** Resolves the cache directory the way the CLI does. */
+/** Resolves the cache directory the way the CLI does (a relative `cacheDir` against the current folder). */
 export function cacheDirFor(options: {
   cacheDir?: string;
   env?: Readonly<Record<string, string | undefined>>;
@@ -92,7 +119,7 @@ export function cacheDirFor(options: {
 }): string {
   return resolveCacheDir({
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-    env: options.env ?? {},
+    env: envOf(options),
     homedir: options.homedir ?? homedir(),
   });
 }

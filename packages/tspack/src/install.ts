@@ -15,17 +15,22 @@ import { evaluateMarker, normalizeName, parseMarker } from "@tspack/pep508";
 import { chooseWheel, markerEnvironmentFor } from "@tspack/plan";
 import { createTagIndex, explainNearestMiss, type Target } from "@tspack/platform-tags";
 import type { LockPackage } from "@tspack/uv-lock";
-import { cacheDirFor, type FetchStageOptions, fetchFilesOptions, fetchWheels, type LocalWheel } from "./fetch.js";
+import { cacheDirFor, envOf, type FetchStageOptions, fetchFilesOptions, fetchWheels, type LocalWheel } from "./fetch.js";
 import { openCache, projectFolders } from "./guard.js";
 import { buildLocalSources } from "./members.js";
 import { isTarget, resolveTarget } from "./target.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 
 export interface InstallStageOptions extends FetchStageOptions {
-  /** `--target DIR` (function zip / task root layout) or `--prefix DIR` (layer layout). */
+  /** The folder to install into (relative to the current folder, like the CLI's `--target`/`--prefix`). */
   dest: string;
-  layout: "target" | "prefix";
-  /** A requirements.txt to install instead of the project's lock. */
+  /**
+   * How `dest` is laid out: `"target"` (pip/uv `--target DIR`: packages at DIR's root, as in a function
+   * zip or task root) or `"prefix"` (`--prefix DIR`: DIR/lib/python3.X/site-packages, DIR/bin). Default
+   * `"target"`. (`layout` is build()'s artifact layout, zip | layer | dir; install() takes no `layout`.)
+   */
+  scheme?: "target" | "prefix";
+  /** A requirements.txt to install instead of the project's lock (relative to the current folder). */
   requirementsFile?: string;
   /**
    * How files leave the unpacked cache: `clone` (default: reflinks where the file system supports
@@ -70,9 +75,9 @@ export async function install(options: InstallStageOptions): Promise<InstallStag
   if (options.linkMode !== undefined)
     (await import("@tspack/installer")).parseLinkMode(options.linkMode, "the linkMode option");
   const cacheDir = cacheDirFor(options);
-  const target = options.layout === "prefix" ? "prefix" : "target";
+  const target = installScheme(options);
   const dest: UserPath = {
-    path: resolve(options.projectDir ?? ".", options.dest),
+    path: resolve(options.dest),
     what: `the ${target} folder`,
     option: `--${target}`,
   };
@@ -86,16 +91,17 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
   let wheels: LocalWheel[];
   // The ownership guard, before any download: not the project, the workspace, the cache, the current or
   // home folder (nor one holding them); with --clean, the installer also checks every file is a package's.
-  const dest = resolve(options.projectDir ?? ".", options.dest);
+  const dest = resolve(options.dest);
+  const scheme = installScheme(options);
   checkDestination(dest, {
-    label: `The --${options.layout} folder`,
+    label: `The --${scheme} folder`,
     keep: options.requirementsFile === undefined ? projectFolders(options) : [],
     cacheDir,
     ...(options.homedir === undefined ? {} : { home: options.homedir }),
-    hint: `Install into a folder of its own, e.g. --${options.layout} ${options.layout === "target" ? "packages" : "python"} (the uv guide's layout)`,
+    hint: `Install into a folder of its own, e.g. --${scheme} ${scheme === "target" ? "packages" : "python"} (the uv guide's layout)`,
   });
   const { installWheels, checkInstallDest } = await import("@tspack/installer");
-  checkInstallDest(dest, options.layout, options.clean === true);
+  checkInstallDest(dest, scheme, options.clean === true);
   await openCache(cacheDir);
   if (options.requirementsFile !== undefined) {
     target = options.target && isTarget(options.target) ? options.target : (resolveTarget(options.target) as Target);
@@ -123,7 +129,7 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
     wheels.map((w) => ({ path: w.path, sha256: w.sha256, filename: w.filename, name: w.name, version: w.version })),
     {
       dest,
-      layout: options.layout,
+      layout: scheme,
       python: target.python,
       cacheDir,
       ...(options.linkMode === undefined ? {} : { linkMode: options.linkMode }),
@@ -148,6 +154,26 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
   return { ...result, target, wheels };
 }
 
+/**
+ * The install scheme of `options`. `layout` means the artifact layout everywhere (build's zip | layer |
+ * dir), so install() refuses it rather than read "target"/"prefix" from it as it once did.
+ */
+function installScheme(options: InstallStageOptions): "target" | "prefix" {
+  const layout = (options as { layout?: unknown }).layout;
+  if (layout !== undefined) {
+    throw new TspackError(ERROR_CODES.USAGE, `install() takes no "layout" (got ${JSON.stringify(layout)})`, {
+      hint: 'Use scheme: "target" (--target DIR) or scheme: "prefix" (--prefix DIR); layout is build()\'s artifact layout (zip, layer, dir)',
+    });
+  }
+  const scheme = options.scheme ?? "target";
+  if (scheme !== "target" && scheme !== "prefix") {
+    throw new TspackError(ERROR_CODES.USAGE, `The install scheme "${String(scheme)}" is not "target" or "prefix"`, {
+      hint: 'scheme: "target" installs at dest\'s root (--target DIR); "prefix" under dest/lib/python3.X/site-packages (--prefix DIR)',
+    });
+  }
+  return scheme;
+}
+
 /** requirements.txt → wheels on disk: index look-ups, best wheel for the target, hash must be listed. */
 async function fetchRequirements(
   file: string,
@@ -155,7 +181,7 @@ async function fetchRequirements(
   options: FetchStageOptions & { cacheDir: string },
 ): Promise<LocalWheel[]> {
   const { parseRequirementsTxt, fetchSimpleIndex, fetchFiles } = await import("@tspack/fetch");
-  const path = resolve(options.projectDir ?? ".", file);
+  const path = resolve(file);
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -199,7 +225,7 @@ async function fetchRequirements(
   const pages = await Promise.all(
     reqs.map((r) =>
       fetchSimpleIndex(indexUrl, normalizeName(r.name), {
-        env: options.env ?? {},
+        env: envOf(options),
         homedir: options.homedir ?? homedir(),
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
         ...(options.retry ? { retry: options.retry } : {}),

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { classifyError, ERROR_CODES, TspackError } from "@tspack/errors";
 import type { ProjectInfo } from "@tspack/plan";
 import { type PyprojectInfo, parsePyproject, projectInfoForPlan } from "@tspack/project";
@@ -9,7 +9,7 @@ import { type Lock, type LockWarning, parseUvLock } from "@tspack/uv-lock";
 export interface ProjectOptions {
   /** Folder with pyproject.toml and uv.lock (default: `process.cwd()` of the caller). */
   projectDir?: string;
-  /** uv.lock elsewhere (relative paths resolve against `projectDir`). */
+  /** uv.lock elsewhere (a relative path resolves against the current folder, like the CLI's `--lock`). */
   lockPath?: string;
 }
 
@@ -81,11 +81,7 @@ export function projectFromTexts(
 /** The absolute project folder and lock path of `options`. */
 export function projectPaths(options: ProjectOptions): { projectDir: string; lockPath: string } {
   const projectDir = resolve(options.projectDir ?? ".");
-  const lockPath = options.lockPath
-    ? isAbsolute(options.lockPath)
-      ? options.lockPath
-      : resolve(projectDir, options.lockPath)
-    : join(projectDir, "uv.lock");
+  const lockPath = options.lockPath ? resolve(options.lockPath) : join(projectDir, "uv.lock");
   return { projectDir, lockPath };
 }
 

@@ -144,7 +144,7 @@ describe("build: a workspace member with the workspace's lock", () => {
       "packages/api/src/api/__init__.py": "def handler(event, context):\n    return 1\n",
     });
     const member = join(root, "packages", "api");
-    const r = await build({ projectDir: member, lockPath: "../../uv.lock", cacheDir: join(root, "..", "cache") });
+    const r = await build({ projectDir: member, lockPath: join(root, "uv.lock"), cacheDir: join(root, "..", "cache") });
     const names = Object.keys(unzipSync(readFileSync(join(member, "dist", "lambda", "function.zip")))).filter(
       (n) => !n.includes(".dist-info/"),
     );

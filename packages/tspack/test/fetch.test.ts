@@ -45,7 +45,7 @@ describe("fetchWheels: wheels on local disk", () => {
 
   it("resolves the lock's paths against the lock's folder (the workspace root) when --lock points elsewhere", async () => {
     const { root, member, cacheDir } = workspace();
-    const r = await fetchWheels({ projectDir: member, lockPath: "../../uv.lock", cacheDir });
+    const r = await fetchWheels({ projectDir: member, lockPath: join(root, "uv.lock"), cacheDir });
     expect(r.wheels.map((w) => w.path)).toEqual([join(root, "wheels", idna.filename)]);
     expect(r.localSources.map((p) => p.name)).toEqual(["api"]);
   });

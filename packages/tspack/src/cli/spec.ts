@@ -232,6 +232,13 @@ export const COMMANDS: CommandSpec[] = [
         help: "Output folder, replaced as a whole (default: PROJECT_DIR/dist/lambda)",
         group: G_BUILD,
       },
+      {
+        name: "exclude",
+        kind: "multiple",
+        value: "GLOB",
+        help: "Leave the project's files matching GLOB out (repeatable; added to [tool.tspack] exclude)",
+        group: G_BUILD,
+      },
       ...PROJECT,
       ...TARGET,
       ...SELECTION,

@@ -46,7 +46,7 @@ export async function runInstall(ctx: CommandContext): Promise<number> {
     ...base,
     ...(requirementsFile === undefined ? {} : { requirementsFile: resolve(ctx.cwd, requirementsFile) }),
     dest: resolve(ctx.cwd, (target ?? prefix)!),
-    layout: target !== undefined ? "target" : "prefix",
+    scheme: target !== undefined ? "target" : "prefix",
     ...(linkMode === undefined ? {} : { linkMode }),
     clean: flagBool(ctx.flags, "clean"),
     installerMetadata: !flagBool(ctx.flags, "no-installer-metadata"),
