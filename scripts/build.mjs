@@ -48,9 +48,11 @@ const external = [...Object.keys(pkgJson.dependencies ?? {}), ...peers, ...peers
 /** The undici names the library uses (`undici.X` in @tspack/fetch): the ESM shim exports each. */
 const UNDICI_NAMES = ["Agent", "EnvHttpProxyAgent"];
 const usedUndici = new Set(
-  [...readFileSync(join(root, "packages", "fetch", "src", "http-client.ts"), "utf8").matchAll(/\bundici\.([A-Za-z]+)/g)].map(
-    (m) => m[1],
-  ),
+  [
+    ...readFileSync(join(root, "packages", "fetch", "src", "http-client.ts"), "utf8").matchAll(
+      /\bundici\.([A-Za-z]+)/g,
+    ),
+  ].map((m) => m[1]),
 );
 for (const name of usedUndici)
   if (!UNDICI_NAMES.includes(name)) throw new Error(`scripts/build.mjs: add undici.${name} to UNDICI_NAMES`);
@@ -135,7 +137,7 @@ for (const [name, entry] of [
     ...(name === "cdk"
       ? {
           banner: {
-            js: 'for (const peer of ["aws-cdk-lib", "constructs"]) { try { require.resolve(peer); } catch { throw new Error(`tspack/cdk needs ${peer} in your app (aws-cdk-lib ^2, constructs ^10): npm install aws-cdk-lib constructs`); } }',
+            js: 'for (const peer of ["aws-cdk-lib", "constructs"]) { try { require.resolve(peer); } catch { throw new Error("tspack/cdk needs " + peer + " in your app (aws-cdk-lib ^2, constructs ^10): npm install aws-cdk-lib constructs"); } }',
           },
         }
       : {}),
@@ -157,7 +159,9 @@ const cdkExports = await esbuild.build({
   conditions: ["tspack-source"],
   define,
 });
-const cdkNames = Object.values(cdkExports.metafile.outputs).flatMap((o) => o.exports ?? []).sort();
+const cdkNames = Object.values(cdkExports.metafile.outputs)
+  .flatMap((o) => o.exports ?? [])
+  .sort();
 writeFileSync(
   join(dist, "cdk.js"),
   [

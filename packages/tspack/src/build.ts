@@ -33,8 +33,8 @@ import { cacheDirFor, envOf, type FetchStageOptions, type FetchStageResult, fetc
 import { openCache } from "./guard.js";
 import { buildLocalSources } from "./members.js";
 import { planMemoized } from "./plan-memo.js";
-import { sourceDateEpochFromEnv } from "./source-date-epoch.js";
 import { workspaceRootOf } from "./read-project.js";
+import { sourceDateEpochFromEnv } from "./source-date-epoch.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { startVerifier, stopVerifier, VERIFIER_PRESTART_BYTES, verifyWheels } from "./verify-wheels.js";
 import {

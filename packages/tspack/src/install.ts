@@ -15,7 +15,14 @@ import { evaluateMarker, normalizeName, parseMarker } from "@tspack/pep508";
 import { chooseWheel, markerEnvironmentFor } from "@tspack/plan";
 import { createTagIndex, explainNearestMiss, type Target } from "@tspack/platform-tags";
 import type { LockPackage } from "@tspack/uv-lock";
-import { cacheDirFor, envOf, type FetchStageOptions, fetchFilesOptions, fetchWheels, type LocalWheel } from "./fetch.js";
+import {
+  cacheDirFor,
+  envOf,
+  type FetchStageOptions,
+  fetchFilesOptions,
+  fetchWheels,
+  type LocalWheel,
+} from "./fetch.js";
 import { openCache, projectFolders } from "./guard.js";
 import { buildLocalSources } from "./members.js";
 import { isTarget, resolveTarget } from "./target.js";

@@ -8,13 +8,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { ERROR_CODES, type TspackErrorCode, TspackError } from "@tspack/errors";
+import { fileURLToPath } from "node:url";
+import { inflateRawSync } from "node:zlib";
+import { ERROR_CODES, TspackError, type TspackErrorCode } from "@tspack/errors";
 import { getEntryData, readZipEntries } from "@tspack/zip";
 import type { BundlingOptions, ILocalBundling } from "aws-cdk-lib/core";
 import { Annotations, DockerImage } from "aws-cdk-lib/core";
 import type { IConstruct } from "constructs";
-import { fileURLToPath } from "node:url";
-import { inflateRawSync } from "node:zlib";
 
 declare const __TSPACK_VERSION__: string | undefined;
 const VERSION: string = typeof __TSPACK_VERSION__ === "string" ? __TSPACK_VERSION__ : "0.0.0-dev";
@@ -82,9 +82,13 @@ export class NoDockerImage extends DockerImage {
 }
 
 function noDocker(): TspackError {
-  return new TspackError(ERROR_CODES.USAGE, "tspack/cdk bundles without Docker, but CDK tried to run a bundling image", {
-    hint: "This is a bug in tspack/cdk: local bundling should have returned true or thrown; please report it",
-  });
+  return new TspackError(
+    ERROR_CODES.USAGE,
+    "tspack/cdk bundles without Docker, but CDK tried to run a bundling image",
+    {
+      hint: "This is a bug in tspack/cdk: local bundling should have returned true or thrown; please report it",
+    },
+  );
 }
 
 /**
@@ -100,7 +104,7 @@ export class TspackLocalBundling implements ILocalBundling {
     arch: string;
     bundleAs: string;
     flags: string[];
-    sourceDateEpoch: number | null;
+    sourceDateEpoch?: number;
   };
   readonly #run: TspackRun;
   #scope: IConstruct | undefined;
@@ -114,7 +118,8 @@ export class TspackLocalBundling implements ILocalBundling {
       arch: run.arch,
       bundleAs: run.bundleAs,
       flags: run.flags,
-      sourceDateEpoch: run.sourceDateEpoch ?? null,
+      // (no null here: CDK's cache key walks the object and fails on null)
+      ...(run.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: run.sourceDateEpoch }),
     };
   }
 

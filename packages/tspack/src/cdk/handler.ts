@@ -59,9 +59,13 @@ function configuredHandler(entry: string): string | undefined {
   const value = cfg?.handler;
   if (value === undefined) return undefined;
   if (typeof value !== "string" || !/^[A-Za-z_][\w.]*\.[A-Za-z_]\w*$/.test(value)) {
-    throw new TspackError("TSPACK_PYPROJECT_INVALID", `The [tool.tspack] handler ${JSON.stringify(value)} in "${path}" is not "module.function"`, {
-      hint: 'Write it as Lambda does, e.g. handler = "app.main.handler"',
-    });
+    throw new TspackError(
+      "TSPACK_PYPROJECT_INVALID",
+      `The [tool.tspack] handler ${JSON.stringify(value)} in "${path}" is not "module.function"`,
+      {
+        hint: 'Write it as Lambda does, e.g. handler = "app.main.handler"',
+      },
+    );
   }
   return value;
 }

@@ -8,7 +8,13 @@ import { ERROR_CODES, TspackError } from "@tspack/errors";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { Annotations, AssetHashType, BundlingOutput } from "aws-cdk-lib/core";
 import type { Construct } from "constructs";
-import { type ICommandHooks, NoDockerImage, type TspackArtifact, TspackLocalBundling, type TspackRun } from "./bundling.js";
+import {
+  type ICommandHooks,
+  NoDockerImage,
+  type TspackArtifact,
+  TspackLocalBundling,
+  type TspackRun,
+} from "./bundling.js";
 import { resolveHandler } from "./handler.js";
 
 export type { ICommandHooks, TspackArtifact } from "./bundling.js";
@@ -217,9 +223,13 @@ export class TspackLayer extends lambda.LayerVersion {
     const runtime = compatibleRuntimes[0];
     const architecture = compatibleArchitectures[0];
     if (runtime === undefined || architecture === undefined) {
-      throw new TspackError(ERROR_CODES.USAGE, `The layer "${id}" has no compatible ${runtime ? "architecture" : "runtime"}`, {
-        hint: "Give at least one, or leave the prop out for the default",
-      });
+      throw new TspackError(
+        ERROR_CODES.USAGE,
+        `The layer "${id}" has no compatible ${runtime ? "architecture" : "runtime"}`,
+        {
+          hint: "Give at least one, or leave the prop out for the default",
+        },
+      );
     }
     super(scope, id, {
       ...props,
