@@ -6,13 +6,13 @@
 // bundled once (dist/undici.cjs) and loaded lazily, when a download is actually needed: by the CLI
 // through bin/tspack.js, by the library through the package's private import `#undici`.
 //   dist/index.js (+ chunks/)  the library, ESM with code splitting
-//   dist/cjs/index.js          the library, CommonJS (`require("tspack")` on Node 20.18)
-//   dist/cjs/cdk.js            tspack/cdk, CommonJS (aws-cdk-lib and constructs stay external)
-//   dist/cdk.js                tspack/cdk for `import`: a wrapper that loads dist/cjs/cdk.js (one copy
+//   dist/index.cjs             the library, CommonJS (`require("tspack")` on Node 20.18)
+//   dist/cdk.cjs               tspack/cdk, CommonJS (aws-cdk-lib and constructs stay external)
+//   dist/cdk.js                tspack/cdk for `import`: a wrapper that loads dist/cdk.cjs (one copy
 //                              of the constructs whichever way an app loads them)
 //   dist/cli.cjs, undici.cjs   the CLI's bundles (bin/tspack.js runs them through a V8 code cache)
 // Declarations: tspack's own .d.ts plus the internal packages' .d.ts are copied under dist/ (for
-// `import`) and dist/cjs/ (for `require`), with `@tspack/x` specifiers rewritten to relative paths and
+// `import`) and dist/cjs/ (for `require`: a folder of type commonjs, so TypeScript reads them as CommonJS), with `@tspack/x` specifiers rewritten to relative paths and
 // `undici` to the few types tspack's API uses (scripts/shims/undici.d.ts).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -112,16 +112,16 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   define,
 });
-// The library and tspack/cdk for `require`: one CommonJS file each under dist/cjs/ (type commonjs).
-mkdirSync(join(dist, "cjs"), { recursive: true });
-writeFileSync(join(dist, "cjs", "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+// The library and tspack/cdk for `require`: one .cjs file each in dist/ (next to the package.json
+// whose `imports` maps #undici; their types are under dist/cjs/, a folder of type commonjs).
 for (const [name, entry] of [
   ["index", join(pkgDir, "src", "index.ts")],
   ["cdk", join(pkgDir, "src", "cdk", "index.ts")],
 ]) {
   await build({
     entryPoints: { [name]: entry },
-    outdir: join(dist, "cjs"),
+    outdir: dist,
+    outExtension: { ".js": ".cjs" },
     bundle: true,
     format: "cjs",
     platform: "node",
@@ -165,9 +165,9 @@ const cdkNames = Object.values(cdkExports.metafile.outputs)
 writeFileSync(
   join(dist, "cdk.js"),
   [
-    "// tspack/cdk as an ES module: the CommonJS build (dist/cjs/cdk.js), so there is one copy of each class.",
+    "// tspack/cdk as an ES module: the CommonJS build (dist/cdk.cjs), so there is one copy of each class.",
     'import { createRequire } from "node:module";',
-    'const cdk = createRequire(import.meta.url)("./cjs/cdk.js");',
+    'const cdk = createRequire(import.meta.url)("./cdk.cjs");',
     `export const { ${cdkNames.join(", ")} } = cdk;`,
     "",
   ].join("\n"),
@@ -341,6 +341,8 @@ const copyDts = (fromDir, toDir, typesRoot) => {
     writeFileSync(dest, text);
   }
 };
+mkdirSync(join(dist, "cjs"), { recursive: true });
+writeFileSync(join(dist, "cjs", "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
 for (const typesRoot of [dist, join(dist, "cjs")]) {
   copyDts(join(pkgDir, "build", "tsc"), typesRoot, typesRoot);
   for (const name of internalNames) {

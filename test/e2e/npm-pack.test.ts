@@ -1,17 +1,19 @@
 /**
- * The published package works outside the workspace: `npm pack` of packages/tspack, `npm install` of
- * the tarball into an empty folder (plain npm, registry for the five runtime dependencies), then the
- * `tspack` bin, the library import, and a real build with the installed copy (same golden bytes).
- * Skipped with a reason only when npm cannot reach the registry.
+ * The published package works outside the workspace: `npm pack` of packages/tspack, `npm install
+ * --offline` of the tarball into an empty folder (plain npm; tspack has no runtime dependency, so no
+ * registry is needed), then the `tspack` bin, the library from an ES module and from a CommonJS project
+ * (the docs' examples as written), the environment and paths the library reads like the CLI, the types
+ * in a CommonJS TypeScript project, and a real build with the installed copy (same golden bytes).
  */
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIndexServer } from "../helpers/index-server.js";
 import {
   cleanupTemps,
   demoProject,
+  FAKE_HOST,
   mirrorArg,
   REPO_ROOT,
   requireBuiltCli,
@@ -30,7 +32,16 @@ const NETWORK_ERROR =
 /** The environment without the npm_* variables a pnpm/npm script run sets (they would steer npm). */
 function plainEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== "INIT_CWD") env[k] = v;
+  // (and NODE_PATH, which a test runner may set to the workspace's modules)
+  for (const [k, v] of Object.entries(process.env))
+    if (
+      !/^npm_/i.test(k) &&
+      k !== "INIT_CWD" &&
+      k !== "NODE_PATH" &&
+      k !== "SOURCE_DATE_EPOCH" &&
+      !k.startsWith("TSPACK_")
+    )
+      env[k] = v;
   return { ...env, NO_COLOR: "1", npm_config_update_notifier: "false", npm_config_fund: "false" };
 }
 
@@ -39,9 +50,10 @@ function run(
   args: string[],
   cwd: string,
   timeoutMs: number,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: plainEnv(), timeout: timeoutMs });
+    const child = spawn(cmd, args, { cwd, env: { ...plainEnv(), ...env }, timeout: timeoutMs });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -52,6 +64,13 @@ function run(
     });
     child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
   });
+}
+
+/** Every file under `dir`. */
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 let tarball: string;
@@ -67,16 +86,25 @@ beforeAll(async () => {
   const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(packDir, info!.filename);
   const paths = info!.files.map((f) => f.path);
-  // Only bin/, dist/ and package.json (+ README/LICENSE when present): no sources, tests or tsbuildinfo.
-  expect(paths.filter((p) => !/^(bin\/|dist\/|package\.json$|README|LICENSE)/.test(p))).toEqual([]);
+  // Only bin/, dist/, package.json, README.md and LICENSE: no sources, tests or tsbuildinfo.
+  expect(paths.filter((p) => !/^(bin\/|dist\/|package\.json$|README\.md$|LICENSE$)/.test(p))).toEqual([]);
   expect(paths).toEqual(
     expect.arrayContaining([
+      "README.md",
+      "LICENSE",
       "bin/tspack.js",
       "bin/package.json",
       "dist/cli.cjs",
       "dist/undici.cjs",
       "dist/index.js",
       "dist/index.d.ts",
+      "dist/index.cjs",
+      "dist/cjs/index.d.ts",
+      "dist/cdk.cjs",
+      "dist/cjs/cdk/index.d.ts",
+      "dist/cdk.js",
+      "dist/cdk/index.d.ts",
+      "dist/THIRD-PARTY-LICENSES.txt",
     ]),
   );
 
@@ -84,7 +112,7 @@ beforeAll(async () => {
   expect(readdirSync(installDir)).toEqual([]);
   const install = await run(
     "npm",
-    ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", installDir, tarball],
+    ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", installDir, tarball],
     installDir,
     240_000,
   );
@@ -97,15 +125,52 @@ beforeAll(async () => {
 afterAll(() => cleanupTemps());
 
 describe("npm pack → npm install in an empty folder", () => {
-  it("installs tspack with only its declared runtime dependencies", (ctx) => {
+  it("installs tspack alone: no runtime dependency, one copy of undici (bundled)", (ctx) => {
     if (skipReason) ctx.skip(skipReason);
     const pkg = JSON.parse(readFileSync(join(PKG_DIR, "package.json"), "utf8"));
+    expect(pkg.dependencies).toBeUndefined();
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(["aws-cdk-lib", "constructs"]);
+    expect(pkg.peerDependenciesMeta["aws-cdk-lib"].optional).toBe(true);
     const installed = readdirSync(join(installDir, "node_modules")).filter((n) => !n.startsWith("."));
-    for (const dep of Object.keys(pkg.dependencies)) {
-      const top = dep.startsWith("@") ? dep.split("/")[0]! : dep;
-      expect(installed).toContain(top);
-    }
-    expect(installed.filter((n) => n.startsWith("@tspack"))).toEqual([]);
+    expect(installed).toEqual(["tspack"]);
+    // undici's code is in dist/undici.cjs only (the CLI and the library both load it from there).
+    const root = join(installDir, "node_modules", "tspack");
+    const withUndici = walk(join(root, "dist"))
+      .filter((f) => /\.(c?js)$/.test(f) && readFileSync(f, "utf8").includes("undici:request:create"))
+      .map((f) => f.slice(root.length + 1));
+    expect(withUndici).toEqual(["dist/undici.cjs"]);
+  });
+
+  it("ships README.md, the MIT LICENSE and the bundled packages' licenses", (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const root = join(installDir, "node_modules", "tspack");
+    expect(readFileSync(join(root, "LICENSE"), "utf8")).toBe(readFileSync(join(REPO_ROOT, "LICENSE"), "utf8"));
+    expect(readFileSync(join(root, "LICENSE"), "utf8")).toMatch(/^MIT License\n/);
+    expect(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).license).toBe("MIT");
+    expect(readFileSync(join(root, "README.md"), "utf8")).toMatch(/^# tspack\n/);
+    const notices = readFileSync(join(root, "dist", "THIRD-PARTY-LICENSES.txt"), "utf8");
+    for (const name of ["undici", "fflate", "smol-toml", "p-limit", "@renovatebot/pep440"])
+      expect(notices).toMatch(new RegExp(`^${name.replace("/", "\\/")}@\\d`, "m"));
+  });
+
+  it("`require('tspack')` works in a CommonJS project; `tspack/cdk` without aws-cdk-lib says what is missing", async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const dir = tempDir("tspack-npm-cjs-");
+    writeFileSync(join(dir, "package.json"), '{ "name": "cjs-app", "version": "1.0.0" }\n');
+    symlinkSync(join(installDir, "node_modules"), join(dir, "node_modules"), "dir");
+    writeFileSync(
+      join(dir, "check.js"),
+      [
+        'const t = require("tspack");',
+        "console.log([t.build, t.plan, t.install, t.TspackError].map((f) => typeof f).join(' '));",
+        'try { require("tspack/cdk"); } catch (e) { console.log(e.message); }',
+      ].join("\n"),
+    );
+    const r = await run(process.execPath, ["check.js"], dir, 60_000);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      "function function function function\ntspack/cdk needs aws-cdk-lib in your app (aws-cdk-lib ^2, constructs ^10): npm install aws-cdk-lib constructs\n",
+    );
   });
 
   it("`npx tspack --help` works", async (ctx) => {
@@ -131,6 +196,147 @@ describe("npm pack → npm install in an empty folder", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("function function function function function function function\n");
   });
+
+  it("the docs' library examples run as written, ESM and CommonJS, reading TSPACK_CACHE_DIR and paths like the CLI", async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const api = readFileSync(join(REPO_ROOT, "docs", "api.md"), "utf8");
+    const esm = /```js\n(\/\/ ES module[\s\S]*?)```/.exec(api)?.[1];
+    const cjs = /```js\n(\/\/ CommonJS[\s\S]*?)```/.exec(api)?.[1];
+    expect(esm, "docs/api.md: the ESM example").toBeDefined();
+    expect(cjs, "docs/api.md: the CommonJS example").toBeDefined();
+    const demo = demoProject();
+    const server = await startIndexServer({ files: serverFiles(demo.wheels) });
+    try {
+      const app = tempDir("tspack-npm-docs-");
+      writeFileSync(join(app, "package.json"), '{ "name": "docs-app", "version": "1.0.0" }\n');
+      symlinkSync(join(installDir, "node_modules"), join(app, "node_modules"), "dir");
+      writeTree(join(app, "services", "api"), demo.files);
+      // Fill a cache with the CLI; the examples then find the wheels through TSPACK_CACHE_DIR alone.
+      const cache = tempDir("tspack-npm-docs-cache-");
+      const bin = join(installDir, "node_modules", "tspack", "bin", "tspack.js");
+      const fill = await run(
+        process.execPath,
+        [
+          bin,
+          "fetch",
+          "services/api",
+          "--runtime",
+          "python3.13",
+          "--arch",
+          "arm64",
+          "--cache-dir",
+          cache,
+          "--mirror",
+          mirrorArg(server.url),
+          "-q",
+        ],
+        app,
+        60_000,
+      );
+      expect([fill.status, fill.stderr]).toEqual([0, ""]);
+      writeFileSync(join(app, "example.mjs"), esm!);
+      writeFileSync(join(app, "example.js"), cjs!);
+      for (const file of ["example.mjs", "example.js"]) {
+        const r = await run(process.execPath, [file], app, 60_000, { TSPACK_CACHE_DIR: cache, TSPACK_OFFLINE: "1" });
+        expect(r.stderr, file).toBe("");
+        expect(r.stdout, file).toBe(
+          `${join(realpathSync(app), "services", "api", "dist", "lambda", "function.zip")} ${r.stdout.split(" ")[1]}`,
+        );
+        expect(r.stdout.trim().split(" ")[1], file).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the library downloads through the bundled undici from ESM and CommonJS", async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const demo = demoProject();
+    const server = await startIndexServer({ files: serverFiles(demo.wheels) });
+    try {
+      const dir = tempDir("tspack-npm-lib-");
+      writeTree(dir, demo.files);
+      const code = (cache: string) =>
+        `build({ projectDir: ${JSON.stringify(dir)}, cacheDir: ${JSON.stringify(cache)}, outDir: ${JSON.stringify(join(cache, "out"))}, env: {}, mirrors: [{ from: ${JSON.stringify(FAKE_HOST)}, to: ${JSON.stringify(`${server.url}/`)} }] }).then((r) => console.log(r.fetch.requests, r.artifacts[0].sha256))`;
+      const esm = await run(
+        process.execPath,
+        ["--input-type=module", "-e", `import { build } from "tspack"; ${code(tempDir("tspack-npm-c1-"))}`],
+        installDir,
+        60_000,
+      );
+      const cjs = await run(
+        process.execPath,
+        ["-e", `const { build } = require("tspack"); ${code(tempDir("tspack-npm-c2-"))}`],
+        installDir,
+        60_000,
+      );
+      for (const r of [esm, cjs]) {
+        expect(r.stderr).toBe("");
+        expect(r.stdout).toBe(`3 ${DEMO_ZIP_SHA256}\n`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the types work in a CommonJS TypeScript project (node16 and node10 resolution), tspack/cdk included", async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const dir = tempDir("tspack-npm-ts-");
+    writeFileSync(join(dir, "package.json"), '{ "name": "ts-app", "version": "1.0.0" }\n');
+    mkdirSync(join(dir, "node_modules"));
+    // A copy: TypeScript resolves a symlink's imports from where it points (which has no aws-cdk-lib).
+    cpSync(join(installDir, "node_modules", "tspack"), join(dir, "node_modules", "tspack"), { recursive: true });
+    for (const peer of ["aws-cdk-lib", "constructs"])
+      symlinkSync(
+        realpathSync(join(REPO_ROOT, "packages", "tspack", "node_modules", peer)),
+        join(dir, "node_modules", peer),
+        "dir",
+      );
+    symlinkSync(realpathSync(join(REPO_ROOT, "node_modules", "@types")), join(dir, "node_modules", "@types"), "dir");
+    writeFileSync(
+      join(dir, "app.ts"),
+      [
+        'import { App, Stack } from "aws-cdk-lib/core";',
+        'import * as lambda from "aws-cdk-lib/aws-lambda";',
+        'import { build, type BuildResult } from "tspack";',
+        'import { TspackFunction, TspackLayer, tspackCode } from "tspack/cdk";',
+        'const stack = new Stack(new App(), "S");',
+        'const fn: lambda.Function = new TspackFunction(stack, "F", { entry: "svc", architecture: lambda.Architecture.ARM_64, bundling: { bundleAs: "zip", extras: ["x"] } });',
+        'const layer: lambda.LayerVersion = new TspackLayer(stack, "L", { entry: "svc" });',
+        'const code: lambda.AssetCode = tspackCode("svc", { artifact: "code" });',
+        'const result: Promise<BuildResult> = build({ projectDir: "svc", exclude: ["tests/**"] });',
+        "export { fn, layer, code, result };",
+        "",
+      ].join("\n"),
+    );
+    const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+    for (const [module, resolution] of [
+      ["nodenext", "nodenext"],
+      ["commonjs", "node10"],
+    ]) {
+      const r = await run(
+        process.execPath,
+        [
+          tsc,
+          "--noEmit",
+          "--strict",
+          "--types",
+          "node",
+          "--target",
+          "es2022",
+          "--module",
+          module,
+          "--moduleResolution",
+          resolution,
+          "app.ts",
+        ],
+        dir,
+        120_000,
+      );
+      expect(`${r.stdout}${r.stderr}`, `${module}/${resolution}`).toBe("");
+      expect(r.status).toBe(0);
+    }
+  }, 300_000);
 
   it("the installed copy builds the demo project to the same golden bytes", async (ctx) => {
     if (skipReason) ctx.skip(skipReason);

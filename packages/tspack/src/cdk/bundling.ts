@@ -56,10 +56,11 @@ interface BuildJson {
   warnings: string[];
 }
 
-/** The CLI of this package: bin/tspack.js, two folders up from this module (src/cdk or dist/cjs). */
+/** The CLI of this package: bin/tspack.js, next to dist/ (the bundle) or src/ (this module's source). */
 export function tspackBin(): string {
   const here = typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
-  return resolve(here, "..", "..", "bin", "tspack.js");
+  const bundled = resolve(here, "..", "bin", "tspack.js");
+  return existsSync(bundled) ? bundled : resolve(here, "..", "..", "bin", "tspack.js");
 }
 
 /**
