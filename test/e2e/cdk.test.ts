@@ -99,6 +99,21 @@ if (process.env.APP_CASE === "broken") {
     code: tspackCode(entry, { architecture: lambda.Architecture.ARM_64, bundling: { ...bundling, bundleAs: "directory" } }),
   });
   new TspackLayer(stack, "Deps", { entry, compatibleArchitectures: [lambda.Architecture.ARM_64], bundling });
+  // python-alpha's hooks and excludes, and a timestamp set in the props.
+  new TspackFunction(stack, "Hooked", {
+    entry,
+    index: "app/main.py",
+    bundling: {
+      ...bundling,
+      assetExcludes: ["app/local_settings.py"],
+      sourceDateEpoch: 1700000000,
+      environment: { HOOK_WORD: "hello" },
+      commandHooks: {
+        beforeBundling: (input, output) => ['echo "before $HOOK_WORD $(basename ' + input + ')" >> "$HOOK_LOG"'],
+        afterBundling: (input, output) => ['echo "after $(ls ' + output + ')" >> "$HOOK_LOG"'],
+      },
+    },
+  });
 }
 app.synth();
 `;
@@ -160,6 +175,7 @@ function synthEnv(outdir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Process
     ...env,
     PATH: `${binDir}:${process.env.PATH}`,
     DOCKER_LOG: dockerLog,
+    HOOK_LOG: join(outdir, "..", "hooks.log"),
     CDK_OUTDIR: outdir,
     ENTRY: project,
     CACHE_DIR: cacheDir,
@@ -240,6 +256,7 @@ beforeAll(async () => {
     "uv.lock": lock(pure, native),
     "app/__init__.py": "",
     "app/main.py": "import fastmath\nimport greet\n\n\ndef handler(event, context):\n    return greet.hello()\n",
+    "app/local_settings.py": "SECRET = 'not for Lambda'\n",
   });
   server = await startIndexServer({ files: serverFiles([pure, ...native]) });
   cacheDir = tempDir("tspack-cdk-cache-");
@@ -266,17 +283,19 @@ describe("tspack/cdk in a CDK app (packed tarball, no Docker)", () => {
     expect(fns.sort()).toEqual([
       ["Arm", "app.main.handler", "python3.13", ["arm64"]],
       ["Custom", "app.main.handler", "python3.13", ["arm64"]],
+      ["Hooked", "app.main.handler", "python3.13", ["x86_64"]],
       ["X86", "app.main.handler", "python3.13", ["x86_64"]],
     ]);
     const layer = Object.values(cold.template.Resources).find((r) => r.Type === "AWS::Lambda::LayerVersion")!;
     expect(layer.Properties.CompatibleRuntimes).toEqual(["python3.13"]);
     expect(layer.Properties.CompatibleArchitectures).toEqual(["arm64"]);
-    expect(Object.keys(cold.assets).sort()).toEqual(["Arm", "Custom", "Deps", "X86"]);
+    expect(Object.keys(cold.assets).sort()).toEqual(["Arm", "Custom", "Deps", "Hooked", "X86"]);
   });
 
   it("each asset holds the app and the dependencies of its own architecture only", () => {
     const own = (arch: string) => [
       "app/__init__.py",
+      "app/local_settings.py",
       "app/main.py",
       "fastmath/__init__.py",
       `fastmath/_native.cpython-313-${arch}-linux-gnu.so`,
@@ -338,7 +357,7 @@ describe("tspack/cdk in a CDK app (packed tarball, no Docker)", () => {
     expect(warm.assets).not.toEqual({});
     const hashes = (s: Synth) => Object.fromEntries(Object.entries(s.assets).map(([k, v]) => [k, v.hash]));
     expect(hashes(warm)).toEqual(hashes(cold));
-    expect(new Set(Object.values(hashes(cold))).size).toBe(4);
+    expect(new Set(Object.values(hashes(cold))).size).toBe(5);
     // The ambient variable would have changed the bytes: the CLI itself honours it.
     const out = join(tempDir("tspack-cdk-sde-"), "out");
     const r = await runCliAsync(
@@ -365,6 +384,44 @@ describe("tspack/cdk in a CDK app (packed tarball, no Docker)", () => {
       (a) => a.kind === "function",
     )!;
     expect(fn.sha256).not.toBe(sha256(cold.assets.Arm!.path));
+  });
+
+  it("commandHooks run around tspack with the props' environment; assetExcludes and sourceDateEpoch shape the zip", async () => {
+    const log = readFileSync(join(cold.outdir, "..", "hooks.log"), "utf8");
+    expect(log).toBe(`before hello ${project.split("/").pop()}\nafter function.zip\n`);
+    const names = zipNames(cold.assets.Hooked!.path);
+    expect(names).toContain("app/main.py");
+    expect(names).not.toContain("app/local_settings.py");
+    // The same zip as `tspack build --exclude … ` with SOURCE_DATE_EPOCH set.
+    const out = join(tempDir("tspack-cdk-hooked-"), "out");
+    const r = await runCliAsync(
+      [
+        "build",
+        project,
+        "--runtime",
+        "python3.13",
+        "--arch",
+        "x86_64",
+        "--layout",
+        "zip",
+        "--exclude",
+        "app/local_settings.py",
+        "--out",
+        out,
+        "--cache-dir",
+        cacheDir,
+        "--offline",
+        "--json",
+      ],
+      { env: { SOURCE_DATE_EPOCH: "1700000000" } },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const fn = (JSON.parse(r.stdout) as { artifacts: Array<{ kind: string; sha256: string }> }).artifacts.find(
+      (a) => a.kind === "function",
+    )!;
+    expect(sha256(cold.assets.Hooked!.path)).toBe(fn.sha256);
+    // In the warm synth, the ambient SOURCE_DATE_EPOCH was ignored and the props' one used: same bytes.
+    expect(warm.assets.Hooked!.hash).toBe(cold.assets.Hooked!.hash);
   });
 
   it("docker was never called", () => {
