@@ -58,7 +58,7 @@ describe("public stages: file-system errors are TSPACK_IO naming the caller's pa
           `"${out}" is on a read-only file system: choose a writable folder with --out, or mount it read-write.`,
         );
         const dest = join(mnt, "t");
-        const i = await errorOf(install({ projectDir: dir, cacheDir, dest, layout: "target" }));
+        const i = await errorOf(install({ projectDir: dir, cacheDir, dest, scheme: "target" }));
         expect([i.code, i.message]).toEqual([
           "TSPACK_IO",
           `The target folder "${dest}" cannot be written: read-only file system (EROFS)`,
@@ -74,14 +74,14 @@ describe("public stages: file-system errors are TSPACK_IO naming the caller's pa
     const { dir, cacheDir } = virtualAppProject();
     writeFileSync(join(dir, "file"), "x");
     const dest = join(dir, "file", "t");
-    const e = await errorOf(install({ projectDir: dir, cacheDir, dest, layout: "prefix" }));
+    const e = await errorOf(install({ projectDir: dir, cacheDir, dest, scheme: "prefix" }));
     expect(e.code).toBe("TSPACK_IO");
     expect(e.message).toMatch(
       new RegExp(`^The prefix folder "${dest}" cannot be written: a part of the path is a file`),
     );
     expect(e.hint).toContain("--prefix");
     const badCache = join(dir, "file", "cache");
-    const c = await errorOf(install({ projectDir: dir, cacheDir: badCache, dest: join(dir, "t"), layout: "target" }));
+    const c = await errorOf(install({ projectDir: dir, cacheDir: badCache, dest: join(dir, "t"), scheme: "target" }));
     expect(c.code).toBe("TSPACK_IO");
     expect(c.message).toMatch(new RegExp(`^The cache "${badCache}" cannot be written: a part of the path is a file`));
     expect(existsSync(join(dir, "t"))).toBe(false);
