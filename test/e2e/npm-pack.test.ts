@@ -257,7 +257,7 @@ describe("npm pack → npm install in an empty folder", () => {
       const dir = tempDir("tspack-npm-lib-");
       writeTree(dir, demo.files);
       const code = (cache: string) =>
-        `build({ projectDir: ${JSON.stringify(dir)}, cacheDir: ${JSON.stringify(cache)}, outDir: ${JSON.stringify(join(cache, "out"))}, env: {}, mirrors: [{ from: ${JSON.stringify(FAKE_HOST)}, to: ${JSON.stringify(`${server.url}/`)} }] }).then((r) => console.log(r.fetch.requests, r.artifacts[0].sha256))`;
+        `build({ projectDir: ${JSON.stringify(dir)}, cacheDir: ${JSON.stringify(cache)}, outDir: ${JSON.stringify(join(tempDir("tspack-npm-out-"), "out"))}, env: {}, mirrors: [{ from: ${JSON.stringify(FAKE_HOST)}, to: ${JSON.stringify(`${server.url}/`)} }] }).then((r) => console.log(r.fetch.requests, r.artifacts[0].sha256))`;
       const esm = await run(
         process.execPath,
         ["--input-type=module", "-e", `import { build } from "tspack"; ${code(tempDir("tspack-npm-c1-"))}`],
