@@ -134,8 +134,10 @@ export class TspackLocalBundling implements ILocalBundling {
     const env = childEnv(run);
     runHooks(run.commandHooks?.beforeBundling(run.entry, outputDir), run.entry, env);
     // tspack writes into a folder of its own next to CDK's (same file system: the artifact is renamed).
+    // A folder left there by an interrupted run is tspack's to replace (it refuses anything else), and only
+    // a folder this run created is removed afterwards.
     const out = `${outputDir}.tspack`;
-    rmSync(out, { recursive: true, force: true });
+    const existed = existsSync(out);
     try {
       const result = runTspack(run, out, env);
       for (const w of result.warnings) {
@@ -144,7 +146,7 @@ export class TspackLocalBundling implements ILocalBundling {
       }
       placeArtifact(run, result, outputDir);
     } finally {
-      rmSync(out, { recursive: true, force: true });
+      if (!existed) rmSync(out, { recursive: true, force: true });
     }
     runHooks(run.commandHooks?.afterBundling(run.entry, outputDir), run.entry, env);
     return true;
