@@ -16,7 +16,7 @@ describe("install -r requirements.txt", () => {
     const file = join(dir, "requirements.txt");
     let error: unknown;
     try {
-      await install({ requirementsFile: file, dest: join(dir, "out"), layout: "target", cacheDir: join(dir, "cache") });
+      await install({ requirementsFile: file, dest: join(dir, "out"), scheme: "target", cacheDir: join(dir, "cache") });
     } catch (e) {
       error = e;
     }
