@@ -1,9 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CHECKED_BUCKET, isSha256Hex } from "./layout.js";
-import { publishFile } from "./publish.js";
-import { createTempPath } from "./temp-path.js";
+import { writeFileAtomic } from "./publish.js";
 
 /**
  * The marker of a checked wheel: `<root>/checked-v2/ab/<sha256>` (see {@link readCheckedMarker}).
@@ -41,12 +39,15 @@ export async function writeCheckedMarker(
   warnings: readonly string[],
 ): Promise<void> {
   if (!isSha256Hex(sha256hex)) return;
-  let tmp: string | undefined;
   try {
-    tmp = await createTempPath(cacheRoot, ".checked");
-    await writeFile(tmp, warnings.length === 0 ? "" : JSON.stringify(warnings), { flag: "wx" });
-    await publishFile(tmp, checkedMarkerFor(cacheRoot, sha256hex));
+    await writeFileAtomic(
+      checkedMarkerFor(cacheRoot, sha256hex),
+      warnings.length === 0 ? "" : JSON.stringify(warnings),
+      {
+        temp: { cacheRoot, suffix: ".checked" },
+      },
+    );
   } catch {
-    if (tmp !== undefined) await rm(tmp, { force: true }).catch(() => {});
+    // only costs the check next time
   }
 }

@@ -53,7 +53,21 @@ export {
   unaccountedFiles,
 } from "./ownership.js";
 export { type PruneCacheOptions, type PruneCacheResult, pruneCache } from "./prune-cache.js";
-export { type PublishDirectoryOutcome, publishDirectory, publishFile } from "./publish.js";
+export {
+  type AtomicData,
+  moveEntry,
+  type PublishDirectoryOutcome,
+  type PublishFileOptions,
+  type PublishOutcome,
+  publishDirectory,
+  publishFile,
+  type ReplaceFolderOptions,
+  replaceFolder,
+  type TempPlace,
+  tempFileFor,
+  type WriteFileAtomicOptions,
+  writeFileAtomic,
+} from "./publish.js";
 export { type ResolveCacheDirOptions, resolveCacheDir } from "./resolve-cache-dir.js";
 export {
   cacheTempPid,
@@ -61,10 +75,7 @@ export {
   isInnerStagingName,
   isMountPoint,
   leftoverPid,
-  moveEntry,
   processGone,
-  type ReplaceFolderOptions,
-  replaceFolder,
   type Staging,
   type StagingTag,
   siblingPath,

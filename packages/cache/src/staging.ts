@@ -1,6 +1,6 @@
 /**
- * Staging and temp folders: their names, where they go, how a staged folder replaces a destination, and
- * the sweeping of what killed runs left behind.
+ * Staging and temp folders: their names, where they go, and the sweeping of what killed runs left behind
+ * (how a staged folder or temp file is then put in place: publish.ts).
  *
  * Every staging or temp name tspack makes carries its process id:
  * - beside a destination `DIR`: `.<DIR's name>.tspack-<tag>-<pid>-<8 hex>` (same file system, so one rename
@@ -12,7 +12,7 @@
  * does not match one of these patterns exactly is never touched, and neither is a live process's folder.
  */
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** The tags of staging names: what the folder is for. */
@@ -195,113 +195,4 @@ export function stagingFor(dest: string, tag: "build" | "staging"): Staging {
   sweepLeftovers(dest);
   const inPlace = isMountPoint(dest);
   return { path: inPlace ? innerPath(dest, tag) : siblingPath(dest, tag), inPlace };
-}
-
-/**
- * Renames `from` to `to` (a file replaces a file); across file systems (EXDEV: a mount point that was not
- * detected) copies instead (modes, times and symlinks kept) and deletes `from`.
- */
-export function moveEntry(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
-    cpSync(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, force: true });
-    rmSync(from, { recursive: true, force: true });
-  }
-}
-
-/** Options of {@link replaceFolder}. */
-export interface ReplaceFolderOptions {
-  /** True when the staging folder is inside `dest` (a mount point): replace the contents. */
-  inPlace: boolean;
-  /** The entries of `dest` to replace (already proven tspack's by the caller's ownership check). */
-  old: () => readonly string[];
-  /**
-   * Entries that prove the folder is tspack's (`build.json`, `*.dist-info`): when contents are replaced one
-   * by one, they leave last and arrive first, so an interrupted replacement still holds its proof.
-   */
-  isProof?: (name: string) => boolean;
-}
-
-const UNRENAMABLE = new Set(["EBUSY", "EXDEV", "EPERM", "EACCES"]);
-
-/**
- * Puts a complete staged folder in place of `dest`. An ordinary folder is swapped: `dest` is renamed aside,
- * the staged folder renamed in, the old tree deleted last (readers see the old folder or the new one). A
- * mount point (or any folder that cannot be renamed: EBUSY, EXDEV, EPERM, EACCES) keeps its own inode: the
- * old entries are moved into a hidden tspack folder inside it, the staged entries moved in, and the hidden
- * folder deleted. Returns `"rename"` when `dest` did not exist, else `"replace"`.
- */
-export function replaceFolder(staging: string, dest: string, options: ReplaceFolderOptions): "rename" | "replace" {
-  if (!options.inPlace) {
-    const aside = siblingPath(dest, "old");
-    let moved = false;
-    try {
-      renameSync(dest, aside);
-      moved = true;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") {
-        mkdirSync(dirname(dest), { recursive: true });
-      } else if (code !== undefined && UNRENAMABLE.has(code)) {
-        replaceContents(staging, dest, options);
-        return "replace";
-      } else throw e;
-    }
-    try {
-      renameSync(staging, dest);
-    } catch (e) {
-      if (moved) renameSync(aside, dest);
-      throw e;
-    }
-    if (moved) rmSync(aside, { recursive: true, force: true });
-    return moved ? "replace" : "rename";
-  }
-  replaceContents(staging, dest, options);
-  return "replace";
-}
-
-function replaceContents(staging: string, dest: string, options: ReplaceFolderOptions): void {
-  const isProof = options.isProof ?? (() => false);
-  const proofLast = (list: readonly string[]): string[] => [
-    ...list.filter((n) => !isProof(n)),
-    ...list.filter((n) => isProof(n)),
-  ];
-  const stagingName = basename(staging);
-  const old = options.old().filter((n) => n !== stagingName && !isInnerStagingName(n));
-  const aside = innerPath(dest, "old");
-  mkdirSync(aside);
-  const movedOut: string[] = [];
-  const movedIn: string[] = [];
-  try {
-    for (const name of proofLast(old)) {
-      try {
-        moveEntry(join(dest, name), join(aside, name));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
-        throw e;
-      }
-      movedOut.push(name);
-    }
-    for (const name of proofLast(readdirSync(staging)).reverse()) {
-      moveEntry(join(staging, name), join(dest, name));
-      movedIn.push(name);
-    }
-  } catch (e) {
-    // Put the old entries back (the new ones are tspack's: removed).
-    for (const name of movedIn) rmSync(join(dest, name), { recursive: true, force: true });
-    let restored = true;
-    for (const name of movedOut.reverse()) {
-      try {
-        moveEntry(join(aside, name), join(dest, name));
-      } catch {
-        restored = false; // stays in the hidden folder (the next run's sweep removes it)
-      }
-    }
-    if (restored) rmSync(aside, { recursive: true, force: true });
-    throw e;
-  }
-  rmSync(staging, { recursive: true, force: true });
-  rmSync(aside, { recursive: true, force: true });
 }
