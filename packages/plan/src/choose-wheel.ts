@@ -10,6 +10,12 @@ import {
 } from "@tspack/platform-tags";
 import type { LockPackage, LockWheel } from "@tspack/uv-lock";
 
+/**
+ * What {@link chooseWheel} reads of a package: its wheels. A locked package is one; so is the list of files
+ * an index serves for a pinned requirement (`tspack install -r`), which has no lock entry to fake.
+ */
+export type WheelCandidates = Pick<LockPackage, "wheels">;
+
 /** The outcome of {@link chooseWheel}: the best wheel, or why there is none. */
 export type WheelChoice =
   | {
@@ -33,7 +39,7 @@ export type WheelChoice =
  * maximum (tag priority, build tag), the first wheel in lock order on ties. Wheels whose filename
  * does not parse are ignored.
  */
-export function chooseWheel(pkg: LockPackage, index: TagIndex): WheelChoice {
+export function chooseWheel(pkg: WheelCandidates, index: TagIndex): WheelChoice {
   // Fast path: an upper bound of each wheel's priority from its filename's tags alone (0 when no tag
   // combination is in the index), then full parses in descending bound order, stopping below the best
   // priority found. A wheel it skips is incompatible, invalid or worse than the chosen one; the full
@@ -126,7 +132,7 @@ interface Candidates {
  * The best of the candidate wheels (every wheel when undefined), with the nearest miss over the wheels
  * parsed. Candidates are visited by descending bound and skipped once their bound is below the best.
  */
-function bestWheel(pkg: LockPackage, index: TagIndex, only: Candidates | undefined): WheelChoice {
+function bestWheel(pkg: WheelCandidates, index: TagIndex, only: Candidates | undefined): WheelChoice {
   let best: { wheel: LockWheel; index: number; priority: number; build: BuildTag | undefined } | undefined;
   let closest: Extract<TagCompatibility, { kind: "incompatible" }> | undefined;
   const wheelTags: WheelTags[] = [];

@@ -1,5 +1,5 @@
 // @tspack/plan: Selection like uv export --frozen, best-wheel choice, requirements.txt export
-export type { WheelChoice } from "./choose-wheel.js";
+export type { WheelCandidates, WheelChoice } from "./choose-wheel.js";
 export { chooseWheel } from "./choose-wheel.js";
 export { compareExportOrder, comparePackageIds, compareRustPaths } from "./export-order.js";
 export type { RequirementsTxtOptions } from "./format-requirements-txt.js";

@@ -3,10 +3,10 @@
  * (the tree the uv guide zips). Input is a uv project (planned like `uv export --no-dev`) or a
  * requirements.txt with pinned versions and hashes (what `uv export` writes).
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
-import { cachePathFor, checkDestination, createTempPath, publishFile } from "@tspack/cache";
+import { cachePathFor, checkDestination, writeFileAtomic } from "@tspack/cache";
 import { ERROR_CODES, redactUrl, TspackError, type UserPath, withLocation } from "@tspack/errors";
 import type { FetchItem, PinnedRequirement } from "@tspack/fetch";
 import type { CompileBytecodeOptions, InstallEvent, InstallResult, LinkMode } from "@tspack/installer";
@@ -14,7 +14,7 @@ import { isValidVersion, normalizeVersion } from "@tspack/pep440";
 import { evaluateMarker, normalizeName, parseMarker } from "@tspack/pep508";
 import { chooseWheel, markerEnvironmentFor } from "@tspack/plan";
 import { createTagIndex, explainNearestMiss, type Target } from "@tspack/platform-tags";
-import type { LockPackage } from "@tspack/uv-lock";
+import type { LockWheel } from "@tspack/uv-lock";
 import {
   cacheDirFor,
   envOf,
@@ -61,15 +61,8 @@ export interface InstallStageResult extends InstallResult {
 /** Puts a natively built member wheel into the cache so the installer reads it like any other. */
 async function storeBuilt(cacheDir: string, sha256: string, bytes: Uint8Array): Promise<string> {
   const path = cachePathFor(cacheDir, sha256);
-  try {
-    await stat(path);
-    return path;
-  } catch {
-    const tmp = await createTempPath(cacheDir);
-    await writeFile(tmp, bytes, { flag: "wx" });
-    await publishFile(tmp, path);
-    return path;
-  }
+  await writeFileAtomic(path, bytes, { temp: { cacheRoot: cacheDir }, replace: false });
+  return path;
 }
 
 /**
@@ -247,21 +240,15 @@ async function fetchRequirements(
         f.filename.endsWith(".whl") &&
         versionOf(f.filename) === (isValidVersion(req.version) ? normalizeVersion(req.version) : req.version),
     );
-    const pkg = {
-      name: normalizeName(req.name),
-      version: req.version,
-      source: { kind: "registry", url: indexUrl },
-      wheels: files.map((f) => ({
+    const name = normalizeName(req.name);
+    const wheels = files.map(
+      (f): LockWheel => ({
         filename: f.filename,
         url: f.url,
         ...(f.hashes.sha256 ? { hash: { algorithm: "sha256", digest: f.hashes.sha256 } } : {}),
-      })),
-      dependencies: [],
-      optionalDependencies: {},
-      devDependencies: {},
-      resolutionMarkers: [],
-    } as unknown as LockPackage;
-    const choice = chooseWheel(pkg, index);
+      }),
+    );
+    const choice = chooseWheel({ wheels }, index);
     if (choice.kind !== "wheel") {
       const miss = explainNearestMiss(
         { name: req.name, version: req.version },
@@ -287,7 +274,7 @@ async function fetchRequirements(
       url: choice.wheel.url!,
       filename: choice.wheel.filename,
       sha256: allowed.length === 1 ? allowed[0] : (sha ?? allowed[0]),
-      name: pkg.name,
+      name,
     });
     chosen.push({ req, filename: choice.wheel.filename });
   });

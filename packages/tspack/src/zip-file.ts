@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, rmSync, writev, writevSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { crc32 as zlibCrc32 } from "node:zlib";
-import { DEFLATED_BUCKET } from "@tspack/cache";
+import { DEFLATED_BUCKET, writeFileAtomic } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { type ZipInputEntry, zipChunks } from "@tspack/zip";
 import { deflateSync } from "fflate";
@@ -34,7 +33,11 @@ class DeflateMemo {
   private readonly fresh: Array<{ path: string; data: Uint8Array }> = [];
   private readonly keys = new WeakMap<Uint8Array, string>();
 
-  constructor(private readonly dir: string | undefined) {}
+  private readonly dir: string | undefined;
+
+  constructor(private readonly cacheDir: string | undefined) {
+    this.dir = cacheDir ? join(cacheDir, DEFLATED_BUCKET) : undefined;
+  }
 
   private pathFor(data: Uint8Array): string | undefined {
     if (!this.dir) return undefined;
@@ -74,10 +77,7 @@ class DeflateMemo {
     await Promise.all(
       this.fresh.map(async ({ path, data }) => {
         try {
-          await mkdir(dirname(path), { recursive: true });
-          const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-          await writeFile(tmp, data);
-          await rename(tmp, path);
+          await writeFileAtomic(path, data, { temp: { cacheRoot: this.cacheDir! }, replace: false });
         } catch {
           // read-only or full cache
         }
@@ -306,7 +306,7 @@ export async function writeZipFile(
     record?: readonly Uint8Array[] | undefined;
   } = {},
 ): Promise<ZipFileInfo & { recorded?: RecordedZip; stored: Promise<void> }> {
-  const memo = new DeflateMemo(options.cacheDir ? join(options.cacheDir, DEFLATED_BUCKET) : undefined);
+  const memo = new DeflateMemo(options.cacheDir);
   await memo.prefetch(entries.flatMap((e) => ("data" in e && e.data.length > 0 ? [e.data] : [])));
   const recorder = options.record ? new Recorder(options.record) : undefined;
   const chunks = zipChunks(entries, {

@@ -1,4 +1,3 @@
-import { rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { exportRequirements } from "../../export.js";
@@ -50,17 +49,17 @@ export async function runExport(ctx: CommandContext): Promise<number> {
     headerCommand: ctx.argv.filter((a) => !DROPPED.has(a)).join(" "),
   });
   if (path !== undefined && cache !== undefined) {
-    // Atomically: a temp file beside it (`.<name>.tspack-export-<pid>-<hex>`; a killed run's is swept), renamed.
-    const tmp = cache.siblingPath(path, "export");
+    // Atomically (@tspack/cache's publish): a temp file beside it (`.<name>.tspack-export-<pid>-<hex>`; a
+    // killed run's is swept), renamed over it.
+    let tmp: string | undefined;
     try {
-      await cache.makeDirs(dirname(path));
-      cache.sweepLeftovers(path);
-      await writeFile(tmp, text, { flag: "wx" });
-      await rename(tmp, path);
+      tmp = await cache.tempFileFor(path, { beside: "export" });
+      await cache.writeFileAtomic(path, text, { temp: { path: tmp } });
     } catch (e) {
-      await rm(tmp, { force: true }).catch(() => undefined);
       const { classifyError } = await import("@tspack/errors");
-      throw classifyError(e, { paths: [{ path, what: "the output file", option: "--output-file", internal: [tmp] }] });
+      throw classifyError(e, {
+        paths: [{ path, what: "the output file", option: "--output-file", internal: tmp === undefined ? [] : [tmp] }],
+      });
     }
   }
   // Verbatim, like the -o file: uv export keeps a direct URL's credentials (docs/decisions.md).
