@@ -24,7 +24,7 @@ export {
   recordedPaths,
   uninstallDistributions,
 } from "./publish-tree.js";
-export { TreeWriter } from "./tree-writer.js";
+export { TreeWriter, type TreeWriterOptions } from "./tree-writer.js";
 export {
   readUnpacked,
   readUnpackedFile,

@@ -5,13 +5,12 @@
  * empty folder or tspack's previous output (its build.json lists every entry) is replaced.
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
-import { chmod, rm, utimes, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import { basename, join, relative, resolve } from "node:path";
 import {
   checkDestination,
   checkOutputOwned,
-  makeDirs,
   makeDirsSync,
   OUTPUT_MANIFEST,
   replaceFolder,
@@ -690,9 +689,10 @@ function sizeError(message: string, sizes: PackageSize[]): TspackError {
 }
 
 /**
- * Writes files into a fresh directory (inflating wheel entries), with fixed modes and one fixed mtime on
- * every file and directory (SOURCE_DATE_EPOCH, else 1980-01-01), so a `COPY` of the tree into an image
- * gives the same layer whatever the build machine. Returns the size and a digest of paths, modes and bytes.
+ * Writes files into a fresh directory (inflating wheel entries) with the installer's tree writer: fixed modes
+ * and one fixed mtime on every file and directory (SOURCE_DATE_EPOCH, else 1980-01-01), so a `COPY` of the
+ * tree into an image gives the same layer whatever the build machine. Returns the size and a digest of
+ * paths, modes and bytes.
  */
 async function writeTree(
   dir: string,
@@ -700,51 +700,32 @@ async function writeTree(
   checkAborted: () => void,
   mtime: number,
 ): Promise<Omit<BuildArtifact, "kind" | "path">> {
+  const { TreeWriter } = await import("@tspack/installer");
+  const writer = new TreeWriter(dir, { createRoot: true, mtime });
   const digest = createHash("sha256");
-  const made = new Set<string>();
-  let bytes = 0;
   const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
   for (const f of sorted) {
     checkAborted();
-    const target = join(dir, ...f.path.split("/"));
-    const parent = dirname(target);
-    if (!made.has(parent)) {
-      await makeDirs(parent);
-      made.add(parent);
-    }
     if (f.raw && isStreamedEntry(f.raw.entry)) {
       // A big entry streams to the file piece by piece as it inflates on the thread pool (bounded
       // memory); it is hashed with its declared size, which the reader checks before returning.
-      const size = f.raw.entry.uncompressedSize;
-      digest.update(`${f.path}\0${f.mode.toString(8)}\0${size}\0`);
-      const fd = openSync(target, "w", f.mode);
-      try {
-        await streamWheelEntry(f.raw.wheel, f.raw.entry, (chunk) => {
-          for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
+      const { wheel, entry } = f.raw;
+      digest.update(`${f.path}\0${f.mode.toString(8)}\0${entry.uncompressedSize}\0`);
+      await writer.writeStream(f.path, f.mode, (write) =>
+        streamWheelEntry(wheel, entry, (chunk) => {
+          write(chunk);
           digest.update(chunk);
-        });
-      } finally {
-        closeSync(fd);
-      }
-      bytes += size;
+        }),
+      );
     } else {
       const data = f.raw ? readEntry(f.raw.wheel, f.raw.entry) : f.data!;
-      await writeFile(target, data, { mode: f.mode });
-      bytes += data.length;
+      writer.writeFile(f.path, data, f.mode);
       digest.update(`${f.path}\0${f.mode.toString(8)}\0${data.length}\0`);
       digest.update(data);
     }
-    await chmod(target, f.mode);
-    await utimes(target, mtime, mtime);
   }
-  // Directories last, deepest first (writing a file changes its parent's mtime).
-  const dirs = new Set<string>([dir]);
-  for (const parent of made) for (let d = parent; d.length > dir.length; d = dirname(d)) dirs.add(d);
-  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
-    await chmod(d, 0o755);
-    await utimes(d, mtime, mtime);
-  }
-  return { bytes, unzippedBytes: bytes, files: sorted.length, sha256: digest.digest("hex") };
+  writer.finish();
+  return { bytes: writer.bytes, unzippedBytes: writer.bytes, files: sorted.length, sha256: digest.digest("hex") };
 }
 
 /** The last second a zip timestamp can hold: 2107-12-31T23:59:59Z. */

@@ -1,4 +1,4 @@
-import type { PyprojectInfo } from "./pyproject.js";
+import type { PyprojectInfo } from "@tspack/project";
 
 /** Splits a PEP 508 requirement into its requirement part and its marker (after `;`), both trimmed. */
 export function splitRequirementMarker(requirement: string): { requirement: string; marker?: string } {

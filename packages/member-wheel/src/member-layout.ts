@@ -1,8 +1,6 @@
 import { distInfoName } from "@tspack/dist-filename";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import { compileGlob, globMatches, globMatchesFileOrParent } from "./glob.js";
-import type { PyprojectInfo } from "./pyproject.js";
-import type { TomlTable } from "./schema.js";
+import { compileGlob, globMatches, globMatchesFileOrParent, type PyprojectInfo, type TomlTable } from "@tspack/project";
 
 /** The build backends tspack can stand in for. */
 export type BackendKind = "uv_build" | "hatchling" | "setuptools" | "flit" | "pdm";

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { hasPython, makeTree, python } from "../../project/test/_tree.js";
 import { type BuiltWheel, buildMemberWheel } from "../src/build-member-wheel.js";
-import { hasPython, makeTree, python } from "./_tree.js";
 
 const UNZIP_AND_INSPECT = `
 import sys, zipfile, json, hashlib, base64, csv, io

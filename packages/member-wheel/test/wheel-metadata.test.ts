@@ -1,5 +1,5 @@
+import { parsePyproject } from "@tspack/project";
 import { describe, expect, it } from "vitest";
-import { parsePyproject } from "../src/pyproject.js";
 import {
   renderEntryPoints,
   renderMetadata,

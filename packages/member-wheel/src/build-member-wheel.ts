@@ -3,11 +3,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { distInfoName, normalizeName } from "@tspack/dist-filename";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { type PyprojectInfo, readPyproject, walkFiles } from "@tspack/project";
 import { writeZip } from "@tspack/zip";
 import { type MemberLayout, type MemberTree, planMemberLayout } from "./member-layout.js";
-import type { PyprojectInfo } from "./pyproject.js";
-import { readPyproject } from "./read-pyproject.js";
-import { walkFiles } from "./walk.js";
 import { type RecordRow, renderEntryPoints, renderMetadata, renderRecord, renderWheelFile } from "./wheel-metadata.js";
 
 /** Options for {@link buildMemberWheel}. */

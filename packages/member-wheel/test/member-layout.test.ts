@@ -1,4 +1,5 @@
 import { isTspackError } from "@tspack/errors";
+import { parsePyproject } from "@tspack/project";
 import { describe, expect, it } from "vitest";
 import {
   backendKind,
@@ -7,7 +8,6 @@ import {
   readDocstringSummary,
   readVersionAssignment,
 } from "../src/member-layout.js";
-import { parsePyproject } from "../src/pyproject.js";
 
 function tree(files: Record<string, string>): MemberTree {
   return { files: Object.keys(files).sort(), readText: (p) => files[p] };
