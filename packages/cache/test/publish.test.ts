@@ -14,14 +14,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cachePathFor, initCache, publishFile, tempFileFor, writeFileAtomic } from "../src/index.js";
 
-const roots: string[] = [];
+const made: string[] = [];
 function box(): string {
-  const d = mkdtempSync(join(tmpdir(), "tspack-publish-"));
-  roots.push(d);
-  return d;
+  made.push(mkdtempSync(join(tmpdir(), "tspack-publish-")));
+  return made.at(-1)!;
 }
 afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
+  for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
 const SHA = "ab".repeat(32);
@@ -30,11 +29,6 @@ const SHA = "ab".repeat(32);
 async function* failingHalfway(): AsyncGenerator<Uint8Array> {
   yield new Uint8Array(64 * 1024).fill(0x61);
   throw new Error("disk gone");
-}
-
-/** Every name under `dir` but the cache's own root files. */
-function leftovers(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" }).sort();
 }
 
 describe("writeFileAtomic beside a file (files outside the cache)", () => {
@@ -150,7 +144,7 @@ describe("publishFile (a temp file the caller wrote)", () => {
     writeFileSync(tmp, "new", { flag: "wx" });
     expect(await publishFile(tmp, path, { replace: false })).toBe("existing");
     expect(readFileSync(path, "utf8")).toBe("kept");
-    expect(leftovers(join(root, "tmp"))).toEqual([]);
+    expect(readdirSync(join(root, "tmp"))).toEqual([]);
   });
 
   it("a failed rename leaves the destination and removes the temp file", async () => {

@@ -1,18 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TreeWriter } from "../src/index.js";
+import { removeSandboxes, sandbox } from "./fs-fixture.js";
 
-const roots: string[] = [];
-function box(): string {
-  const d = mkdtempSync(join(tmpdir(), "tspack-tree-writer-"));
-  roots.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+afterAll(removeSandboxes);
+const box = (): string => sandbox("tree-writer");
 
 /** Runs `fn` with a restrictive umask (0o077), restoring the old one. */
 function withUmask<T>(mask: number, fn: () => T): T {
