@@ -1,19 +1,10 @@
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
-import { createInflateRaw, inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
-import {
-  checkEntryAsync,
-  type EntryReaderOptions,
-  entryHead,
-  inflateEntry,
-  isStreamedEntry,
-  ONE_CALL_MAX_BYTES,
-  readZipEntries,
-  streamEntry,
-  streamEntryAsync,
-  type ZipEntry,
-} from "@tspack/zip";
+import { isStreamedEntry, readZipEntries, type ZipEntry } from "@tspack/zip";
+import { readEntry, streamWheelEntry, streamWheelEntrySync } from "./wheel-reader.js";
+
+export { checkWheelEntry, NODE_ZLIB, wheelEntryHead } from "./wheel-reader.js";
 
 /** A wheel archive read into memory, with its verified central directory. */
 export interface WheelArchive {
@@ -77,53 +68,11 @@ export function wheelArchiveFromBytes(filename: string, bytes: Uint8Array): Whee
   return { filename, bytes, entries: readZipEntries(bytes, { name: filename }) };
 }
 
-/** Output pieces of streamed inflates: bounded memory, few thread-pool round trips. */
-const STREAM_CHUNK = 1024 * 1024;
-
-/**
- * node:zlib for @tspack/zip's reader: one-call inflates (about 3× faster than fflate) in one output
- * chunk (no 16 KiB pieces to concatenate; entries inflated in one call are at most 64 MiB) that stop
- * past the declared size, streamed inflates on the thread pool for larger entries, and zlib's CRC-32.
- */
-export const NODE_ZLIB: EntryReaderOptions = {
-  inflateRaw: (raw, maxOutputLength) =>
-    inflateRawSync(raw, {
-      maxOutputLength,
-      chunkSize: Math.max(64, Math.min(maxOutputLength + 1, ONE_CALL_MAX_BYTES)),
-    }),
-  crc32: (data, seed) => zlibCrc32(data, seed),
-  inflateStream: (raw, onData) =>
-    new Promise<void>((resolve, reject) => {
-      const z = createInflateRaw({ chunkSize: STREAM_CHUNK });
-      z.on("data", (chunk: Buffer) => {
-        if (onData(chunk)) return;
-        z.destroy();
-        resolve();
-      });
-      z.once("error", reject);
-      z.once("end", resolve);
-      z.end(raw);
-    }),
-};
-
 /**
  * The uncompressed bytes of `entry` (for metadata and small files; extraction streams), inflated and
- * verified by @tspack/zip: inflation stops past the declared size (zip bomb), then size and CRC-32
- * must match. Throws TSPACK_ZIP_INVALID naming the wheel and the entry.
+ * verified by the wheel reader. Throws TSPACK_ZIP_INVALID naming the wheel and the entry.
  */
-export function inflateWheelEntry(archive: WheelArchive, entry: ZipEntry): Uint8Array {
-  return inflateEntry(archive.bytes, entry, { ...NODE_ZLIB, name: archive.filename });
-}
-
-/** Checks `entry`'s size and CRC-32 without keeping its bytes (bounded memory whatever its size). */
-export function checkWheelEntry(archive: WheelArchive, entry: ZipEntry): Promise<void> {
-  return checkEntryAsync(archive.bytes, entry, { ...NODE_ZLIB, name: archive.filename });
-}
-
-/** The first `n` uncompressed bytes of `entry` (not verified: for sniffing `#!python`). */
-export function wheelEntryHead(archive: WheelArchive, entry: ZipEntry, n: number): Uint8Array {
-  return entryHead(archive.bytes, entry, n, { name: archive.filename });
-}
+export const inflateWheelEntry: (archive: WheelArchive, entry: ZipEntry) => Uint8Array = readEntry;
 
 /**
  * Writes `entry` as a new file at `path` (`wx`: never over an existing file) with `mode`, inflated in
@@ -141,7 +90,7 @@ export function writeWheelEntry(archive: WheelArchive, entry: ZipEntry, path: st
   }
   const fd = openSync(path, "wx", mode);
   try {
-    streamEntry(archive.bytes, entry, (chunk) => writeAll(fd, chunk, hash), { ...NODE_ZLIB, name: archive.filename });
+    streamWheelEntrySync(archive, entry, (chunk) => writeAll(fd, chunk, hash));
   } finally {
     closeSync(fd);
   }
@@ -165,10 +114,7 @@ export async function writeWheelEntryStreamed(
   }
   const fd = openSync(path, "wx", mode);
   try {
-    await streamEntryAsync(archive.bytes, entry, (chunk) => writeAll(fd, chunk, hash), {
-      ...NODE_ZLIB,
-      name: archive.filename,
-    });
+    await streamWheelEntry(archive, entry, (chunk) => writeAll(fd, chunk, hash));
   } finally {
     closeSync(fd);
   }

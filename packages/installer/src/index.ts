@@ -34,3 +34,14 @@ export {
   unpackToCache,
 } from "./unpacked-cache.js";
 export { type VerifyUnpackedOptions, type VerifyUnpackedResult, verifyUnpacked } from "./verify-unpacked.js";
+export {
+  checkWheelEntry,
+  digestToRecordHash,
+  NODE_ZLIB,
+  readEntry,
+  recordHash,
+  streamWheelEntry,
+  streamWheelEntrySync,
+  type WheelBytes,
+  wheelEntryHead,
+} from "./wheel-reader.js";

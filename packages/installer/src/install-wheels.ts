@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { cacheUserPath, makeDirsSync, readCheckedMarker, stagingFor, writeCheckedMarker } from "@tspack/cache";
@@ -49,6 +48,7 @@ import {
   unpackedPath,
 } from "./unpacked-cache.js";
 import { WheelPrefetch } from "./wheel-prefetch.js";
+import { recordHash } from "./wheel-reader.js";
 
 /** One wheel to install: a verified file in the download cache. */
 export interface InstallWheelInput {
@@ -147,7 +147,7 @@ export interface InstallResult {
 }
 
 /** node:crypto (SHA-NI) instead of the plan's pure SHA-256: 3× faster on launchers, 25× on large scripts. */
-const hash = (data: Uint8Array): string => createHash("sha256").update(data).digest("base64url");
+const hash = recordHash;
 
 /** A wheel installed from the unpacked cache: its RECORD check is remembered (or done on its cached files). */
 interface UnpackedCheck {

@@ -1,4 +1,5 @@
 import type { PyprojectInfo } from "@tspack/project";
+import { writeRecord } from "@tspack/wheel";
 
 /** Splits a PEP 508 requirement into its requirement part and its marker (after `;`), both trimmed. */
 export function splitRequirementMarker(requirement: string): { requirement: string; marker?: string } {
@@ -78,8 +79,10 @@ export interface RecordRow {
   size?: number;
 }
 
-/** RECORD text (CSV rows in the given order, then `<recordPath>,,`). */
+/** RECORD text (CSV rows in the given order, then `<recordPath>,,`), by @tspack/wheel's RECORD writer. */
 export function renderRecord(rows: readonly RecordRow[], recordPath: string): string {
-  const quote = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return `${rows.map((r) => `${quote(r.path)},${r.hash},${r.size ?? ""}\n`).join("")}${quote(recordPath)},,\n`;
+  return writeRecord([
+    ...rows.map((r) => ({ path: r.path, hash: r.hash, size: r.size === undefined ? "" : String(r.size) })),
+    { path: recordPath, hash: "", size: "" },
+  ]);
 }

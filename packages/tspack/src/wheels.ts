@@ -3,9 +3,8 @@
  * directory layouts. The pure planning lives in @tspack/wheel; this module supplies bytes, a fast
  * inflate (node:zlib) and sha256 (node:crypto).
  */
-import { createHash } from "node:crypto";
 import { close, fstat, open, read, readFileSync } from "node:fs";
-import { createInflateRaw, inflateRawSync, crc32 as zlibCrc32 } from "node:zlib";
+import { readEntry, recordHash, wheelEntryHead } from "@tspack/installer";
 import {
   type GeneratedOp,
   type InstallLayout,
@@ -16,16 +15,7 @@ import {
   planWheelInstall,
   type WheelInstallPlan,
 } from "@tspack/wheel";
-import {
-  type EntryReaderOptions,
-  entryHead,
-  inflateEntry,
-  ONE_CALL_MAX_BYTES,
-  readZipEntries,
-  streamEntry,
-  streamEntryAsync,
-  type ZipEntry,
-} from "@tspack/zip";
+import { readZipEntries, type ZipEntry } from "@tspack/zip";
 import { memoKey, readMemo, writeMemo } from "./memo.js";
 
 /**
@@ -44,61 +34,8 @@ export interface LoadedWheel {
   load(): Promise<Uint8Array>;
 }
 
-/**
- * node:zlib for @tspack/zip's reader (the one archive reader: it decides what inflates in one call and
- * what streams, and checks sizes and CRCs): one-call inflates, streamed ones on the thread pool, and
- * zlib's CRC-32. Twin of @tspack/installer's `NODE_ZLIB`, kept on purpose: importing the installer
- * here would put the whole installer (workers, staging, bytecode) on the warm zip path, which must
- * load as little as possible.
- */
-const NODE_ZLIB: EntryReaderOptions = {
-  inflateRaw: (raw, maxOutputLength) =>
-    inflateRawSync(raw, {
-      maxOutputLength,
-      chunkSize: Math.max(64, Math.min(maxOutputLength + 1, ONE_CALL_MAX_BYTES)),
-    }),
-  crc32: (data, seed) => zlibCrc32(data, seed),
-  inflateStream: (raw, onData) =>
-    new Promise<void>((resolve, reject) => {
-      const z = createInflateRaw({ chunkSize: 1024 * 1024 });
-      z.on("data", (chunk: Buffer) => {
-        if (onData(chunk)) return;
-        z.destroy();
-        resolve();
-      });
-      z.once("error", reject);
-      z.once("end", resolve);
-      z.end(raw);
-    }),
-};
-
-type WheelBytes = Pick<LoadedWheel, "filename" | "bytes">;
-
-/**
- * The uncompressed bytes of one entry (metadata and small files), verified (size, CRC-32; inflation
- * stops past the declared size). Throws TSPACK_ZIP_INVALID naming the wheel and the entry.
- */
-export function readEntry(wheel: WheelBytes, entry: ZipEntry): Uint8Array {
-  return inflateEntry(wheel.bytes, entry, { ...NODE_ZLIB, name: wheel.filename });
-}
-
-/**
- * One entry's bytes, piece by piece as they inflate (an entry above 64 MiB on the thread pool:
- * bounded memory), verified; see @tspack/zip's `streamEntryAsync`.
- */
-export function streamWheelEntry(wheel: WheelBytes, entry: ZipEntry, sink: (chunk: Uint8Array) => void): Promise<void> {
-  return streamEntryAsync(wheel.bytes, entry, sink, { ...NODE_ZLIB, name: wheel.filename });
-}
-
-/** {@link streamWheelEntry} on this thread (an entry above 64 MiB through fflate: slower, same checks). */
-export function streamWheelEntrySync(wheel: WheelBytes, entry: ZipEntry, sink: (chunk: Uint8Array) => void): void {
-  streamEntry(wheel.bytes, entry, sink, { ...NODE_ZLIB, name: wheel.filename });
-}
-
-/** URL-safe base64 sha256 without padding (RECORD's digest format). */
-export function recordHash(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("base64url");
-}
+// The one wheel-archive reader (node:zlib bound to @tspack/zip's rules), re-exported for build.ts.
+export { readEntry, recordHash, streamWheelEntry, streamWheelEntrySync } from "@tspack/installer";
 
 type WheelIdentity = Pick<LoadedWheel, "name" | "version" | "filename" | "sha256">;
 
@@ -303,7 +240,7 @@ export async function planWheels(
         filename: wheel.filename,
         entries: wheel.entries,
         read: (e) => readEntry(wheel, e),
-        head: (e, n) => entryHead(wheel.bytes, e, n, { name: wheel.filename }),
+        head: (e, n) => wheelEntryHead(wheel, e, n),
         hash: recordHash,
       },
       layout,

@@ -25,7 +25,7 @@ export {
   planWheelInstall,
   type WheelInstallPlan,
 } from "./plan.js";
-export { compareRecordRows, formatRecord, parseRecord, type RecordRow } from "./record.js";
+export { compareRecordRows, formatRecord, parseRecord, type RecordRow, writeRecord } from "./record.js";
 export {
   checkRecordDigests,
   type RecordDigestInput,

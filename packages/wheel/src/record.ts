@@ -121,7 +121,14 @@ export function compareRecordRows(a: RecordRow, b: RecordRow): number {
  */
 export function formatRecord(rows: ReadonlyArray<RecordRow>): string {
   // (path, hash, size) tuples sort like the keys joined with NUL, which no field contains.
-  return sortByUtf8([...rows], (r) => `${r.path}\0${r.hash}\0${r.size}`)
-    .map((r) => `${csvField(r.path)},${csvField(r.hash)},${csvField(r.size)}\n`)
-    .join("");
+  return writeRecord(sortByUtf8([...rows], (r) => `${r.path}\0${r.hash}\0${r.size}`));
+}
+
+/**
+ * The one RECORD writer: rows in the order given, each formatted like Python's csv writer with `\n`
+ * line ends (quoting only fields that contain `,`, `"`, CR or LF). {@link formatRecord} sorts first;
+ * a wheel builder passes its rows in archive order, RECORD's own row (`<path>,,`) last.
+ */
+export function writeRecord(rows: ReadonlyArray<RecordRow>): string {
+  return rows.map((r) => `${csvField(r.path)},${csvField(r.hash)},${csvField(r.size)}\n`).join("");
 }
