@@ -15,6 +15,8 @@ export {
   installWheels,
 } from "./install-wheels.js";
 export { LINK_MODES, Linker, type LinkFallback, type LinkMode, parseLinkMode } from "./link-mode.js";
+export { acquireWorker, PoolWorker, prestartWorker, releaseWorker, stopPrestartedWorker } from "./pool/pool.js";
+export { VERIFY_FIELDS, type VerifyResult } from "./pool/protocol.js";
 export {
   checkInstallDest,
   type PublishMode,

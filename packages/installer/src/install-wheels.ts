@@ -29,7 +29,8 @@ import {
 import { type CacheFill, CacheFiller } from "./cache-filler.js";
 import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "./compile-bytecode.js";
 import { Linker, type LinkFallback, type LinkMode, parseLinkMode } from "./link-mode.js";
-import { type ExtractJob, ExtractWorker, type LinkJob, ParallelExtract } from "./parallel-extract.js";
+import { type ExtractJob, type LinkJob, ParallelExtract } from "./parallel-extract.js";
+import { acquireWorker, type PoolWorker, releaseWorker } from "./pool/pool.js";
 import {
   checkInstallDest,
   type PublishMode,
@@ -320,7 +321,7 @@ export async function installWheels(
   // Beside dest (one rename publishes it), or inside it when dest is a mount point; dead runs' leftovers go.
   const { path: staging, inPlace } = stagingFor(dest, "staging");
   let filler: CacheFiller | undefined;
-  let worker: ExtractWorker | undefined;
+  let worker: PoolWorker | undefined;
   let extract: ParallelExtract | undefined;
   /** Per cold wheel: the extraction of all its files into its temp directory of the cache. */
   const fillRuns: ParallelExtract[] = [];
@@ -406,7 +407,7 @@ export async function installWheels(
       wantWorker(options.parallel, 0, coldWheelBytes * 2) ||
       (options.parallel === undefined && warmEntries >= minWarmFiles(requestedMode))
     )
-      worker = ExtractWorker.acquire();
+      worker = acquireWorker();
     const prefetch = worker !== undefined && coldInputs.length > 1 ? new WheelPrefetch(coldInputs, worker) : undefined;
     for (const [i, wheel] of wheels.entries()) {
       if (signal?.aborted) throw abortError(signal);
@@ -451,8 +452,7 @@ export async function installWheels(
         coldFiles += archive.entries.length;
         for (const e of archive.entries) coldBytes += e.uncompressedSize;
         // Boot the worker now (~50 ms on the other core) so that it is ready when extraction starts.
-        if (worker === undefined && wantWorker(options.parallel, coldFiles, coldBytes))
-          worker = ExtractWorker.acquire();
+        if (worker === undefined && wantWorker(options.parallel, coldFiles, coldBytes)) worker = acquireWorker();
       }
       if (wheel.name !== undefined && normalizeName(wheel.name) !== plan.normalizedName) {
         throw new TspackError(
@@ -569,7 +569,7 @@ export async function installWheels(
       const useLinkWorker =
         options.parallel ??
         (links.length >= minWarmFiles(linker.mode) || (linker.mode === "copy" && linkBytes >= PARALLEL_MIN_BYTES));
-      if (useLinkWorker) worker ??= ExtractWorker.acquire();
+      if (useLinkWorker) worker ??= acquireWorker();
       extract = new ParallelExtract([], links, linker.mode, [staging], useLinkWorker ? worker : undefined);
       await extract.complete(signal, options.parallel === true);
       extract = undefined;
@@ -619,7 +619,7 @@ export async function installWheels(
     let jobs = coldJobs(filler !== undefined);
     const useWorker =
       jobs.length > 0 && (worker !== undefined || wantWorker(options.parallel, jobs.length, jobBytes(jobs)));
-    if (useWorker) worker ??= ExtractWorker.acquire();
+    if (useWorker) worker ??= acquireWorker();
     extract = new ParallelExtract(
       archives,
       jobs,
@@ -667,7 +667,7 @@ export async function installWheels(
     const coldExtract = extract;
     await extract.complete(signal, options.parallel === true);
     extract = undefined;
-    worker?.release();
+    if (worker !== undefined) releaseWorker(worker);
     worker = undefined;
     if (signal?.aborted) throw abortError(signal);
     if (fillError !== undefined) {
@@ -745,7 +745,7 @@ export async function installWheels(
   } catch (e) {
     await Promise.all(fillRuns.map((r) => r.cancel()));
     await extract?.cancel();
-    worker?.terminate();
+    void worker?.terminate();
     filler?.abandon();
     rmSync(staging, { recursive: true, force: true });
     if (signal?.aborted && !isTspackError(e, ERROR_CODES.ABORTED)) throw abortError(signal);

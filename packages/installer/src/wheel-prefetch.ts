@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import type { ExtractWorker } from "./parallel-extract.js";
+import type { PoolWorker } from "./pool/pool.js";
 
 const FREE = 0;
 const READING = 1;
@@ -20,7 +20,7 @@ export class WheelPrefetch {
   readonly #bufs: Uint8Array[];
 
   /** Starts prefetching `files` (absolute paths, lowercase hex sha256) in `worker`. */
-  constructor(files: ReadonlyArray<{ path: string; sha256: string }>, worker: ExtractWorker) {
+  constructor(files: ReadonlyArray<{ path: string; sha256: string }>, worker: PoolWorker) {
     this.#state = new Int32Array(new SharedArrayBuffer(Math.max(1, files.length) * 4));
     this.#bufs = files.map((f, k) => {
       let size = -1;

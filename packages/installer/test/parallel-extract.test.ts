@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type MadeWheel, makeWheel, zeroBombPayload } from "../../../test/helpers/make-wheel.js";
 import { seededBytes } from "../../../test/helpers/seeded-bytes.js";
 import { inflateWheelEntry, installWheels, openWheelArchive, readUnpacked, unpackedPath } from "../src/index.js";
-import { ExtractWorker, ParallelExtract } from "../src/parallel-extract.js";
+import { ParallelExtract } from "../src/parallel-extract.js";
+import { PoolWorker } from "../src/pool/pool.js";
 import { errorOf, names, removeSandboxes, sandbox, treeListing, wheelInputs } from "./fs-fixture.js";
 
 afterAll(removeSandboxes);
@@ -207,7 +208,7 @@ describe("hashing for the RECORD check on both threads", () => {
       from: "",
       hash: i % 5 !== 0, // some are not hashed
     }));
-    const worker = new ExtractWorker();
+    const worker = new PoolWorker();
     try {
       const run = new ParallelExtract([archive], jobs, "copy", [box], worker);
       await run.complete(undefined, true);
@@ -216,7 +217,7 @@ describe("hashing for the RECORD check on both threads", () => {
         expect(run.digestOf(i)).toBe(i % 5 !== 0 ? expected : undefined);
       });
     } finally {
-      worker.terminate();
+      await worker.terminate();
     }
   });
 
@@ -352,22 +353,4 @@ describe("warm install (links from the unpacked cache) on two threads", () => {
       );
     },
   );
-});
-
-describe("the extract worker is kept between installs", () => {
-  it("hands the released worker to the next install, never a failed one, and keeps at most one", async () => {
-    const a = ExtractWorker.acquire();
-    const b = ExtractWorker.acquire();
-    expect(b).not.toBe(a);
-    a.release();
-    b.release(); // one is kept: b is terminated
-    const c = ExtractWorker.acquire();
-    expect(c).toBe(a);
-    // a malformed run kills the thread: the failed worker is not handed out again
-    await expect(c.run({}).done).rejects.toBeInstanceOf(Error);
-    c.release();
-    const d = ExtractWorker.acquire();
-    expect(d).not.toBe(c);
-    d.terminate();
-  });
 });

@@ -11,52 +11,19 @@
  * sha256.
  */
 import { createHash } from "node:crypto";
-import type { Worker } from "node:worker_threads";
 import { readCheckedMarker, writeCheckedMarker } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
+import {
+  acquireWorker,
+  digestToRecordHash,
+  prestartWorker,
+  releaseWorker,
+  stopPrestartedWorker,
+  VERIFY_FIELDS,
+} from "@tspack/installer";
 import { checkRecordDigests } from "@tspack/wheel";
-import { getEntryData, isStreamedEntry, ONE_CALL_MAX_BYTES, type ZipEntry } from "@tspack/zip";
+import { isStreamedEntry, type ZipEntry } from "@tspack/zip";
 import { type LoadedWheel, readEntry, streamWheelEntry, streamWheelEntrySync } from "./wheels.js";
-
-/**
- * Inline source (no file to find after bundling): inflates [offset, csize, usize, crc, method] rows and
- * returns the sha256 of each row's content (32 bytes per row) for the RECORD comparison. Deflated rows
- * above ONE_CALL_MAX_BYTES are skipped (no digest): the main thread streams those.
- */
-const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
-const { readFileSync } = require("node:fs");
-const zlib = require("node:zlib");
-const crypto = require("node:crypto");
-parentPort.on("message", ({ id, path, rows }) => {
-  let bad = -1;
-  let error;
-  const digests = new Uint8Array((rows.length / 5) * 32);
-  try {
-    const bytes = readFileSync(path);
-    for (let i = 0; i < rows.length; i += 5) {
-      const [off, csize, usize, crc, method] = [rows[i], rows[i + 1], rows[i + 2], rows[i + 3], rows[i + 4]];
-      if (method !== 0 && usize > ${ONE_CALL_MAX_BYTES}) continue;
-      const raw = bytes.subarray(off, off + csize);
-      let data;
-      try {
-        data = method === 0 ? raw : zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, usize), chunkSize: Math.max(64, Math.min(usize + 1, ${ONE_CALL_MAX_BYTES})) });
-      } catch {
-        bad = i / 5;
-        break;
-      }
-      if (raw.length !== csize || data.length !== usize || zlib.crc32(data) >>> 0 !== crc) {
-        bad = i / 5;
-        break;
-      }
-      digests.set(crypto.createHash("sha256").update(data).digest(), (i / 5) * 32);
-    }
-  } catch (e) {
-    error = String(e && e.message);
-  }
-  parentPort.postMessage({ id, bad, error, digests }, [digests.buffer]);
-});
-`;
 
 /**
  * Below this much to inflate, checking inline beats a worker: on the FastAPI example (8 MB, 303 entries,
@@ -68,42 +35,18 @@ const WORKER_MIN_BYTES = 16 * 1024 * 1024;
 /** Downloads of at least this many (compressed) bytes usually unzip to more than WORKER_MIN_BYTES. */
 export const VERIFIER_PRESTART_BYTES = 6 * 1024 * 1024;
 
-/** A checking worker and a promise that rejects as soon as it fails or exits (listened to from the start). */
-interface WorkerThread {
-  worker: Worker;
-  dead: Promise<never>;
-}
-
-/** A worker started ahead of time by {@link startVerifier}, not yet taken by {@link verifyWheels}. */
-let started: Promise<WorkerThread> | undefined;
-
-async function newWorker(): Promise<WorkerThread> {
-  const { Worker } = await import("node:worker_threads");
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
-  worker.unref();
-  const dead = new Promise<never>((_, reject) => {
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the checking worker exited (code ${code})`)));
-  });
-  dead.catch(() => {}); // raced by verifyWheels; an unused worker's end is nobody's error
-  return { worker, dead };
-}
-
 /**
- * Starts the checking worker now, so that it boots (~30–40 ms on Node 20) while wheels download: call it
+ * Starts the pool's worker now, so that it boots (~30–40 ms on Node 20) while wheels download: call it
  * when a build is about to download enough to need one. The next {@link verifyWheels} takes it; call
  * {@link stopVerifier} when the build ends either way.
  */
 export function startVerifier(): void {
-  started ??= newWorker();
-  started.catch(() => {});
+  prestartWorker();
 }
 
 /** Terminates a worker started by {@link startVerifier} that no check took. */
 export async function stopVerifier(): Promise<void> {
-  const w = started;
-  started = undefined;
-  if (w) await (await w.catch(() => undefined))?.worker.terminate();
+  await stopPrestartedWorker();
 }
 
 /**
@@ -240,31 +183,24 @@ async function checkWheels(
     for (const w of todo) found.set(w, checkInline(w));
     return result;
   }
-  const pending = started ?? newWorker();
-  started = undefined;
-  const { worker, dead: failed } = await pending;
+  const worker = acquireWorker();
   try {
-    const results = new Map<number, { bad: number; error?: string; digests: Uint8Array }>();
-    const waiting = new Map<number, () => void>();
-    worker.on("message", (m: { id: number; bad: number; error?: string; digests: Uint8Array }) => {
-      results.set(m.id, m);
-      waiting.get(m.id)?.();
-    });
     const filesOf = (w: LoadedWheel): ZipEntry[] => w.entries.filter((e) => !e.isDirectory);
-    const rowsOf = (files: ZipEntry[], w: LoadedWheel): Float64Array => {
-      const rows = new Float64Array(files.length * 5);
+    const rowsOf = (files: ZipEntry[]): Float64Array => {
+      const rows = new Float64Array(files.length * VERIFY_FIELDS);
       files.forEach((e, i) => {
-        const data = getEntryData(w.bytes, e, { name: w.filename });
         rows.set(
-          [data.byteOffset - w.bytes.byteOffset, e.compressedSize, e.uncompressedSize, e.crc32 >>> 0, e.method],
-          i * 5,
+          [e.localHeaderOffset, e.compressedSize, e.uncompressedSize, e.crc32 >>> 0, e.method],
+          i * VERIFY_FIELDS,
         );
       });
       return rows;
     };
-    const ids = withPath.map((w, id) => {
-      worker.postMessage({ id, path: paths.get(w.sha256)!, rows: rowsOf(filesOf(w), w) });
-      return id;
+    // Posted now, answered in order; a worker that dies rejects them (then checked here instead).
+    const jobs = withPath.map((w) => {
+      const job = worker.verify({ path: paths.get(w.sha256)!, filename: w.filename, rows: rowsOf(filesOf(w)) });
+      job.catch(() => {});
+      return job;
     });
     // Wheels without a file (built in memory) are checked here meanwhile; the big entries stream on the
     // thread pool, one at a time.
@@ -277,22 +213,14 @@ async function checkWheels(
       return p;
     });
     options.onPosted?.();
-    let workerDied = false;
     const checked = new Map<LoadedWheel, string[]>(inline);
-    for (const [i, id] of ids.entries()) {
-      const w = withPath[i]!;
-      if (!workerDied && !results.has(id)) {
-        workerDied = await Promise.race([new Promise<void>((r) => waiting.set(id, r)), failed]).then(
-          () => false,
-          () => true,
-        );
-      }
+    for (const [i, w] of withPath.entries()) {
+      const r = await jobs[i]!.catch(() => undefined);
       const mine = await streamed[i]!;
-      if (workerDied && !results.has(id)) {
+      if (r === undefined) {
         checked.set(w, checkInline(w)); // the worker could not start or died: check here instead
         continue;
       }
-      const r = results.get(id)!;
       const files = filesOf(w);
       // Same error as the inline check: the first failing entry in order, the worker's or this thread's.
       if (mine.failed !== undefined && (r.bad < 0 || mine.failed.index < r.bad)) throw mine.failed.error;
@@ -311,7 +239,7 @@ async function checkWheels(
       const digests = mine.digests; // the streamed entries'; the worker's for the others
       files.forEach((e, k) => {
         if (isStreamedEntry(e)) return;
-        digests.set(e, Buffer.from(r.digests.buffer, r.digests.byteOffset + k * 32, 32).toString("base64url"));
+        digests.set(e, digestToRecordHash(r.digests.subarray(k * 32, k * 32 + 32)));
       });
       checked.set(
         w,
@@ -321,6 +249,6 @@ async function checkWheels(
     for (const w of todo) found.set(w, checked.get(w) ?? []);
     return result;
   } finally {
-    await worker.terminate();
+    releaseWorker(worker);
   }
 }
