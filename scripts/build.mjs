@@ -93,6 +93,10 @@ const define = {
   __TSPACK_VERSION__: JSON.stringify(pkgJson.version),
   __TSPACK_BUILD_ID__: JSON.stringify(`${pkgJson.version}+${buildId().slice(0, 32)}`),
 };
+// Each bundle says what it is, so that @tspack/installer's worker pool finds dist/pool-worker.cjs from
+// it (from __dirname in CommonJS, from import.meta.url in the ESM library and its chunks).
+const esmDefine = { ...define, __TSPACK_BUNDLE__: '"esm"' };
+const cjsDefine = { ...define, __TSPACK_BUNDLE__: '"cjs"' };
 
 // The library: ESM with code splitting, so `import { build } from "tspack"` loads only what it uses.
 await build({
@@ -110,7 +114,7 @@ await build({
   logLevel: "warning",
   conditions: ["tspack-source"],
   chunkNames: "chunks/[name]-[hash]",
-  define,
+  define: esmDefine,
 });
 // The library and tspack/cdk for `require`: one .cjs file each in dist/ (next to the package.json
 // whose `imports` maps #undici; their types are under dist/cjs/, a folder of type commonjs).
@@ -131,7 +135,8 @@ for (const [name, entry] of [
     sourcemap: true,
     legalComments: "none",
     logLevel: "warning",
-    // tspack/cdk finds bin/tspack.js from __dirname in CommonJS; import.meta is only read in ESM.
+    // tspack/cdk finds bin/tspack.js (and the pool its worker) from __dirname in CommonJS; import.meta
+    // is only read in ESM.
     logOverride: { "empty-import-meta": "silent" },
     // aws-cdk-lib and constructs are optional peers: say so, instead of "Cannot find module".
     ...(name === "cdk"
@@ -142,7 +147,7 @@ for (const [name, entry] of [
         }
       : {}),
     conditions: ["tspack-source"],
-    define,
+    define: cjsDefine,
   });
 }
 // tspack/cdk for `import`: loads the CommonJS build, so an app that imports and requires it (or mixes
@@ -261,8 +266,9 @@ const cli = await build({
   write: false,
   legalComments: "none",
   logLevel: "warning",
+  logOverride: { "empty-import-meta": "silent" },
   conditions: ["tspack-source"],
-  define: { ...define, "performance.now": "__tspackNow" },
+  define: { ...cjsDefine, "performance.now": "__tspackNow" },
 });
 /** Writes a CommonJS bundle with its `// tspack-bundle <sha256>` first line (the code cache's key). */
 const writeBundle = (name, text) =>
@@ -281,6 +287,20 @@ const undiciBundle = await build({
   logLevel: "warning",
 });
 writeBundle("undici.cjs", undiciBundle.outputFiles[0].text);
+// The worker pool's thread (@tspack/installer src/pool/worker.ts): one CommonJS file beside the bundles,
+// found by the library (ESM and CommonJS) and the CLI alike; loaded only when a job needs a worker.
+await build({
+  entryPoints: [join(root, "packages", "installer", "src", "pool", "worker.ts")],
+  outfile: join(dist, "pool-worker.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  legalComments: "none",
+  logLevel: "warning",
+  conditions: ["tspack-source"],
+  define: cjsDefine,
+});
 log("esbuild → packages/tspack/dist");
 
 // The licenses of the third-party packages inlined into the bundles (MIT/BSD/Apache ask for their text).

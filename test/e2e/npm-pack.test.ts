@@ -14,11 +14,14 @@ import {
   cleanupTemps,
   demoProject,
   FAKE_HOST,
+  lockText,
   mirrorArg,
+  pyprojectText,
   REPO_ROOT,
   requireBuiltCli,
   serverFiles,
   sha256File,
+  stableWheel,
   tempDir,
   writeTree,
 } from "./helpers/project.js";
@@ -105,6 +108,7 @@ beforeAll(async () => {
       "dist/cdk.js",
       "dist/cdk/index.d.ts",
       "dist/THIRD-PARTY-LICENSES.txt",
+      "dist/pool-worker.cjs",
     ]),
   );
 
@@ -274,6 +278,80 @@ describe("npm pack → npm install in an empty folder", () => {
         expect(r.stderr).toBe("");
         expect(r.stdout).toBe(`3 ${DEMO_ZIP_SHA256}\n`);
       }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the library (ESM and CommonJS) and the CLI find the worker pool's file, dist/pool-worker.cjs, which runs a job", async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    // 17 MiB unzipped: the build's once-per-wheel check runs in the pool's worker (a missing worker file
+    // is TSPACK_INTERNAL, never silently worked around).
+    const big = stableWheel("big", "1.0", { "big/__init__.py": "", "big/zeros.bin": "\0".repeat(17 * 1024 * 1024) });
+    const lock = lockText({
+      roots: [{ name: "big-app", version: "0.1.0", deps: ["big"] }],
+      packages: [{ name: "big", version: "1.0", wheel: big }],
+    });
+    const server = await startIndexServer({ files: serverFiles([big]) });
+    try {
+      const dir = tempDir("tspack-npm-pool-");
+      writeTree(dir, {
+        "pyproject.toml": pyprojectText("big-app", ["big"], '\n[tool.tspack]\nruntime = "python3.13"\n'),
+        "uv.lock": lock,
+        "app.py": "",
+      });
+      const code = (cache: string) =>
+        `build({ projectDir: ${JSON.stringify(dir)}, cacheDir: ${JSON.stringify(cache)}, outDir: ${JSON.stringify(join(tempDir("tspack-npm-out-"), "out"))}, env: {}, mirrors: [{ from: ${JSON.stringify(FAKE_HOST)}, to: ${JSON.stringify(`${server.url}/`)} }] }).then((r) => console.log(r.artifacts[0].sha256))`;
+      const esm = await run(
+        process.execPath,
+        ["--input-type=module", "-e", `import { build } from "tspack"; ${code(tempDir("tspack-npm-p1-"))}`],
+        installDir,
+        60_000,
+      );
+      const cjs = await run(
+        process.execPath,
+        ["-e", `const { build } = require("tspack"); ${code(tempDir("tspack-npm-p2-"))}`],
+        installDir,
+        60_000,
+      );
+      expect([esm.stderr, cjs.stderr]).toEqual(["", ""]);
+      expect(esm.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+      expect(cjs.stdout).toBe(esm.stdout);
+      const bin = join(installDir, "node_modules", "tspack", "bin", "tspack.js");
+      const out = join(tempDir("tspack-npm-out-"), "out");
+      const cli = await run(
+        process.execPath,
+        [
+          bin,
+          "build",
+          dir,
+          "--cache-dir",
+          tempDir("tspack-npm-p3-"),
+          "--mirror",
+          mirrorArg(server.url),
+          "--out",
+          out,
+          "-q",
+        ],
+        installDir,
+        60_000,
+      );
+      expect([cli.status, cli.stderr]).toEqual([0, ""]);
+      expect(sha256File(join(out, "function.zip"))).toBe(esm.stdout.trim());
+      // The worker file itself answers a verify job for the wheel (the digests of its entries).
+      const whl = join(dir, big.filename);
+      writeFileSync(whl, big.bytes);
+      const worker = join(installDir, "node_modules", "tspack", "dist", "pool-worker.cjs");
+      const job = await run(
+        process.execPath,
+        [
+          "-e",
+          `const { Worker } = require("node:worker_threads"); const w = new Worker(${JSON.stringify(worker)}); w.on("message", (r) => { console.log(r.kind, r.id, r.bad, r.digests.length); w.terminate(); }); w.postMessage({ kind: "verify", id: 7, path: ${JSON.stringify(whl)}, filename: "big-1.0-py3-none-any.whl", rows: new Float64Array(0) });`,
+        ],
+        installDir,
+        60_000,
+      );
+      expect([job.stderr, job.stdout]).toEqual(["", "verified 7 -1 0\n"]);
     } finally {
       await server.close();
     }

@@ -6,6 +6,7 @@
  * {@link releaseWorker}: it is kept (booted, its code compiled) for the next job, without holding
  * the process, for IDLE_MS.
  */
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -22,8 +23,26 @@ import type {
 /** Set by scripts/build.mjs in the bundles: "cjs" (dist/*.cjs) or "esm" (dist/index.js and its chunks). */
 declare const __TSPACK_BUNDLE__: "cjs" | "esm" | undefined;
 
-/** The worker's file: dist/pool-worker.cjs beside the bundles, or the installer's compiled dist/pool/worker.js. */
+let checkedFile: string | undefined;
+
+/**
+ * The worker's file: dist/pool-worker.cjs beside the bundles, or the installer's compiled
+ * dist/pool/worker.js. A missing file is a broken package (or a workspace not built), never silently
+ * worked around: TSPACK_INTERNAL.
+ */
 export function workerFile(): string {
+  if (checkedFile !== undefined) return checkedFile;
+  const file = locateWorkerFile();
+  if (!existsSync(file)) {
+    throw new TspackError(ERROR_CODES.INTERNAL, `The worker thread's file "${file}" is missing`, {
+      hint: "The tspack package is incomplete: reinstall it (in the tspack repository: run `node scripts/build.mjs`).",
+    });
+  }
+  checkedFile = file;
+  return file;
+}
+
+function locateWorkerFile(): string {
   if (typeof __TSPACK_BUNDLE__ !== "undefined") {
     if (__TSPACK_BUNDLE__ === "cjs") return join(__dirname, "pool-worker.cjs");
     const dir = dirname(fileURLToPath(import.meta.url)); // dist/ or dist/chunks/
