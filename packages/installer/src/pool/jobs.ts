@@ -11,33 +11,8 @@ import { isStreamedEntry, type ZipEntry } from "@tspack/zip";
 import { copyInto, linkOnce } from "../link-mode.js";
 import { BUCKET_BITS } from "../unpacked-cache.js";
 import { readEntry } from "../wheel-reader.js";
-import {
-  ABORT,
-  CHUNK,
-  type ExtractFailure,
-  type ExtractMessage,
-  F_ARCHIVE,
-  F_CRC,
-  F_CSIZE,
-  F_HASH,
-  F_INDEX,
-  F_METHOD,
-  F_MODE,
-  F_OFFSET,
-  F_SIZE,
-  FAIL,
-  FIELDS,
-  GATE,
-  HI,
-  INFLIGHT,
-  LO,
-  LOCK,
-  type PrefetchMessage,
-  SKIPPED,
-  VERIFY_FIELDS,
-  type VerifyMessage,
-  type VerifyResult,
-} from "./protocol.js";
+import type { ExtractFailure, ExtractMessage, PrefetchMessage, VerifyMessage, VerifyResult } from "./protocol.js";
+import * as wire from "./protocol.js";
 
 /** An entry as the reader needs it, from a row of numbers (names stay on the main thread). */
 function rowEntry(
@@ -99,7 +74,7 @@ export function runPrefetch({ state, bufs, paths, shas }: PrefetchMessage): void
 
 /** Verify: every row's entry inflated and checked once, and its sha256 (for the RECORD comparison). */
 export function runVerify({ path, filename, rows }: VerifyMessage): VerifyResult {
-  const count = rows.length / VERIFY_FIELDS;
+  const count = rows.length / wire.VERIFY_FIELDS;
   const digests = new Uint8Array(count * 32);
   let bytes: Uint8Array;
   try {
@@ -109,7 +84,7 @@ export function runVerify({ path, filename, rows }: VerifyMessage): VerifyResult
   }
   const wheel = { filename, bytes };
   for (let r = 0; r < count; r++) {
-    const k = r * VERIFY_FIELDS;
+    const k = r * wire.VERIFY_FIELDS;
     const entry = rowEntry(rows[k]!, rows[k + 1]!, rows[k + 2]!, rows[k + 3]!, rows[k + 4]!);
     if (isStreamedEntry(entry)) continue;
     let data: Uint8Array;
@@ -125,24 +100,24 @@ export function runVerify({ path, filename, rows }: VerifyMessage): VerifyResult
 }
 
 function claimFromBack(ctl: Int32Array, size: number): [number, number] {
-  while (Atomics.compareExchange(ctl, LOCK, 0, 1) !== 0);
-  const lo = Atomics.load(ctl, LO);
-  const hi = Atomics.load(ctl, HI);
+  while (Atomics.compareExchange(ctl, wire.LOCK, 0, 1) !== 0);
+  const lo = Atomics.load(ctl, wire.LO);
+  const hi = Atomics.load(ctl, wire.HI);
   const start = Math.max(lo, hi - size);
-  Atomics.store(ctl, HI, start);
-  if (start < hi) Atomics.add(ctl, INFLIGHT, 1);
-  Atomics.store(ctl, LOCK, 0);
+  Atomics.store(ctl, wire.HI, start);
+  if (start < hi) Atomics.add(ctl, wire.INFLIGHT, 1);
+  Atomics.store(ctl, wire.LOCK, 0);
   return [start, hi];
 }
 
 function failAt(ctl: Int32Array, i: number): void {
-  let cur = Atomics.load(ctl, FAIL);
+  let cur = Atomics.load(ctl, wire.FAIL);
   while (i < cur) {
-    const prev = Atomics.compareExchange(ctl, FAIL, cur, i);
+    const prev = Atomics.compareExchange(ctl, wire.FAIL, cur, i);
     if (prev === cur) break;
     cur = prev;
   }
-  Atomics.store(ctl, ABORT, 1);
+  Atomics.store(ctl, wire.ABORT, 1);
 }
 
 /**
@@ -153,7 +128,7 @@ function failAt(ctl: Int32Array, i: number): void {
 export function runExtract(m: ExtractMessage, onStarted: () => void = () => {}): ExtractFailure | null {
   onStarted();
   const { ctl, done, wheels, names, nums, paths, links, fillDir, roots, linkMode, umask, digests, hashed } = m;
-  while (Atomics.load(ctl, GATE) === 0) Atomics.wait(ctl, GATE, 0, 1000);
+  while (Atomics.load(ctl, wire.GATE) === 0) Atomics.wait(ctl, wire.GATE, 0, 1000);
   const made = new Set(roots);
   const ensure = (dir: string): void => {
     if (dir === "" || made.has(dir)) return;
@@ -167,11 +142,11 @@ export function runExtract(m: ExtractMessage, onStarted: () => void = () => {}):
     made.add(dir);
   };
   for (;;) {
-    const [start, end] = claimFromBack(ctl, CHUNK);
+    const [start, end] = claimFromBack(ctl, wire.CHUNK);
     if (start >= end) return null;
     for (let i = start; i < end; i++) {
-      if (Atomics.load(ctl, ABORT) !== 0) {
-        Atomics.sub(ctl, INFLIGHT, 1);
+      if (Atomics.load(ctl, wire.ABORT) !== 0) {
+        Atomics.sub(ctl, wire.INFLIGHT, 1);
         return null;
       }
       if (done[i] !== 0) continue;
@@ -180,7 +155,7 @@ export function runExtract(m: ExtractMessage, onStarted: () => void = () => {}):
       } catch (e) {
         const error = e as NodeJS.ErrnoException & { dest?: string };
         failAt(ctl, i);
-        Atomics.sub(ctl, INFLIGHT, 1);
+        Atomics.sub(ctl, wire.INFLIGHT, 1);
         return isZipError(e)
           ? { index: i, zip: true }
           : {
@@ -195,23 +170,23 @@ export function runExtract(m: ExtractMessage, onStarted: () => void = () => {}):
             };
       }
     }
-    Atomics.sub(ctl, INFLIGHT, 1);
+    Atomics.sub(ctl, wire.INFLIGHT, 1);
   }
 
-  /** One job: marks it done, or leaves it (an entry to stream) counted in SKIPPED; throws on failure. */
+  /** One job: marks it done, or leaves it (an entry to stream) counted in wire.SKIPPED; throws on failure. */
   function extractOne(i: number): void {
-    const k = i * FIELDS;
-    const mode = nums[k + F_MODE]!;
-    if (nums[k + F_ARCHIVE]! < 0) {
+    const k = i * wire.FIELDS;
+    const mode = nums[k + wire.F_MODE]!;
+    if (nums[k + wire.F_ARCHIVE]! < 0) {
       // a link job (TreeWriter.linkFile): link the cached file, or copy it with another mode
       const path = paths![i]!;
       ensure(path.slice(0, path.lastIndexOf("/")));
-      if (nums[k + F_METHOD] !== 0) copyInto(links![i]!, path, mode, umask);
+      if (nums[k + wire.F_METHOD] !== 0) copyInto(links![i]!, path, mode, umask);
       else linkOnce(linkMode, links![i]!, path, mode, umask);
       done[i] = 1;
       return;
     }
-    const index = nums[k + F_INDEX]!;
+    const index = nums[k + wire.F_INDEX]!;
     const path = index < 0 ? paths![i]! : `${fillDir}/${index >> BUCKET_BITS}/${index}`;
     const dir = path.slice(0, path.lastIndexOf("/"));
     const from = links === undefined ? "" : links[i]!;
@@ -225,20 +200,20 @@ export function runExtract(m: ExtractMessage, onStarted: () => void = () => {}):
         // written below: its errors are the extraction's
       }
     }
-    const archive = nums[k + F_ARCHIVE]!;
+    const archive = nums[k + wire.F_ARCHIVE]!;
     const entry = rowEntry(
-      nums[k + F_OFFSET]!,
-      nums[k + F_CSIZE]!,
-      nums[k + F_SIZE]!,
-      nums[k + F_CRC]!,
-      nums[k + F_METHOD]!,
+      nums[k + wire.F_OFFSET]!,
+      nums[k + wire.F_CSIZE]!,
+      nums[k + wire.F_SIZE]!,
+      nums[k + wire.F_CRC]!,
+      nums[k + wire.F_METHOD]!,
     );
     if (isStreamedEntry(entry)) {
-      Atomics.add(ctl, SKIPPED, 1); // streamed by the main thread (ParallelExtract.finish)
+      Atomics.add(ctl, wire.SKIPPED, 1); // streamed by the main thread (ParallelExtract.finish)
       return;
     }
     const data = readEntry({ filename: names[archive]!, bytes: wheels[archive]! }, entry);
-    if (nums[k + F_HASH] !== 0) {
+    if (nums[k + wire.F_HASH] !== 0) {
       digests!.set(createHash("sha256").update(data).digest(), i * 32);
       hashed![i] = 1;
     }
