@@ -21,6 +21,15 @@ export {
 } from "./layout.js";
 export { makeDirs, makeDirsSync } from "./make-dirs.js";
 export {
+  decodeMemoEntry,
+  encodeMemoEntry,
+  localMemoStore,
+  MEMO_DIR_MODE,
+  MEMO_FILE_MODE,
+  type MemoStore,
+  memoEntryPath,
+} from "./memo-store.js";
+export {
   CACHE_FORMAT,
   CACHE_MARKER,
   CACHE_MARKER_TEXT,

@@ -28,7 +28,7 @@ export const CHECKED_BUCKET = "checked-v2";
 export const DEFLATED_BUCKET = "deflated-v1";
 
 /**
- * `memo-v1/<kind>/ab/<key>.json` (and `<key>.bin` for binary parts): memoized pure stages of tspack (plans,
+ * `memo-v1/<kind>/ab/<key>` (memo-store.ts: a header with the sha256, then the bytes): memoized pure stages of tspack (plans,
  * per-wheel install plans, zip recipes), keyed by the sha256 of their inputs and tspack's build id (written
  * by the tspack package).
  */

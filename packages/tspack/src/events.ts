@@ -15,4 +15,7 @@ export type TspackEvent =
   | { type: "build:member"; name: string; filename: string }
   | { type: "install:conflict"; path: string; winner: string; loser: string; identical: boolean }
   | { type: "artifact"; kind: string; path: string; bytes: number }
+  /** A stage of `build` began (see build.ts for the stages, in order). */
+  | { type: "stage:start"; stage: string }
+  /** A stage of `build` ended, `ms` after its start. */
   | { type: "stage"; stage: string; ms: number };

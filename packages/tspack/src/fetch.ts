@@ -8,7 +8,7 @@ import type { Dispatcher } from "undici";
 import { openCache } from "./guard.js";
 import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
-import { extendLazy, planMemoized } from "./plan-memo.js";
+import { extendLazy, planMemoized } from "./warm/plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { MEMO_BUCKET } from "@tspack/cache";
+import { basename, join } from "node:path";
+import { encodeMemoEntry, MEMO_BUCKET } from "@tspack/cache";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeWheel } from "../../../test/helpers/make-wheel.js";
 import { build } from "../src/build.js";
 import type { TspackEvent } from "../src/events.js";
 import { memoKey, readMemo, writeMemo } from "../src/memo.js";
 import { plan } from "../src/plan.js";
-import { planMemoized } from "../src/plan-memo.js";
+import { planMemoized } from "../src/warm/plan-memo.js";
 import { readProject } from "../src/read-project.js";
 import { loadWheel, planWheels, wheelFromBytes } from "../src/wheels.js";
 import {
@@ -26,6 +26,21 @@ function memoFiles(cacheDir: string, kind: string): string[] {
   const root = join(cacheDir, MEMO_BUCKET, kind);
   if (!existsSync(root)) return [];
   return readdirSync(root).flatMap((fan) => readdirSync(join(root, fan)).map((f) => join(root, fan, f)));
+}
+
+/** A recipe entry's JSON and literals (the store's header is 40 bytes; then a 4-byte JSON length). */
+function readRecipeEntry(file: string): { json: any; literals: Buffer } {
+  const payload = readFileSync(file).subarray(40);
+  const n = payload.readUInt32BE(0);
+  return { json: JSON.parse(payload.toString("utf8", 4, 4 + n)), literals: payload.subarray(4 + n) };
+}
+
+/** Rewrites a recipe entry with a valid digest (as a cache whose wheels changed under the same hashes). */
+function writeRecipeEntry(file: string, json: unknown, literals: Buffer): void {
+  const body = Buffer.from(JSON.stringify(json));
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length, 0);
+  writeFileSync(file, encodeMemoEntry("zip", basename(file), Buffer.concat([head, body, literals])));
 }
 
 describe("memoKey / readMemo / writeMemo", () => {
@@ -47,7 +62,7 @@ describe("memoKey / readMemo / writeMemo", () => {
     await writeMemo(cacheDir, "plan", key, { a: [1, "two"] });
     expect(await readMemo(cacheDir, "plan", key)).toEqual({ a: [1, "two"] });
     const [file] = memoFiles(cacheDir, "plan");
-    expect(file).toBe(join(cacheDir, MEMO_BUCKET, "plan", key.slice(0, 2), `${key}.json`));
+    expect(file).toBe(join(cacheDir, MEMO_BUCKET, "plan", key.slice(0, 2), key));
     // Owner only: the file and every folder tspack made for it.
     expect(statSync(file!).mode & 0o777).toBe(0o600);
     for (const d of [MEMO_BUCKET, `${MEMO_BUCKET}/plan`, `${MEMO_BUCKET}/plan/${key.slice(0, 2)}`])
@@ -55,7 +70,9 @@ describe("memoKey / readMemo / writeMemo", () => {
     writeFileSync(file!, "{not json");
     expect(await readMemo(cacheDir, "plan", key)).toBeUndefined();
     // An entry stored under another key (copied or renamed by hand) is not trusted.
-    writeFileSync(file!, JSON.stringify({ key: memoKey("plan", ["y"]), value: 1 }));
+    const other = memoKey("plan", ["y"]);
+    await writeMemo(cacheDir, "plan", other, 1);
+    writeFileSync(file!, readFileSync(join(cacheDir, MEMO_BUCKET, "plan", other.slice(0, 2), other)));
     expect(await readMemo(cacheDir, "plan", key)).toBeUndefined();
   });
 
@@ -207,14 +224,14 @@ describe("build with memoized stages", () => {
     const first = zip();
     expect(memoFiles(cacheDir, "plan")).toHaveLength(1);
     expect(memoFiles(cacheDir, "install")).toHaveLength(1);
-    expect(memoFiles(cacheDir, "zip").map((f) => f.split(".").pop())).toEqual(["bin", "json"]);
+    expect(memoFiles(cacheDir, "zip")).toHaveLength(1); // one entry: the recipe and its literals
     await build({ projectDir: dir, cacheDir });
     expect(zip().equals(first)).toBe(true);
     const memos = ["plan", "install", "zip"].flatMap((kind) => memoFiles(cacheDir, kind));
     for (const f of memos) writeFileSync(f, "[");
     await build({ projectDir: dir, cacheDir });
     expect(zip().equals(first)).toBe(true);
-    expect(JSON.parse(readFileSync(memoFiles(cacheDir, "install")[0]!, "utf8")).value.name).toBe("idna");
+    expect(JSON.parse(readFileSync(memoFiles(cacheDir, "install")[0]!).subarray(40).toString()).name).toBe("idna");
   });
 });
 
@@ -247,7 +264,7 @@ describe("zip recipes", () => {
     const layer = zipOf(dir, "layer.zip");
     await build({ projectDir: dir, cacheDir, installerMetadata: true });
     const withInstaller = zipOf(dir);
-    expect(memoFiles(cacheDir, "zip")).toHaveLength(10); // five recipes, .json + .bin each
+    expect(memoFiles(cacheDir, "zip")).toHaveLength(5); // five recipes
     // Each is what a build without any memo gives.
     const fresh = virtualAppProject();
     writeFiles(fresh.dir, { "app/main.py": "def handler(event, context):\n    return 2\n" });
@@ -274,13 +291,13 @@ describe("zip recipes", () => {
     await build({ projectDir: dir, cacheDir });
     const bytes = zipOf(dir);
     // Shift one range of the wheel by a byte: it still fits, but the zip would differ.
-    const json = memoFiles(cacheDir, "zip").find((f) => f.endsWith(".json"))!;
-    const stored = JSON.parse(readFileSync(json, "utf8"));
-    const segments: number[] = stored.value.zips[0].segments;
+    const [file] = memoFiles(cacheDir, "zip");
+    const stored = readRecipeEntry(file!);
+    const segments: number[] = stored.json.zips[0].segments;
     const i = segments.findIndex((v, k) => k % 3 === 0 && v >= 0 && segments[k + 1]! > 0);
     expect(i).toBeGreaterThanOrEqual(0);
     segments[i + 1]! -= 1;
-    writeFileSync(json, JSON.stringify(stored));
+    writeRecipeEntry(file!, stored.json, stored.literals);
     const events: TspackEvent[] = [];
     await build({ projectDir: dir, cacheDir, onEvent: (e) => events.push(e) });
     expect(stagesOf(events)).toEqual(expect.arrayContaining(["recipe", "plan-install", "read-wheels"]));
@@ -288,7 +305,7 @@ describe("zip recipes", () => {
     expect(readdirSync(join(dir, "dist"))).toEqual(["lambda"]); // nothing left of the rejected replay
   });
 
-  it("replays the warnings of planning; literals that do not match their hash are a miss", async () => {
+  it("replays the warnings of planning; an entry that does not match its digest is a miss", async () => {
     // The project's own idna/__init__.py replaces the dependency's: a warning that must come back warm.
     const { dir, cacheDir } = virtualAppProject();
     writeFiles(dir, { "idna/__init__.py": "y = 2\n" });
@@ -297,10 +314,10 @@ describe("zip recipes", () => {
     const bytes = zipOf(dir);
     const warm = await build({ projectDir: dir, cacheDir });
     expect(warm.warnings).toEqual(cold.warnings);
-    const bin = memoFiles(cacheDir, "zip").find((f) => f.endsWith(".bin"))!;
-    const literals = readFileSync(bin);
-    literals[0] = literals[0]! ^ 0xff;
-    writeFileSync(bin, literals);
+    const [file] = memoFiles(cacheDir, "zip");
+    const entry = readFileSync(file!);
+    entry[entry.length - 1] = entry[entry.length - 1]! ^ 0xff; // a literal byte
+    writeFileSync(file!, entry);
     const events: TspackEvent[] = [];
     const again = await build({ projectDir: dir, cacheDir, onEvent: (e) => events.push(e) });
     expect(stagesOf(events)).toContain("read-wheels"); // planned again

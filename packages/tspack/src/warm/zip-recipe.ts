@@ -3,16 +3,17 @@
  * project files (by content), layout, install options and timestamp, the zips are the same bytes, so a
  * warm build can skip install planning, merging, framing and compression: it replays the recorded
  * literal bytes (local headers, generated files, the central directory) and the ranges of the wheels'
- * bytes between them, and still writes and hashes every byte of every zip. Stored in the memo as
- * `memo-v1/zip/ab/<key>.json` (segments, counts, the build's warnings and sizes) plus `<key>.bin` (the
- * literals of every zip, checked against a sha256 in the JSON).
+ * bytes between them, and still writes and hashes every byte of every zip. Stored as one entry of the
+ * warm store (kind `zip`): a 4-byte length, the JSON (segments, counts, the build's warnings and sizes),
+ * then the literals of every zip (the store checks the whole entry's digest on read).
  */
 import { createHash } from "node:crypto";
+import type { MemoStore } from "@tspack/cache";
 import { redactDeep } from "@tspack/errors";
-import type { PackageSize } from "./build.js";
-import type { TspackEvent } from "./events.js";
-import { memoKey, readMemo, readMemoBytes, writeMemo, writeMemoBytes } from "./memo.js";
-import type { RecordedZip } from "./zip-file.js";
+import type { PackageSize } from "../build/types.js";
+import type { TspackEvent } from "../events.js";
+import type { RecordedZip } from "../zip-file.js";
+import { memoKey } from "./memo.js";
 
 /** One zip of the recipe. */
 export interface RecipeZip {
@@ -39,7 +40,6 @@ interface StoredRecipe {
   zips: Array<Omit<RecipeZip, "recorded"> & { segments: number[]; literalsAt: number; literalsLength: number }>;
   packages: PackageSize[];
   events: TspackEvent[];
-  literalsSha256: string;
 }
 
 /** Literals above this size are not memoized (a project with big files of its own): the build plans again. */
@@ -55,7 +55,7 @@ export function zipRecipeKey(input: {
   code: ReadonlyArray<{ path: string; mode: number; data: Uint8Array }>;
 }): string {
   const parts: string[] = [
-    "zip-recipe-2",
+    "zip-recipe-3",
     input.layout,
     JSON.stringify(input.installLayouts),
     String(input.sourceDateEpoch ?? ""),
@@ -67,12 +67,20 @@ export function zipRecipeKey(input: {
   return memoKey("zip", parts);
 }
 
-/** The recipe stored under `key`, or undefined (absent, unreadable, or its literals do not match). */
-export async function readZipRecipe(cacheDir: string, key: string): Promise<ZipRecipe | undefined> {
-  const stored = await readMemo<StoredRecipe>(cacheDir, "zip", key);
-  if (!stored) return undefined;
-  const literals = await readMemoBytes(cacheDir, "zip", key);
-  if (!literals || createHash("sha256").update(literals).digest("hex") !== stored.literalsSha256) return undefined;
+/** The recipe stored under `key`, or undefined (absent, corrupt, or not a recipe). */
+export async function readZipRecipe(store: MemoStore, key: string): Promise<ZipRecipe | undefined> {
+  const entry = await store.get("zip", key);
+  if (entry === undefined || entry.length < 4) return undefined;
+  const view = Buffer.from(entry.buffer, entry.byteOffset, entry.length);
+  const jsonLength = view.readUInt32BE(0);
+  if (4 + jsonLength > entry.length) return undefined;
+  let stored: StoredRecipe;
+  try {
+    stored = JSON.parse(view.toString("utf8", 4, 4 + jsonLength)) as StoredRecipe;
+  } catch {
+    return undefined;
+  }
+  const literals = entry.subarray(4 + jsonLength);
   const zips: RecipeZip[] = [];
   for (const { segments, literalsAt, literalsLength, ...z } of stored.zips) {
     if (literalsAt < 0 || literalsAt + literalsLength > literals.length) return undefined;
@@ -81,26 +89,25 @@ export async function readZipRecipe(cacheDir: string, key: string): Promise<ZipR
   return { zips, packages: stored.packages, events: stored.events };
 }
 
-/** Stores a recipe (the literals first, then the JSON that refers to them); failures are ignored. */
-export async function writeZipRecipe(cacheDir: string, key: string, recipe: ZipRecipe): Promise<void> {
+/** Stores a recipe as one entry (the store swallows failures). */
+export async function writeZipRecipe(store: MemoStore, key: string, recipe: ZipRecipe): Promise<void> {
   const total = recipe.zips.reduce((n, z) => n + z.recorded.literals.length, 0);
   if (total > MAX_LITERALS) return;
-  const literals = Buffer.concat(
-    recipe.zips.map((z) => z.recorded.literals),
-    total,
-  );
   let at = 0;
   const zips = recipe.zips.map(({ recorded, ...z }) => {
     const entry = { ...z, segments: recorded.segments, literalsAt: at, literalsLength: recorded.literals.length };
     at += recorded.literals.length;
     return entry;
   });
-  await writeMemoBytes(cacheDir, "zip", key, literals);
-  await writeMemo(cacheDir, "zip", key, {
-    zips,
-    packages: recipe.packages,
-    // Replayed to the user only: stored without credentials, like everything in the cache.
-    events: redactDeep(recipe.events),
-    literalsSha256: createHash("sha256").update(literals).digest("hex"),
-  } satisfies StoredRecipe);
+  const json = Buffer.from(
+    JSON.stringify({
+      zips,
+      packages: recipe.packages,
+      // Replayed to the user only: stored without credentials, like everything in the cache.
+      events: redactDeep(recipe.events),
+    } satisfies StoredRecipe),
+  );
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(json.length, 0);
+  await store.put("zip", key, Buffer.concat([head, json, ...recipe.zips.map((z) => z.recorded.literals)]));
 }

@@ -13,11 +13,11 @@ import { redactSecrets, urlsWithSecrets } from "@tspack/errors";
 import type { InstallPlan, Selection } from "@tspack/plan";
 import { selectPackages } from "@tspack/plan";
 import { parseUvLock } from "@tspack/uv-lock";
-import { openCache } from "./guard.js";
-import { memoKey, readMemo, writeMemo } from "./memo.js";
-import { emitPlanDone, type PlanOptions, type PlanResult, plan, selectionFor } from "./plan.js";
-import { type ProjectContext, projectFromTexts, projectPaths, readProjectTexts } from "./read-project.js";
-import { isTarget } from "./target.js";
+import { openCache } from "../guard.js";
+import { emitPlanDone, type PlanOptions, type PlanResult, plan, selectionFor } from "../plan.js";
+import { type ProjectContext, projectFromTexts, projectPaths, readProjectTexts } from "../read-project.js";
+import { isTarget } from "../target.js";
+import { getJson, memoKey, memoStoreFor, putJson } from "./memo.js";
 
 /** What is stored: the plan result without the parsed lock and the selection. */
 interface PlanMemo {
@@ -94,14 +94,15 @@ export async function planMemoized(options: PlanOptions, cacheDir: string): Prom
     JSON.stringify(target === undefined ? null : isTarget(target) ? { resolved: target } : target),
     JSON.stringify(options.selection ?? null),
   ]);
-  const stored = await readMemo<PlanMemo>(cacheDir, "plan", key);
+  const store = memoStoreFor(cacheDir);
+  const stored = await getJson<PlanMemo>(store, "plan", key);
   const hit = stored === undefined ? undefined : restored(stored, texts);
   if (hit) return fromMemo(hit, texts.lockText, options);
   const result = await plan({ ...options, project: projectFromTexts(projectDir, lockPath, texts) });
   const { lock: _lock, ...project } = result.project;
   const { target: _target, ...rest } = result.plan;
   const memo = storable({ project, target: result.target, plan: rest }, texts);
-  if (memo !== undefined) await writeMemo(cacheDir, "plan", key, memo);
+  if (memo !== undefined) await putJson(store, "plan", key, memo);
   return result;
 }
 
