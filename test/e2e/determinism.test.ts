@@ -189,6 +189,21 @@ describe("demo project: golden hashes and byte-identical rebuilds", () => {
     expect(sha256File(join(out, "Dockerfile"))).toBe(GOLDEN.dir.dockerfile);
   });
 
+  it("TSPACK_MEMO=0 (the warm seam off): the golden bytes of every layout; the cache holds only the wheels", async () => {
+    const dir = project();
+    const cache = tempDir("tspack-det-nomemo-");
+    for (const layout of ["zip", "layer", "dir"] as const) {
+      const off = await build(dir, { cache, layout, env: { TSPACK_MEMO: "0" } });
+      expect(off.fp, layout).toEqual(baseline[layout]);
+    }
+    expect(readdirSync(cache).filter((n) => n !== "tmp").sort()).toEqual([
+      ".gitignore",
+      "CACHEDIR.TAG",
+      "TSPACK-CACHE",
+      "wheels-v1",
+    ]);
+  });
+
   it("cold vs warm cache, and two builds in a row into the same folder", async () => {
     const dir = project();
     const requestsBefore = server.totalRequests();

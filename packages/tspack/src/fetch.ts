@@ -8,7 +8,8 @@ import type { Dispatcher } from "undici";
 import { openCache } from "./guard.js";
 import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
-import { extendLazy, planMemoized } from "./warm/plan-memo.js";
+import { memoEnabled, openWarm } from "./warm/index.js";
+import { extendLazy } from "./warm/plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 
@@ -41,6 +42,13 @@ export interface FetchStageOptions extends PlanOptions {
   signal?: AbortSignal;
   /** A plan already made (skips planning). */
   planned?: PlanResult;
+  /**
+   * Use and fill the warm-path memo in the cache (plans; in `build` also install plans, zip recipes,
+   * compressed bytes and checked-wheel markers; in `install` the unpacked wheels). Default:
+   * `env.TSPACK_MEMO !== "0"`. Off, the cache gains only downloaded wheels, and the result is the same
+   * (slower).
+   */
+  memo?: boolean;
 }
 
 /** One wheel on local disk, ready to install or zip. */
@@ -145,7 +153,8 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
 
 async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise<FetchStageResult> {
   await openCache(cacheDir);
-  const planned = options.planned ?? (await planMemoized(options, cacheDir));
+  const planned =
+    options.planned ?? (await openWarm(cacheDir, memoEnabled(options.memo, envOf(options))).plan(options));
   const missing = missingWheelsError(planned.plan);
   if (missing) throw missing;
   const workspaceRoot = workspaceRootOf(planned.project);

@@ -24,6 +24,7 @@ import {
   type LocalWheel,
 } from "./fetch.js";
 import { openCache, projectFolders } from "./guard.js";
+import { memoEnabled } from "./warm/index.js";
 import { buildLocalSources } from "./members.js";
 import { isTarget, resolveTarget } from "./target.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
@@ -131,7 +132,8 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
       dest,
       layout: scheme,
       python: target.python,
-      cacheDir,
+      // The unpacked cache is warm data: through the warm seam (off with `memo: false` / TSPACK_MEMO=0).
+      ...(memoEnabled(options.memo, envOf(options)) ? { cacheDir } : {}),
       ...(options.linkMode === undefined ? {} : { linkMode: options.linkMode }),
       ...(options.clean ? { clean: true } : {}),
       installerMetadata: options.installerMetadata ?? true,

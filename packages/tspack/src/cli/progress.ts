@@ -11,6 +11,7 @@ export function eventPrinter(output: Output): (e: TspackEvent) => void {
   let bytes = 0;
   let done = 0;
   return (e) => {
+    if (e.type === "stage:start") return; // for library callers and the bench (the CLI shows stage ends)
     if (output.json) {
       if (e.type !== "fetch:progress") output.err(`${JSON.stringify({ event: e })}\n`);
       return;
