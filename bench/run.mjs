@@ -5,6 +5,7 @@
 //   node bench/run.mjs --quick         scenario 1, 1 run after the warm-up (CI: asserts every tool ran; no timing checks)
 //   node bench/run.mjs --scenario api --runs 7
 //   node bench/run.mjs --real          the real index and the real locks (no mirror; needs the network)
+//   node bench/run.mjs --stages --scenario fastapi   per-stage breakdown of a cold and a warm tspack build
 //
 // Options: --scenario ID[,ID] --runs N --seed N --no-docs --keep (keep the work folder).
 import { execFileSync } from "node:child_process";
@@ -25,6 +26,7 @@ import { parseArgs } from "node:util";
 import { measureLabel } from "./lib/labels.mjs";
 import { hasGnuTime, machineInfo, runSteps, which } from "./lib/measure.mjs";
 import { endToEndSection, markdownTable, updateBenchmarksDoc } from "./lib/report.mjs";
+import { stageBreakdown, stagesTable } from "./lib/stages.mjs";
 import { pairRatios, summary } from "./lib/stats.mjs";
 import { barChartSvg } from "./lib/svg-chart.mjs";
 import { defineTools } from "./lib/tools.mjs";
@@ -41,6 +43,7 @@ const { values: opts } = parseArgs({
     seed: { type: "string" },
     "no-docs": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    stages: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -59,6 +62,9 @@ Options:
   --real             the real locks against the real index (needs the network)
   --no-docs          do not rewrite docs/benchmarks.md
   --keep             keep the work folder
+  --stages           only tspack build: the median time of each build stage (from its stage events),
+                     cold and warm (--runs N, default 3); prints a table per scenario, writes
+                     bench/results/tmp/DATE-ID-stages.json
   -h, --help         this text
 `);
   process.exit(0);
@@ -66,8 +72,8 @@ Options:
 
 const log = (m) => process.stderr.write(`${m}\n`);
 const quick = opts.quick;
-const full = !quick && opts.scenario === undefined && opts.runs === undefined && !opts.real;
-const runs = Number(opts.runs ?? (quick ? 1 : 5));
+const full = !quick && opts.scenario === undefined && opts.runs === undefined && !opts.real && !opts.stages;
+const runs = Number(opts.runs ?? (quick ? 1 : opts.stages ? 3 : 5));
 const seed = opts.seed ?? DEFAULT_SEED;
 const ids = opts.scenario ? opts.scenario.split(",") : quick ? ["fastapi"] : SCENARIOS.map((s) => s.id);
 const scenarios = ids.map((id) => {
@@ -208,6 +214,29 @@ for (const scenario of scenarios) {
     floorSource: () => floorSource,
   });
   const data = new Map(tools.map((t) => [t.id, { times: {}, rss: {}, outputs: {}, errors: [] }]));
+  if (opts.stages) {
+    try {
+      const tool = tools.find((t) => t.id === "tspack-build");
+      const breakdown = stageBreakdown(tool, { dir: join(sdir, "stages"), env, runs });
+      const table = stagesTable(scenario.id, breakdown, runs);
+      log(`\n${table}\n`);
+      const dir = join(ROOT, "bench", "results", "tmp");
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${date}-${scenario.id}-stages.json`);
+      writeFileSync(
+        file,
+        `${JSON.stringify({ date, scenario: scenario.id, runs, ...info, loadAverage: loadavg(), breakdown }, null, 2)}\n`,
+      );
+      log(`results: ${file}`);
+    } catch (e) {
+      failures++;
+      log(`  ✗ stages: ${e.message}`);
+    } finally {
+      await server?.stop();
+    }
+    allResults.push({ tools: [{ states: { stages: true } }] });
+    continue;
+  }
 
   try {
     for (const state of ["cold", "warm", "noop"]) {
