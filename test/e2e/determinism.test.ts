@@ -196,12 +196,11 @@ describe("demo project: golden hashes and byte-identical rebuilds", () => {
       const off = await build(dir, { cache, layout, env: { TSPACK_MEMO: "0" } });
       expect(off.fp, layout).toEqual(baseline[layout]);
     }
-    expect(readdirSync(cache).filter((n) => n !== "tmp").sort()).toEqual([
-      ".gitignore",
-      "CACHEDIR.TAG",
-      "TSPACK-CACHE",
-      "wheels-v1",
-    ]);
+    expect(
+      readdirSync(cache)
+        .filter((n) => n !== "tmp")
+        .sort(),
+    ).toEqual([".gitignore", "CACHEDIR.TAG", "TSPACK-CACHE", "wheels-v1"]);
   });
 
   it("cold vs warm cache, and two builds in a row into the same folder", async () => {

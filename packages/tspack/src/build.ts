@@ -3,8 +3,8 @@
  * inputs and returns its outputs, reporting through the run's events (build/run.ts):
  *
  *   plan (read the project, plan) → fetch → open-wheels → project-files → [wheel checks start]
- *   → recipe → replay (warm)  |  plan-install (install into memory) → read-wheels → compose → write
- *   → verify → publish
+ *   → recipe → replay (warm)  |  check-wheels → plan-install (install into memory) → read-wheels → compose
+ *   → write  →  verify → publish
  *
  * Everything a warm build reuses goes through the warm seam (warm/index.ts); `memo: false` turns it off.
  * Artifacts are written into a fresh staging folder next to `outDir` (inside it when it is a mount point)
@@ -14,7 +14,7 @@
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { UserPath } from "@tspack/errors";
-import { type WheelChecks, startChecks } from "./build/checks.js";
+import { startChecks, type WheelChecks } from "./build/checks.js";
 import { checkLockedSizes, composeArtifacts, uploadWarnings } from "./build/compose.js";
 import { type BuildWheels, openBuildWheels, readProjectCode } from "./build/inputs.js";
 import { installInMemory, installLayoutFor } from "./build/install-memory.js";
@@ -77,8 +77,8 @@ async function runBuild(options: BuildOptions, paths: UserPath[]): Promise<Build
     for (const w of verified.warnings) run.warn(w);
     for (const mark of verified.marks) warm.later(mark);
     await run.stage("publish", async () => {
-      const { target, layout } = { target: fetched.target, layout: out.layout };
-      writeManifest(stagingRoot, out.outDir, { target, layout, ...built, projectFiles: code.length, warnings: run.warnings });
+      const manifest = { target: fetched.target, layout: out.layout, ...built, projectFiles: code.length };
+      writeManifest(stagingRoot, out.outDir, { ...manifest, warnings: run.warnings });
       await warm.settle();
       publishOutput(stagingRoot, out.outDir, out.realOut, inPlace);
     });
@@ -141,7 +141,9 @@ async function replayArtifacts(input: ArtifactsInput, warm: Warm, run: BuildRun)
   const recipe = await run.stage("recipe", () => warm.readRecipe(recipeKeyOf(input, warm)));
   if (!recipe) return undefined;
   const { wheels, stagingRoot, out } = input;
-  const replayed = await run.stage("replay", () => replayRecipe(recipe, wheels.all, stagingRoot, out.outDir, run.signal));
+  const replayed = await run.stage("replay", () =>
+    replayRecipe(recipe, wheels.all, stagingRoot, out.outDir, run.signal),
+  );
   // A recipe that does not replay means wheels changed in the cache under the same hashes: check every
   // wheel's entries again, whatever the markers say, before anything is published.
   if (!replayed) input.checks.again();
@@ -158,7 +160,9 @@ async function composeAndWrite(input: ArtifactsInput, warm: Warm, run: BuildRun)
     events.push(e);
     run.emit(e);
   };
-  await input.checks.posted; // planning is long synchronous work: hand the checking worker its jobs first
+  // Planning is long synchronous work: first hand the checking worker its jobs (small wheels are checked
+  // here, inline, meanwhile).
+  await run.stage("check-wheels", () => input.checks.posted);
   const layouts = installLayouts(input);
   const installed = await run.stage("plan-install", () =>
     installInMemory(wheels, out.layout, layouts, warm.memoDir, emit),

@@ -8,10 +8,10 @@ import type { Dispatcher } from "undici";
 import { openCache } from "./guard.js";
 import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
-import { memoEnabled, openWarm } from "./warm/index.js";
-import { extendLazy } from "./warm/plan-memo.js";
 import { workspaceRootOf } from "./read-project.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
+import { memoEnabled, openWarm } from "./warm/index.js";
+import { extendLazy } from "./warm/plan-memo.js";
 
 /** Download options (all optional; the cache location follows `resolveCacheDir`). */
 export interface FetchStageOptions extends PlanOptions {

@@ -24,10 +24,10 @@ import {
   type LocalWheel,
 } from "./fetch.js";
 import { openCache, projectFolders } from "./guard.js";
-import { memoEnabled } from "./warm/index.js";
 import { buildLocalSources } from "./members.js";
 import { isTarget, resolveTarget } from "./target.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
+import { memoEnabled } from "./warm/index.js";
 
 export interface InstallStageOptions extends FetchStageOptions {
   /** The folder to install into (relative to the current folder, like the CLI's `--target`/`--prefix`). */

@@ -7,8 +7,8 @@ import { build } from "../src/build.js";
 import type { TspackEvent } from "../src/events.js";
 import { memoKey, readMemo, writeMemo } from "../src/memo.js";
 import { plan } from "../src/plan.js";
-import { planMemoized } from "../src/warm/plan-memo.js";
 import { readProject } from "../src/read-project.js";
+import { planMemoized } from "../src/warm/plan-memo.js";
 import { loadWheel, planWheels, wheelFromBytes } from "../src/wheels.js";
 import {
   APP_PYPROJECT,
@@ -29,7 +29,7 @@ function memoFiles(cacheDir: string, kind: string): string[] {
 }
 
 /** A recipe entry's JSON and literals (the store's header is 40 bytes; then a 4-byte JSON length). */
-function readRecipeEntry(file: string): { json: any; literals: Buffer } {
+function readRecipeEntry(file: string): { json: { zips: Array<{ segments: number[] }> }; literals: Buffer } {
   const payload = readFileSync(file).subarray(40);
   const n = payload.readUInt32BE(0);
   return { json: JSON.parse(payload.toString("utf8", 4, 4 + n)), literals: payload.subarray(4 + n) };

@@ -9,10 +9,10 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningIndexServer, startIndexServer } from "../../../../test/helpers/index-server.js";
 import { makeWheel } from "../../../../test/helpers/make-wheel.js";
-import { build } from "../../src/build.js";
 import type { BuildLayout } from "../../src/build/types.js";
+import { build } from "../../src/build.js";
 import type { TspackEvent } from "../../src/events.js";
-import { removeTemps, tempDir, virtualAppProject, writeFiles } from "../fixtures/local-project.js";
+import { removeTemps, virtualAppProject, writeFiles } from "../fixtures/local-project.js";
 
 afterAll(removeTemps);
 
@@ -124,12 +124,11 @@ describe("the warm seam's switch", () => {
     expect(wheels).toEqual([`wheels-v1/sha256/${tool.sha256.slice(0, 2)}/${tool.sha256.slice(2)}`]);
     // Beside the wheel: only the cache's own marker files (ownership marker, CACHEDIR.TAG, .gitignore).
     expect(files.filter((f) => !f.startsWith("wheels-v1/"))).toEqual([".gitignore", "CACHEDIR.TAG", "TSPACK-CACHE"]);
-    expect(readdirSync(cacheDir).filter((n) => n !== "tmp").sort()).toEqual([
-      ".gitignore",
-      "CACHEDIR.TAG",
-      "TSPACK-CACHE",
-      "wheels-v1",
-    ]);
+    expect(
+      readdirSync(cacheDir)
+        .filter((n) => n !== "tmp")
+        .sort(),
+    ).toEqual([".gitignore", "CACHEDIR.TAG", "TSPACK-CACHE", "wheels-v1"]);
     // The same builds with the memo on fill the warm buckets.
     await build({ projectDir: dir, cacheDir });
     expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining(["memo-v1", "checked-v2"]));
