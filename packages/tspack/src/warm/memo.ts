@@ -41,7 +41,11 @@ export function memoKey(kind: MemoKind, parts: ReadonlyArray<string | Uint8Array
 
 const stores = new Map<string, MemoStore>();
 
-/** The local store of a cache (one per cache folder and process). */
+/**
+ * The store of a cache folder (one per folder and process): the one place the warm path's store is
+ * chosen — plans, install plans and zip recipes all come through here, so a remote store (S3) layers under
+ * the local one here, read-through, without touching `build()`.
+ */
 export function memoStoreFor(cacheDir: string): MemoStore {
   let store = stores.get(cacheDir);
   if (store === undefined) stores.set(cacheDir, (store = localMemoStore(cacheDir)));
