@@ -31,7 +31,9 @@ Environment: \`TSPACK_CACHE_DIR\`, \`XDG_CACHE_HOME\` (cache location), \`TSPACK
 \`SOURCE_DATE_EPOCH\` (zip timestamps), \`TSPACK_LINK_MODE\` / \`UV_LINK_MODE\` (\`install --link-mode\`, in that order),
 \`NETRC\`, \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\` (credentials),
 \`UV_HTTP_RETRIES\` (retries of a failed request, default 3), \`HTTPS_PROXY\`/\`HTTP_PROXY\`/\`NO_PROXY\`, \`NO_COLOR\`, \`TSPACK_COMPILE_CACHE_DIR\` / \`TSPACK_NO_COMPILE_CACHE=1\`
-(where the CLI keeps V8's compiled code, or turn that off).
+(where the CLI keeps V8's compiled code, or turn that off), \`TSPACK_MEMO=0\` (turn the warm path off: no memoized
+plans, zip recipes, compressed bytes, checked-wheel markers or unpacked wheels are read or written; the cache
+gains only downloaded wheels and the output is the same bytes, slower).
 
 ## Private indexes
 
