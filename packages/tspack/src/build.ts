@@ -1,6 +1,6 @@
 /**
- * `build`: the whole recipe in one call. The stages, in order — each a module under build/ that takes its
- * inputs and returns its outputs, reporting through the run's events (build/run.ts):
+ * `build`: the whole recipe in one call. The stages, in order — each a module under stages/ that takes its
+ * inputs and returns its outputs, reporting through the run's events (stages/run.ts):
  *
  *   plan (read the project, plan) → fetch → open-wheels → project-files → [wheel checks start]
  *   → recipe → replay (warm)  |  check-wheels → plan-install (install into memory) → read-wheels → compose
@@ -14,25 +14,25 @@
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { UserPath } from "@tspack/errors";
-import { startChecks, type WheelChecks } from "./build/checks.js";
-import { checkLockedSizes, composeArtifacts, uploadWarnings } from "./build/compose.js";
-import { type BuildWheels, openBuildWheels, readProjectCode } from "./build/inputs.js";
-import { installInMemory, installLayoutFor } from "./build/install-memory.js";
-import { type BuildOutput, checkBuildOptions, openStaging, resolveOutput } from "./build/output.js";
-import { publishOutput, writeManifest } from "./build/publish.js";
-import { replayRecipe } from "./build/replay.js";
-import { type BuildRun, startRun } from "./build/run.js";
-import type { BuildArtifact, BuildOptions, BuildResult, FileEntry, PackageSize } from "./build/types.js";
-import { writeArtifacts } from "./build/write-artifacts.js";
 import type { TspackEvent } from "./events.js";
 import { cacheDirFor, envOf, type FetchStageResult, fetchWheels } from "./fetch.js";
 import { openCache } from "./guard.js";
+import { startChecks, type WheelChecks } from "./stages/checks.js";
+import { checkLockedSizes, composeArtifacts, uploadWarnings } from "./stages/compose.js";
+import { type BuildWheels, openBuildWheels, readProjectCode } from "./stages/inputs.js";
+import { installInMemory, installLayoutFor } from "./stages/install-memory.js";
+import { type BuildOutput, checkBuildOptions, openStaging, resolveOutput } from "./stages/output.js";
+import { publishOutput, writeManifest } from "./stages/publish.js";
+import { replayRecipe } from "./stages/replay.js";
+import { type BuildRun, startRun } from "./stages/run.js";
+import type { BuildArtifact, BuildOptions, BuildResult, FileEntry, PackageSize } from "./stages/types.js";
+import { writeArtifacts } from "./stages/write-artifacts.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { stopVerifier } from "./verify-wheels.js";
 import { memoEnabled, openWarm, type Warm } from "./warm/index.js";
 
-export { LAMBDA_DIRECT_UPLOAD_LIMIT, LAMBDA_UNZIPPED_LIMIT } from "./build/compose.js";
-export type { BuildArtifact, BuildLayout, BuildOptions, BuildResult, PackageSize } from "./build/types.js";
+export { LAMBDA_DIRECT_UPLOAD_LIMIT, LAMBDA_UNZIPPED_LIMIT } from "./stages/compose.js";
+export type { BuildArtifact, BuildLayout, BuildOptions, BuildResult, PackageSize } from "./stages/types.js";
 
 /**
  * Builds Lambda artifacts for a uv project. Everything the CLI's `tspack build` does, as a function.

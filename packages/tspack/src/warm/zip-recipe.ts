@@ -10,8 +10,8 @@
 import { createHash } from "node:crypto";
 import type { MemoStore } from "@tspack/cache";
 import { redactDeep } from "@tspack/errors";
-import type { PackageSize } from "../build/types.js";
 import type { TspackEvent } from "../events.js";
+import type { PackageSize } from "../stages/types.js";
 import type { RecordedZip } from "../zip-file.js";
 import { memoKey } from "./memo.js";
 

@@ -9,9 +9,9 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningIndexServer, startIndexServer } from "../../../../test/helpers/index-server.js";
 import { makeWheel } from "../../../../test/helpers/make-wheel.js";
-import type { BuildLayout } from "../../src/build/types.js";
 import { build } from "../../src/build.js";
 import type { TspackEvent } from "../../src/events.js";
+import type { BuildLayout } from "../../src/stages/types.js";
 import { removeTemps, virtualAppProject, writeFiles } from "../fixtures/local-project.js";
 
 afterAll(removeTemps);

@@ -1,0 +1,85 @@
+/** The data types of `build`: its options and result (public), and the files an artifact holds. */
+
+import type { Target } from "@tspack/platform-tags";
+import type { ZipEntry } from "@tspack/zip";
+import type { FetchStageOptions, FetchStageResult } from "../fetch.js";
+import type { LoadedWheel } from "../wheels.js";
+
+/** The artifact layouts. */
+export type BuildLayout = "zip" | "layer" | "dir";
+
+export interface BuildOptions extends FetchStageOptions {
+  /** `zip` (default): function.zip; `layer`: layer.zip + function.zip; `dir`: a task root + Dockerfile. */
+  layout?: BuildLayout;
+  /**
+   * Output folder, replaced as a whole, so it must be missing, empty or tspack's previous output, and not
+   * hold the project, the workspace or the cache (TSPACK_NOT_OWNED). A relative path resolves against the
+   * current folder, like the CLI's `--out`. Default: `[tool.tspack] out` (relative to the project), else
+   * `<projectDir>/dist/lambda`.
+   */
+  outDir?: string;
+  /**
+   * Globs of the project's own files to leave out of the artifact, added to `[tool.tspack] exclude`
+   * (same syntax; relative to the project folder). Applies to the files tspack copies from the project
+   * folder, not to installed packages.
+   */
+  exclude?: readonly string[];
+  /** Write INSTALLER/REQUESTED (default false, like the uv Lambda guide). */
+  installerMetadata?: boolean;
+  /** Interpreter for bin/ launchers (default the runtime's `/var/lang/bin/python3.X`). */
+  shebang?: string;
+  /**
+   * Seconds since the epoch for every zip entry and task-root file. Default: `env.SOURCE_DATE_EPOCH` (as
+   * the CLI reads it), else 1980-01-01.
+   */
+  sourceDateEpoch?: number;
+}
+
+/** One written artifact. */
+export interface BuildArtifact {
+  kind: "function" | "layer" | "task-root" | "dockerfile";
+  /** Absolute path. */
+  path: string;
+  /** File size (zip) or total file bytes (directory). */
+  bytes: number;
+  unzippedBytes: number;
+  files: number;
+  /** Hex sha256 (zips and the Dockerfile; for the directory a digest of its sorted listing and contents). */
+  sha256: string;
+  /** Base64 sha256, what Lambda reports as CodeSha256 (zips only). */
+  codeSha256?: string;
+}
+
+/** Per-package share of the unzipped size, largest first. */
+export interface PackageSize {
+  name: string;
+  version: string;
+  files: number;
+  unzippedBytes: number;
+  /** The compressed wheel size from the lock (or the built wheel). */
+  wheelBytes: number;
+}
+
+export interface BuildResult {
+  target: Target;
+  layout: BuildLayout;
+  outDir: string;
+  artifacts: BuildArtifact[];
+  packages: PackageSize[];
+  /** The project's own files (for virtual roots). */
+  projectFiles: number;
+  warnings: string[];
+  /** Path of build.json. */
+  manifestPath: string;
+  timings: Record<string, number>;
+  fetch: Pick<FetchStageResult, "cacheDir" | "requests" | "bytesDownloaded">;
+}
+
+/** One file of an artifact: bytes in memory, or an entry of a wheel copied as it is. */
+export interface FileEntry {
+  path: string;
+  mode: number;
+  data?: Uint8Array;
+  raw?: { wheel: LoadedWheel; entry: ZipEntry };
+  owner: string;
+}
