@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
-import { link, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { MEMO_BUCKET } from "./layout.js";
-import { makeDirs } from "./make-dirs.js";
-import { createTempPath } from "./temp-path.js";
+import { writeFileAtomic } from "./publish.js";
 
 /**
  * The warm-path store: bytes under (kind, key), content-checked. Shared contract of the local store (here),
@@ -60,10 +58,10 @@ export function decodeMemoEntry(kind: string, key: string, file: Uint8Array): Ui
 /**
  * The local store in `<cacheRoot>/memo-v1/` (one file per entry: `<kind>/ab/<key>`, created 0600 in 0700
  * folders). A read is one synchronous file read (a warm build's thread pool is busy reading wheels) and a
- * sha256 of the payload. A write goes through the cache's temp folder (`createTempPath`, the ownership
- * guard) and is published with a hard link, which fails when the entry exists: an entry is never replaced,
- * and readers see it whole or not at all. Every failure of a write (read-only or full cache, a race) is
- * swallowed: it only costs the work next time.
+ * sha256 of the payload. A write is the cache's one atomic publish (`writeFileAtomic` with `replace: false`:
+ * a temp file in the cache's `tmp/`, through the ownership guard, then a hard link that fails when the entry
+ * exists): an entry is never replaced, and readers see it whole or not at all. Every failure of a write
+ * (read-only or full cache, a race) is swallowed: it only costs the work next time.
  */
 export function localMemoStore(cacheRoot: string): MemoStore {
   return {
@@ -77,22 +75,26 @@ export function localMemoStore(cacheRoot: string): MemoStore {
       }
       const payload = decodeMemoEntry(kind, key, file);
       // A corrupt entry is a miss, and is removed so that the next put can store it again.
-      if (payload === undefined) rmSync(memoEntryPath(cacheRoot, kind, key), { force: true });
+      if (payload === undefined) {
+        try {
+          rmSync(memoEntryPath(cacheRoot, kind, key), { force: true });
+        } catch {
+          // a read-only cache: stays a miss
+        }
+      }
       return payload;
     },
     async put(kind, key, bytes) {
       if (!KIND_RE.test(kind) || !KEY_RE.test(key)) return;
-      let tmp: string | undefined;
       try {
-        const path = memoEntryPath(cacheRoot, kind, key);
-        tmp = await createTempPath(cacheRoot, ".memo");
-        await writeFile(tmp, encodeMemoEntry(kind, key, bytes), { mode: MEMO_FILE_MODE, flag: "wx" });
-        await makeDirs(dirname(path), MEMO_DIR_MODE);
-        await link(tmp, path);
+        await writeFileAtomic(memoEntryPath(cacheRoot, kind, key), encodeMemoEntry(kind, key, bytes), {
+          temp: { cacheRoot, suffix: ".memo" },
+          replace: false,
+          mode: MEMO_FILE_MODE,
+          dirMode: MEMO_DIR_MODE,
+        });
       } catch {
-        // an existing entry (never replaced), a read-only or full cache: only costs the work next time
-      } finally {
-        if (tmp !== undefined) await rm(tmp, { force: true }).catch(() => {});
+        // a read-only or full cache: only costs the work next time
       }
     },
   };
