@@ -66,7 +66,8 @@ async function runBuild(options: BuildOptions, paths: UserPath[]): Promise<Build
   const checks = startChecks(wheels, fetched, out.layout, code, warm.memoDir);
 
   const { stagingRoot, inPlace } = openStaging(out);
-  const input: ArtifactsInput = { options, fetched, wheels, code, out, stagingRoot, mtime, checks };
+  const shared = { options, fetched, wheels, code, out, stagingRoot, mtime, checks };
+  const input: ArtifactsInput = { ...shared, recipeKey: recipeKeyOf(shared, warm) };
   let built: { artifacts: BuildArtifact[]; packages: PackageSize[] };
   try {
     built = (await replayArtifacts(input, warm, run)) ?? (await composeAndWrite(input, warm, run));
@@ -112,9 +113,11 @@ interface ArtifactsInput {
   stagingRoot: string;
   mtime: number | undefined;
   checks: WheelChecks;
+  /** The zips' recipe key (undefined: none for this layout, or the memo is off). */
+  recipeKey: string | undefined;
 }
 
-function installLayouts(input: ArtifactsInput) {
+function installLayouts(input: Omit<ArtifactsInput, "recipeKey">) {
   const { target } = input.fetched;
   return {
     target: installLayoutFor("target", target, input.options),
@@ -123,7 +126,7 @@ function installLayouts(input: ArtifactsInput) {
 }
 
 /** The zips' recipe key: everything they are a function of (none for a directory, or with the memo off). */
-function recipeKeyOf(input: ArtifactsInput, warm: Warm): string | undefined {
+function recipeKeyOf(input: Omit<ArtifactsInput, "recipeKey">, warm: Warm): string | undefined {
   if (input.out.layout === "dir") return undefined;
   const layouts = installLayouts(input);
   return warm.recipeKey({
@@ -138,7 +141,7 @@ function recipeKeyOf(input: ArtifactsInput, warm: Warm): string | undefined {
 
 /** Warm: the zips replayed from their recipe, or undefined (no recipe, or it did not replay). */
 async function replayArtifacts(input: ArtifactsInput, warm: Warm, run: BuildRun) {
-  const recipe = await run.stage("recipe", () => warm.readRecipe(recipeKeyOf(input, warm)));
+  const recipe = await run.stage("recipe", () => warm.readRecipe(input.recipeKey));
   if (!recipe) return undefined;
   const { wheels, stagingRoot, out } = input;
   const replayed = await run.stage("replay", () =>
@@ -181,7 +184,7 @@ async function composeAndWrite(input: ArtifactsInput, warm: Warm, run: BuildRun)
     }),
   );
   for (const message of composition.warnings) emit({ type: "warning", message });
-  const recipeKey = recipeKeyOf(input, warm);
+  const { recipeKey } = input;
   const written = await run.stage("write", () =>
     writeArtifacts(
       composition.artifacts,
