@@ -9,6 +9,7 @@ import { openCache } from "./guard.js";
 import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
 import { workspaceRootOf } from "./read-project.js";
+import { envBool, firstEnv, type IndexArg, indexSettings } from "./uv-env.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { memoEnabled, openWarm } from "./warm/index.js";
 import { extendLazy } from "./warm/plan-memo.js";
@@ -25,11 +26,25 @@ export interface FetchStageOptions extends PlanOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Home directory for ~/.netrc and the default cache (default: os.homedir()). */
   homedir?: string;
-  /** Default: `env.TSPACK_OFFLINE === "1"`. */
+  /** Default: `env.TSPACK_OFFLINE`, else `env.UV_OFFLINE` (uv's boolean values: 1/0, true/false, …). */
   offline?: boolean;
-  /** Parallel downloads. Default: `env.TSPACK_CONCURRENCY`, else 16. */
+  /** Parallel downloads. Default: `env.TSPACK_CONCURRENCY`, else `env.UV_CONCURRENT_DOWNLOADS`, else 16. */
   concurrency?: number;
+  /**
+   * The default index (uv's `--default-index`/`--index-url`): registry files come from it instead of the
+   * lock's URLs. Default: `env.UV_DEFAULT_INDEX`, else `env.UV_INDEX_URL`.
+   */
   indexUrl?: string;
+  /**
+   * Indexes searched before the default one for a requirements.txt (uv's `--index`, then
+   * `--extra-index-url`); named ones get `UV_INDEX_<NAME>_USERNAME/_PASSWORD`, and every one's
+   * credentials apply to URLs under it. Default: `env.UV_INDEX`, then `env.UV_EXTRA_INDEX_URL`.
+   */
+  indexes?: readonly IndexArg[];
+  /** Folders of wheels or HTML pages of links (uv's `--find-links`). Default: `env.UV_FIND_LINKS`. */
+  findLinks?: readonly string[];
+  /** Search no index, only `findLinks` (uv's `--no-index`). */
+  noIndex?: boolean;
   mirrors?: ReadonlyArray<{ from: string; to: string }>;
   requireHashes?: boolean;
   /** undici dispatcher (tests, custom TLS, proxies). */
@@ -79,17 +94,50 @@ export function envOf(options: {
   return options.env ?? process.env;
 }
 
-/** TSPACK_CONCURRENCY as the CLI reads it: a whole number from 1 to 1024, else TSPACK_USAGE. */
-function concurrencyFromEnv(value: string | undefined): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const n = Number(value);
+/**
+ * TSPACK_CONCURRENCY, else uv's UV_CONCURRENT_DOWNLOADS, as the CLI reads them: a whole number from 1 to
+ * 1024, else TSPACK_USAGE.
+ */
+function concurrencyFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const found = firstEnv(env, "TSPACK_CONCURRENCY", "UV_CONCURRENT_DOWNLOADS");
+  if (found === undefined) return undefined;
+  const n = Number(found.value);
   if (!Number.isInteger(n) || n < 1 || n > 1024) {
     throw new TspackError(
       ERROR_CODES.USAGE,
-      `The value "${value}" of TSPACK_CONCURRENCY is not a whole number between 1 and 1024`,
+      `The value "${found.value}" of ${found.name} is not a whole number between 1 and 1024`,
     );
   }
   return n;
+}
+
+/**
+ * The indexes of `options`, each falling back to its uv variable: the one reading of the index settings
+ * (the lock path, requirements.txt and `export --emit-index-url` all use it).
+ */
+export function indexesOf(options: FetchStageOptions): {
+  defaultIndex: string | undefined;
+  indexes: IndexArg[];
+  findLinks: string[];
+  noIndex: boolean;
+} {
+  const settings = indexSettings(
+    {
+      ...(options.indexUrl === undefined ? {} : { defaultIndex: options.indexUrl }),
+      ...(options.indexes === undefined
+        ? {}
+        : { index: options.indexes.map((i) => (i.name ? `${i.name}=${i.url}` : i.url)) }),
+      ...(options.findLinks === undefined ? {} : { findLinks: [...options.findLinks] }),
+      noIndex: options.noIndex === true,
+    },
+    envOf(options),
+  );
+  return {
+    defaultIndex: settings.defaultIndex,
+    indexes: settings.indexes,
+    findLinks: settings.findLinks,
+    noIndex: settings.noIndex,
+  };
 }
 
 /**
@@ -102,14 +150,16 @@ export function fetchFilesOptions(
   indexes: readonly IndexConfig[] = [],
 ): FetchOptions {
   const env = envOf(options);
+  const fromArgs = indexesOf(options);
   return {
     cacheDir,
     env,
-    indexes,
+    // The command line's indexes first (their credentials win for URLs under them), then the project's.
+    indexes: [...fromArgs.indexes, ...(fromArgs.defaultIndex ? [{ url: fromArgs.defaultIndex }] : []), ...indexes],
     homedir: options.homedir ?? homedir(),
-    offline: options.offline ?? env.TSPACK_OFFLINE === "1",
-    concurrency: options.concurrency ?? concurrencyFromEnv(env.TSPACK_CONCURRENCY),
-    indexUrl: options.indexUrl,
+    offline: options.offline ?? envBool(env, "TSPACK_OFFLINE", "UV_OFFLINE") ?? false,
+    concurrency: options.concurrency ?? concurrencyFromEnv(env),
+    indexUrl: fromArgs.defaultIndex,
     mirrors: options.mirrors,
     requireHashes: options.requireHashes,
     dispatcher: options.dispatcher,

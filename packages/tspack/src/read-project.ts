@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { classifyError, ERROR_CODES, TspackError } from "@tspack/errors";
 import type { ProjectInfo } from "@tspack/plan";
-import { type PyprojectInfo, parsePyproject, projectInfoForPlan } from "@tspack/project";
+import { compileGlob, globMatches, type PyprojectInfo, parsePyproject, projectInfoForPlan } from "@tspack/project";
 import { type Lock, type LockWarning, parseUvLock } from "@tspack/uv-lock";
 
 /** Where the project and its lock are. */
@@ -78,11 +78,103 @@ export function projectFromTexts(
   };
 }
 
-/** The absolute project folder and lock path of `options`. */
+/**
+ * The absolute project folder and lock path of `options`. Without `lockPath`, the lock is the workspace
+ * root's: `projectDir/uv.lock` when it exists, else the uv.lock of the workspace that has `projectDir` as
+ * a member (see {@link findWorkspaceRoot}).
+ */
 export function projectPaths(options: ProjectOptions): { projectDir: string; lockPath: string } {
   const projectDir = resolve(options.projectDir ?? ".");
-  const lockPath = options.lockPath ? resolve(options.lockPath) : join(projectDir, "uv.lock");
-  return { projectDir, lockPath };
+  if (options.lockPath) return { projectDir, lockPath: resolve(options.lockPath) };
+  const own = join(projectDir, "uv.lock");
+  if (isFile(own)) return { projectDir, lockPath: own };
+  return { projectDir, lockPath: join(findWorkspaceRoot(projectDir), "uv.lock") };
+}
+
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+function readPyprojectAt(dir: string): PyprojectInfo | undefined {
+  const file = join(dir, "pyproject.toml");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  return parsePyproject(text, file);
+}
+
+/**
+ * The workspace root of the project in `projectDir`, found like uv (crates/uv-workspace workspace.rs):
+ * the nearest folder at or above it whose pyproject.toml has `[tool.uv.workspace]` with `projectDir`
+ * among its `members` (and not in `exclude`); `projectDir` itself when there is none.
+ * @throws TSPACK_PYPROJECT_INVALID for an invalid pyproject.toml on the way
+ */
+export function findWorkspaceRoot(projectDir: string): string {
+  let dir = resolve(projectDir);
+  for (;;) {
+    const ws = readPyprojectAt(dir)?.uv.workspace;
+    if (ws !== undefined) {
+      const rel = relative(dir, projectDir).split(sep).join("/");
+      if (rel === "") return dir;
+      const member = ws.members.some((m) => globMatches(compileGlob(m), rel, true));
+      const excluded = ws.exclude.some((m) => globMatches(compileGlob(m), rel, true));
+      if (member && !excluded) return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(projectDir);
+    dir = parent;
+  }
+}
+
+/** A project found from a starting folder, as uv finds it. */
+export interface DiscoveredProject {
+  /** The folder of the nearest pyproject.toml at or above the start. */
+  projectDir: string;
+  /** The workspace root's uv.lock (or `lockPath` when given). */
+  lockPath: string;
+}
+
+/**
+ * Finds the project from `start` like uv: the nearest pyproject.toml in `start` or a folder above it,
+ * then its workspace root (see {@link findWorkspaceRoot}); the lock is the root's uv.lock. With an
+ * explicit `lockPath`, a folder without pyproject.toml is allowed (the lock's root project is used).
+ * @throws TSPACK_FILE_NOT_FOUND naming the folder searched when there is no pyproject.toml, or no uv.lock
+ *   at the workspace root (hint: `uv lock`)
+ */
+export function discoverProject(start: string, options: { lockPath?: string } = {}): DiscoveredProject {
+  const from = resolve(start);
+  let dir = from;
+  for (;;) {
+    if (isFile(join(dir, "pyproject.toml"))) break;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      if (options.lockPath !== undefined) return { projectDir: from, lockPath: resolve(options.lockPath) };
+      throw new TspackError(ERROR_CODES.FILE_NOT_FOUND, `No pyproject.toml found in "${from}" or any folder above it`, {
+        hint: "Run tspack in the project's folder (or a folder inside it), or pass --project DIR. To start a project there, run `uv init` and `uv lock`.",
+        details: { path: from },
+      });
+    }
+    dir = parent;
+  }
+  if (options.lockPath !== undefined) return { projectDir: dir, lockPath: resolve(options.lockPath) };
+  const root = findWorkspaceRoot(dir);
+  const lockPath = join(root, "uv.lock");
+  if (!isFile(lockPath)) {
+    throw new TspackError(
+      ERROR_CODES.FILE_NOT_FOUND,
+      root === dir
+        ? `Unable to find lockfile at "${lockPath}" (the project "${dir}" has no uv.lock)`
+        : `Unable to find lockfile at "${lockPath}" (the workspace root of "${dir}" has no uv.lock)`,
+      {
+        hint: `Run \`uv lock\` in "${root}" to create it, or point at it with --lock PATH`,
+        details: { path: lockPath },
+      },
+    );
+  }
+  return { projectDir: dir, lockPath };
 }
 
 /** The text of uv.lock. @throws TSPACK_FILE_NOT_FOUND naming the path, with a hint. */

@@ -51,7 +51,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     const topic = first === "help" ? argv[1] : undefined;
     if (topic !== undefined) {
-      const command = findCommand(topic);
+      const command = findCommand(topic === "pip" ? "pip install" : topic);
       if (!command) throw unknownCommand(topic);
       return { kind: "help", command };
     }
@@ -59,18 +59,37 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   if (first === "--version" || first === "-V") return { kind: "version" };
   if (first.startsWith("-")) throw usageError(`Unknown option "${first}" before the command`);
-  const command = findCommand(first);
-  if (!command) throw unknownCommand(first);
+  let i = 1;
+  let command: CommandSpec | undefined;
+  if (first === "pip") {
+    // uv's `pip` command group: `install` is tspack's; the others need a resolver or an environment.
+    const sub = argv[1];
+    command = findCommand("pip install")!;
+    if (sub === undefined || sub === "--help" || sub === "-h") return { kind: "help", command };
+    if (sub !== "install") {
+      throw usageError(
+        `\`tspack pip ${sub}\` is not supported: tspack pip has \`install\` only`,
+        PIP_OTHERS.has(sub)
+          ? `\`uv pip ${sub}\` works on a Python environment or runs a resolver, which tspack never does. Use \`tspack pip install -r requirements.txt --target DIR\` (or \`tspack export\` for requirements).`
+          : "Run `tspack pip install --help` for its options.",
+      );
+    }
+    i = 2;
+  } else {
+    command = findCommand(first);
+    if (!command || command.name === "pip install") throw unknownCommand(first);
+  }
 
   const byName = new Map<string, FlagSpec>();
   const byShort = new Map<string, FlagSpec>();
   for (const f of command.flags) {
     byName.set(f.name, f);
+    for (const a of f.aliases ?? []) byName.set(a, f);
     if (f.short) byShort.set(f.short, f);
   }
   const flags: FlagValues = {};
+  const given = new Map<string, string>();
   const positionals: string[] = [];
-  let i = 1;
   let onlyPositionals = false;
   while (i < argv.length) {
     const arg = argv[i]!;
@@ -108,16 +127,28 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
           `Unknown option "${arg}" for \`tspack ${command.name}\``,
           `Run \`tspack ${command.name} --help\` for all options.`,
         );
-      if (arg.length > 2) inline = arg.slice(2);
+      if (arg.length > 2) {
+        inline = arg.slice(2);
+        // A cluster of boolean short flags, like uv's `-vv` or `-qn`.
+        if (spec.kind === "boolean" && [...inline].every((c) => byShort.get(c)?.kind === "boolean")) {
+          for (const c of inline) setBoolean(flags, given, byShort.get(c)!, true, `-${c}`);
+          inline = undefined;
+        }
+      }
     }
+    const typed = arg.startsWith("--") ? arg.split("=")[0]! : arg.slice(0, 2);
     if (spec.kind === "boolean") {
+      let value = true;
       if (inline !== undefined) {
-        if (inline !== "true" && inline !== "false")
-          throw usageError(`Option "--${spec.name}" takes no value, got "${inline}"`);
-        flags[spec.name] = inline === "true";
-      } else flags[spec.name] = true;
+        // uv's boolish values (clap's BoolishValueParser) as well as true/false.
+        const v = parseBoolish(inline);
+        if (v === undefined) throw usageError(`Option "--${spec.name}" takes no value, got "${inline}"`);
+        value = v;
+      }
+      setBoolean(flags, given, spec, value, typed);
       continue;
     }
+    given.set(spec.name, typed);
     let value = inline;
     if (value === undefined) {
       const next = argv[i];
@@ -136,6 +167,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       flags[spec.name] = value;
     }
   }
+  checkUvFlags(command, flags, given);
+  if (command.name === "pip install" && positionals.length > 0) {
+    throw usageError(
+      `\`tspack pip install\` takes no package names (got "${positionals[0]}")`,
+      "tspack never resolves: write pinned requirements with `tspack export` (or `uv export`) and pass them with -r requirements.txt; a local project is found from the current folder or --project DIR",
+    );
+  }
   if (positionals.length > command.positionals.length) {
     throw usageError(
       `Unexpected argument "${positionals[command.positionals.length]}" for \`tspack ${command.name}\``,
@@ -145,10 +183,59 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return { kind: "command", command, positionals, flags };
 }
 
+/** uv pip's other subcommands (named in the refusal's hint). */
+const PIP_OTHERS = new Set(["sync", "compile", "uninstall", "freeze", "list", "show", "tree", "check"]);
+
+/** clap's BoolishValueParser: true/false, yes/no, on/off, 1/0 (case-insensitive). */
+export function parseBoolish(value: string): boolean | undefined {
+  const v = value.trim().toLowerCase();
+  if (["1", "true", "yes", "y", "on"].includes(v)) return true;
+  if (["0", "false", "no", "n", "off"].includes(v)) return false;
+  return undefined;
+}
+
+function setBoolean(
+  flags: FlagValues,
+  given: Map<string, string>,
+  spec: FlagSpec,
+  value: boolean,
+  typed: string,
+): void {
+  const name = spec.negates ?? spec.name;
+  flags[name] = spec.negates === undefined ? value : !value;
+  if (value) given.set(spec.name, typed);
+}
+
+/** Conflicting flags and uv flags tspack accepts but cannot honour: usage errors that say why. */
+function checkUvFlags(command: CommandSpec, flags: FlagValues, given: Map<string, string>): void {
+  for (const spec of command.flags) {
+    const typed = given.get(spec.name);
+    if (typed === undefined) continue;
+    for (const other of spec.conflicts ?? []) {
+      const otherTyped = given.get(other);
+      if (otherTyped !== undefined) {
+        throw usageError(
+          `The options ${typed} and ${otherTyped} cannot be used together`,
+          `Give one of them. Run \`tspack ${command.name} --help\` for what each does.`,
+        );
+      }
+    }
+    if (spec.refused === undefined) continue;
+    const value = flags[spec.name];
+    const reason = typeof spec.refused === "string" ? spec.refused : spec.refused(value ?? true);
+    if (reason !== undefined) {
+      throw new TspackError(ERROR_CODES.USAGE, `The option ${typed} is not supported by tspack: ${reason}`, {
+        hint: "tspack accepts uv's flags with uv's meaning where it can; docs/cli.md (\"Coming from uv\") lists each one",
+        details: { option: typed },
+      });
+    }
+  }
+}
+
 function unknownCommand(name: string): TspackError {
   const guess = closest(
     name,
-    COMMANDS.map((c) => c.name),
+    COMMANDS.map((c) => (c.name === "pip install" ? "pip" : c.name)),
   );
   return usageError(
     `Unknown command "${name}"`,

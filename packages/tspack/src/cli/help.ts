@@ -39,7 +39,9 @@ export function formatCommandHelp(command: CommandSpec): string {
   for (const f of command.flags) {
     const left = `${f.short ? `-${f.short}, ` : "    "}--${f.name}${f.value ? ` ${f.value}` : ""}`;
     const list = groups.get(f.group) ?? [];
-    list.push(`  ${left.padEnd(width)}  ${f.help}`);
+    const unnamed = (f.aliases ?? []).filter((a) => !f.help.includes(`--${a}`));
+    const also = unnamed.length ? ` (also ${unnamed.map((a) => `--${a}`).join(", ")})` : "";
+    list.push(`  ${left.padEnd(width)}  ${f.help}${also}`);
     groups.set(f.group, list);
   }
   for (const [group, list] of groups) lines.push("", `${group}:`, ...list);

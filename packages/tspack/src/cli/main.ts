@@ -27,6 +27,7 @@ const RUNNERS: Record<string, () => Promise<Runner>> = {
   tags: async () => (await import("./commands/tags.js")).runTags,
   fetch: async () => (await import("./commands/fetch.js")).runFetch,
   install: async () => (await import("./commands/install.js")).runInstall,
+  "pip install": async () => (await import("./commands/install.js")).runInstall,
   build: async () => (await import("./commands/build.js")).runBuild,
   cache: async () => (await import("./commands/cache.js")).runCache,
 };
@@ -107,8 +108,15 @@ async function runCommand(argv: readonly string[], streams: StdStreams, state: R
     return 0;
   }
   const { command, flags, positionals } = parsed;
+  const { envBool } = await import("../uv-env.js");
+  if (flagString(flags, "color") === "never") process.env.NO_COLOR = "1";
   const output = createOutput(
-    { json: flagBool(flags, "json"), quiet: flagBool(flags, "quiet"), verbose: flagBool(flags, "verbose") },
+    {
+      json: flagBool(flags, "json"),
+      quiet: flagBool(flags, "quiet"),
+      verbose: flagBool(flags, "verbose"),
+      noProgress: flagBool(flags, "no-progress") || envBool(process.env, "UV_NO_PROGRESS") === true,
+    },
     streams,
   );
   state.output = output;
@@ -129,12 +137,33 @@ async function runCommand(argv: readonly string[], streams: StdStreams, state: R
       output,
       signal: controller.signal,
       env: process.env,
-      cwd: process.cwd(),
+      cwd: await workingDir(flags),
     });
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+/**
+ * The folder relative paths resolve against: `--directory DIR` (uv's), else `UV_WORKING_DIR`, else the
+ * current folder. @throws TSPACK_USAGE when it is not a folder.
+ */
+async function workingDir(flags: FlagValues): Promise<string> {
+  const dir = flagString(flags, "directory") ?? (process.env.UV_WORKING_DIR || undefined);
+  if (dir === undefined) return process.cwd();
+  const { resolve } = await import("node:path");
+  const { statSync } = await import("node:fs");
+  const abs = resolve(dir);
+  if (!statSync(abs, { throwIfNoEntry: false })?.isDirectory()) {
+    const { TspackError } = await import("@tspack/errors");
+    throw new TspackError(
+      ERROR_CODES.USAGE,
+      `The working folder "${abs}" (${flagString(flags, "directory") !== undefined ? "--directory" : "UV_WORKING_DIR"}) is not a folder`,
+      { hint: "Give an existing folder: every relative path of the command resolves against it" },
+    );
+  }
+  return abs;
 }
 
 /** The folders named on the command line (and the cache), as the user gave them. */

@@ -103,14 +103,16 @@ export interface Output {
 }
 
 export function createOutput(
-  opts: { json: boolean; quiet: boolean; verbose: boolean },
+  opts: { json: boolean; quiet: boolean; verbose: boolean; noProgress?: boolean },
   streams: StdStreams = new StdStreams(),
 ): Output {
+  const { noProgress, ...rest } = opts;
   return {
-    ...opts,
+    ...rest,
     // A getter: touching process.stderr builds its stream (~5 ms of a warm `-q` run), so only when asked.
+    // False with --no-progress (UV_NO_PROGRESS): no live line, like uv.
     get isTTY() {
-      return !opts.json && !opts.quiet && Boolean(process.stderr.isTTY);
+      return !opts.json && !opts.quiet && noProgress !== true && Boolean(process.stderr.isTTY);
     },
     out: (t) => streams.write("stdout", redactSecrets(t)),
     err: (t) => streams.write("stderr", redactSecrets(t)),

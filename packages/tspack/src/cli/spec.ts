@@ -14,6 +14,17 @@ export interface FlagSpec {
   help: string;
   /** Help section. */
   group: string;
+  /** Other long spellings (uv's), without `--`; parsed into `name`. */
+  aliases?: string[];
+  /** A `--no-X` spelling: sets the flag `negates` to false (an explicit "no" that beats the environment). */
+  negates?: string;
+  /**
+   * A uv flag tspack accepts but cannot honour: the reason, or a function of the value returning the
+   * reason (undefined when that value is fine, e.g. `--no-binary :none:`). Refused before any work.
+   */
+  refused?: string | ((value: string | boolean | string[]) => string | undefined);
+  /** Flags that cannot be combined with this one (usage error naming both). */
+  conflicts?: string[];
 }
 
 export interface CommandSpec {
@@ -23,6 +34,8 @@ export interface CommandSpec {
   /** Positional arguments accepted (names, for help); "PROJECT_DIR" is the common one. */
   positionals: string[];
   flags: FlagSpec[];
+  /** Where the command sits in the main help's list (default: the command's name). */
+  hidden?: boolean;
   description?: string;
   examples?: string[];
 }
@@ -34,13 +47,36 @@ const G_OUTPUT = "Output";
 const G_NET = "Downloads and cache";
 const G_INSTALL = "Install";
 const G_BUILD = "Build";
+const G_UV = "uv compatibility (accepted with uv's meaning)";
 
 const PROJECT: FlagSpec[] = [
   {
     name: "lock",
     kind: "string",
     value: "PATH",
-    help: "Path to uv.lock, relative to the current folder (default: PROJECT_DIR/uv.lock)",
+    help: "Path to uv.lock, relative to the current folder (default: the workspace root's uv.lock)",
+    group: G_PROJECT,
+  },
+  {
+    name: "project",
+    kind: "string",
+    value: "DIR",
+    help: "Find the project from DIR (and its parents), like uv (env UV_PROJECT)",
+    group: G_PROJECT,
+  },
+  {
+    name: "directory",
+    kind: "string",
+    value: "DIR",
+    help: "Run as if started in DIR: every relative path resolves against it (env UV_WORKING_DIR)",
+    group: G_PROJECT,
+  },
+  {
+    name: "locked",
+    kind: "boolean",
+    help: "Refused: checking that uv.lock is up to date needs uv's resolver",
+    refused:
+      "tspack cannot check that uv.lock is up to date with pyproject.toml (that needs uv's resolver). Run `uv lock --check` first, then use --frozen (tspack always uses uv.lock as it is)",
     group: G_PROJECT,
   },
 ];
@@ -58,14 +94,23 @@ const TARGET: FlagSpec[] = [
     name: "platform",
     kind: "string",
     value: "TRIPLE",
-    help: "uv platform triple, e.g. x86_64-manylinux2014 (default), aarch64-manylinux_2_28",
+    help: "uv platform triple, e.g. x86_64-manylinux2014 (default), aarch64-manylinux_2_28 (uv: --python-platform)",
     group: G_TARGET,
+    aliases: ["python-platform"],
   },
   {
     name: "python",
+    short: "p",
     kind: "string",
     value: "VERSION",
-    help: "Target Python, e.g. 3.13 (default) or 3.13.5 for markers",
+    help: "Target Python, e.g. 3.13 (default), 3.13.5, python3.13, cpython@3.13 (env UV_PYTHON)",
+    group: G_TARGET,
+  },
+  {
+    name: "python-version",
+    kind: "string",
+    value: "VERSION",
+    help: "uv's spelling of the target Python (same as --python)",
     group: G_TARGET,
   },
 ];
@@ -112,12 +157,33 @@ const SELECTION: FlagSpec[] = [
     group: G_SELECT,
   },
   { name: "all-extras", kind: "boolean", help: "Include every extra", group: G_SELECT },
-  { name: "no-emit-project", kind: "boolean", help: "Leave out the root project itself", group: G_SELECT },
+  {
+    name: "no-extra",
+    kind: "multiple",
+    value: "EXTRA",
+    help: "Leave out this extra (with --all-extras)",
+    group: G_SELECT,
+  },
+  {
+    name: "no-emit-project",
+    kind: "boolean",
+    help: "Leave out the root project itself",
+    group: G_SELECT,
+    aliases: ["no-install-project"],
+  },
   {
     name: "no-emit-workspace",
     kind: "boolean",
     help: "Leave out the root project and all workspace members",
     group: G_SELECT,
+    aliases: ["no-install-workspace"],
+  },
+  {
+    name: "no-emit-local",
+    kind: "boolean",
+    help: "Leave out every local source (workspace members, paths)",
+    group: G_SELECT,
+    aliases: ["no-install-local"],
   },
   {
     name: "no-emit-package",
@@ -125,6 +191,7 @@ const SELECTION: FlagSpec[] = [
     value: "NAME",
     help: "Leave out this package (its deps stay)",
     group: G_SELECT,
+    aliases: ["no-install-package"],
   },
   {
     name: "prune",
@@ -133,13 +200,126 @@ const SELECTION: FlagSpec[] = [
     help: "Leave out this package and what only it needs",
     group: G_SELECT,
   },
-  { name: "frozen", kind: "boolean", help: "Accepted for uv compatibility (tspack never re-locks)", group: G_SELECT },
+  {
+    name: "frozen",
+    kind: "boolean",
+    help: "Use uv.lock as it is: always so, tspack never re-locks (env UV_FROZEN)",
+    group: G_SELECT,
+  },
 ];
 
 const OUTPUT: FlagSpec[] = [
   { name: "json", kind: "boolean", help: "Machine-readable JSON on stdout", group: G_OUTPUT },
   { name: "quiet", short: "q", kind: "boolean", help: "Print only errors", group: G_OUTPUT },
-  { name: "verbose", short: "v", kind: "boolean", help: "Print more detail", group: G_OUTPUT },
+  { name: "verbose", short: "v", kind: "boolean", help: "Print more detail (-vv as uv: the same)", group: G_OUTPUT },
+  {
+    name: "no-progress",
+    kind: "boolean",
+    help: "No live progress line (env UV_NO_PROGRESS); warnings and errors still print",
+    group: G_OUTPUT,
+  },
+  {
+    name: "color",
+    kind: "string",
+    value: "WHEN",
+    help: "auto (default) | always | never (NO_COLOR is honoured too)",
+    group: G_OUTPUT,
+    refused: (v) =>
+      typeof v === "string" && !["auto", "always", "never"].includes(v)
+        ? `"${v}" is not one of auto, always, never`
+        : undefined,
+  },
+];
+
+/** A uv flag tspack honours trivially: accepted, and it changes nothing (the help says why). */
+function noop(name: string, help: string, extra: Partial<FlagSpec> = {}): FlagSpec {
+  return { name, kind: "boolean", help, group: G_UV, ...extra };
+}
+
+/** A uv flag tspack cannot honour: accepted by the parser and refused with the reason. */
+function refusedFlag(name: string, reason: string, extra: Partial<FlagSpec> = {}): FlagSpec {
+  return { name, kind: "boolean", help: `Refused: ${reason}`, group: G_UV, refused: reason, ...extra };
+}
+
+const NO_RESOLVER =
+  "tspack never resolves: it installs exactly the pinned versions of uv.lock or of a requirements.txt written by `uv export`";
+
+/** uv's global flags that have nothing to do for tspack. */
+const UV_GLOBAL: FlagSpec[] = [
+  noop("no-config", "Ignored: tspack reads no uv.toml"),
+  noop("no-python-downloads", "Ignored: tspack never runs or downloads a Python"),
+  noop("managed-python", "Ignored: tspack never runs or downloads a Python"),
+  noop("no-managed-python", "Ignored: tspack never runs or downloads a Python"),
+  noop("python-preference", "Ignored: tspack never runs or downloads a Python", { kind: "string", value: "PREF" }),
+  refusedFlag(
+    "config-file",
+    "tspack reads no uv.toml; put the settings on the command line, in UV_* variables or in [tool.tspack]",
+    { kind: "string", value: "FILE" },
+  ),
+];
+
+/** uv's build, refresh and resolver flags: tspack never builds or resolves. */
+const UV_BUILD: FlagSpec[] = [
+  noop("no-build", "Always so: tspack never builds source archives (env UV_NO_BUILD)"),
+  noop("only-binary", "Always so for every package: tspack installs wheels only", {
+    kind: "multiple",
+    value: "PKG",
+  }),
+  {
+    name: "no-binary",
+    kind: "multiple",
+    value: "PKG",
+    help: "Refused (except :none:): tspack never builds from source",
+    group: G_UV,
+    refused: (v) =>
+      Array.isArray(v) && v.every((p) => p === ":none:")
+        ? undefined
+        : "tspack never builds a package from its source archive; it installs wheels only (drop --no-binary)",
+  },
+  noop("no-build-isolation", "Ignored: tspack runs no build backend"),
+  noop("no-build-isolation-package", "Ignored: tspack runs no build backend", { kind: "multiple", value: "PKG" }),
+  noop("no-sources", "Ignored: tspack reads uv.lock, not tool.uv.sources"),
+  noop("refresh", "Ignored: cache entries are checked by sha256, never stale"),
+  noop("refresh-package", "Ignored: cache entries are checked by sha256, never stale", {
+    kind: "multiple",
+    value: "PKG",
+  }),
+  noop("upgrade", `Ignored: ${NO_RESOLVER}`, { short: "U" }),
+  noop("upgrade-package", `Ignored: ${NO_RESOLVER}`, { short: "P", kind: "multiple", value: "PKG" }),
+];
+
+/** uv pip install's flags beyond tspack's own. */
+const UV_PIP_INSTALL: FlagSpec[] = [
+  noop("no-deps", "Always so: the requirements (or the lock) already list every package"),
+  noop("reinstall", "Always so: every planned package is written again"),
+  noop("reinstall-package", "Always so: every planned package is written again", { kind: "multiple", value: "PKG" }),
+  noop("no-editable", "Always so: local projects are built into wheels and installed, never linked"),
+  noop("verify-hashes", "Always so: every file is checked against its hash"),
+  noop("strict", "Ignored: the lock is complete by construction"),
+  refusedFlag("no-verify-hashes", "tspack always checks each file against the hash in the lock or requirements"),
+  refusedFlag(
+    "system",
+    "tspack installs into --target or --prefix only; it never touches a Python environment (env UV_SYSTEM_PYTHON)",
+  ),
+  refusedFlag(
+    "break-system-packages",
+    "tspack installs into --target or --prefix only; it never touches a Python environment",
+  ),
+  refusedFlag(
+    "editable",
+    "an editable install links to the source folder, which a Lambda artifact does not have. Give the path without -e: tspack builds it into a wheel",
+    { short: "e", kind: "multiple", value: "PATH" },
+  ),
+  refusedFlag("constraints", NO_RESOLVER, { short: "c", kind: "multiple", value: "FILE", aliases: ["constraint"] }),
+  refusedFlag("overrides", NO_RESOLVER, { kind: "multiple", value: "FILE", aliases: ["override"] }),
+  refusedFlag("build-constraints", "tspack never builds source archives", {
+    short: "b",
+    kind: "multiple",
+    value: "FILE",
+    aliases: ["build-constraint"],
+  }),
+  refusedFlag("torch-backend", NO_RESOLVER, { kind: "string", value: "BACKEND" }),
+  refusedFlag("dry-run", "use `tspack plan` to see what would be installed"),
 ];
 
 const NET: FlagSpec[] = [
@@ -147,27 +327,65 @@ const NET: FlagSpec[] = [
     name: "cache-dir",
     kind: "string",
     value: "DIR",
-    help: "Cache directory (env TSPACK_CACHE_DIR; default ~/.cache/tspack)",
+    help: "Cache directory (env TSPACK_CACHE_DIR, UV_CACHE_DIR/tspack; default ~/.cache/tspack)",
+    group: G_NET,
+  },
+  {
+    name: "no-cache",
+    short: "n",
+    kind: "boolean",
+    help: "Use a temporary cache, removed afterwards (env UV_NO_CACHE)",
     group: G_NET,
   },
   {
     name: "offline",
     kind: "boolean",
-    help: "Never use the network; fail naming every file not in the cache",
+    help: "Never use the network; fail naming every file not in the cache (env TSPACK_OFFLINE, UV_OFFLINE)",
     group: G_NET,
   },
   {
     name: "concurrency",
     kind: "string",
     value: "N",
-    help: "Parallel downloads (env TSPACK_CONCURRENCY)",
+    help: "Parallel downloads (env TSPACK_CONCURRENCY, UV_CONCURRENT_DOWNLOADS)",
     group: G_NET,
+    aliases: ["concurrent-downloads"],
   },
   {
     name: "index-url",
+    short: "i",
     kind: "string",
     value: "URL",
-    help: "Fetch registry files from this index instead of the lock's",
+    help: "The default index: registry files come from it instead of the lock's (uv: --default-index; env UV_INDEX_URL, UV_DEFAULT_INDEX)",
+    group: G_NET,
+    aliases: ["default-index"],
+  },
+  {
+    name: "index",
+    kind: "multiple",
+    value: "[NAME=]URL",
+    help: "Another index, searched before the default one; NAME gives it UV_INDEX_<NAME>_USERNAME/_PASSWORD (env UV_INDEX)",
+    group: G_NET,
+  },
+  {
+    name: "extra-index-url",
+    kind: "multiple",
+    value: "URL",
+    help: "Another index, searched after --index (env UV_EXTRA_INDEX_URL)",
+    group: G_NET,
+  },
+  {
+    name: "find-links",
+    short: "f",
+    kind: "multiple",
+    value: "PATH|URL",
+    help: "A folder of wheels or an HTML page of links to them, searched first (env UV_FIND_LINKS)",
+    group: G_NET,
+  },
+  {
+    name: "no-index",
+    kind: "boolean",
+    help: "Use no index: only --find-links and the lock's local files",
     group: G_NET,
   },
   {
@@ -177,7 +395,19 @@ const NET: FlagSpec[] = [
     help: "Rewrite URLs starting with FROM to TO (repeatable)",
     group: G_NET,
   },
-  { name: "require-hashes", kind: "boolean", help: "Fail for files that have no hash in the lock", group: G_NET },
+  {
+    name: "require-hashes",
+    kind: "boolean",
+    help: "Fail for files that have no hash in the lock (env UV_REQUIRE_HASHES)",
+    group: G_NET,
+  },
+  {
+    name: "no-require-hashes",
+    kind: "boolean",
+    negates: "require-hashes",
+    help: "Undo --require-hashes",
+    group: G_NET,
+  },
 ];
 
 const INSTALL: FlagSpec[] = [
@@ -188,7 +418,12 @@ const INSTALL: FlagSpec[] = [
     help: "clone (default: reflink, else copy) | copy | hardlink (env TSPACK_LINK_MODE, UV_LINK_MODE)",
     group: G_INSTALL,
   },
-  { name: "no-installer-metadata", kind: "boolean", help: "Do not write INSTALLER and REQUESTED", group: G_INSTALL },
+  {
+    name: "no-installer-metadata",
+    kind: "boolean",
+    help: "Do not write INSTALLER and REQUESTED (env UV_NO_INSTALLER_METADATA)",
+    group: G_INSTALL,
+  },
   {
     name: "shebang",
     kind: "string",
@@ -199,7 +434,14 @@ const INSTALL: FlagSpec[] = [
   {
     name: "compile-bytecode",
     kind: "boolean",
-    help: "Write .pyc (unchecked-hash) using --python-interpreter",
+    help: "Write .pyc (unchecked-hash) using --python-interpreter (env UV_COMPILE_BYTECODE)",
+    group: G_INSTALL,
+  },
+  {
+    name: "no-compile-bytecode",
+    kind: "boolean",
+    negates: "compile-bytecode",
+    help: "No .pyc (the default; beats UV_COMPILE_BYTECODE)",
     group: G_INSTALL,
   },
   {
@@ -210,6 +452,63 @@ const INSTALL: FlagSpec[] = [
     group: G_INSTALL,
   },
 ];
+
+const INSTALL_COMMAND: CommandSpec = {
+  name: "install",
+  summary: "Install the planned wheels into a --target or --prefix directory",
+  usage:
+    "tspack install [PROJECT_DIR] (--target DIR | --prefix DIR) [options]\n       tspack install -r requirements.txt (--target DIR | --prefix DIR) [options]",
+  positionals: ["PROJECT_DIR"],
+  description:
+    "Merges into DIR like uv: your files stay, older versions of the same packages are uninstalled.\n" +
+    "DIR must not be the project, the workspace, the cache, the current or home folder (nor hold them).\n" +
+    "Files come from tspack's unpacked cache as copies (reflinks where the file system supports them).\n" +
+    "--link-mode hardlink is faster but shares the cache's files: editing an installed file then changes\n" +
+    "the cache and every later install (`tspack cache verify` reports and removes such files).",
+  flags: [
+    {
+      name: "target",
+      short: "t",
+      kind: "string",
+      value: "DIR",
+      help: "Install into DIR (function zip / task root layout)",
+      group: G_INSTALL,
+      conflicts: ["prefix"],
+    },
+    {
+      name: "prefix",
+      kind: "string",
+      value: "DIR",
+      help: "Install under DIR/lib/python3.X/site-packages (layer layout)",
+      group: G_INSTALL,
+      conflicts: ["target"],
+    },
+    {
+      name: "requirement",
+      short: "r",
+      kind: "string",
+      value: "FILE",
+      help: "Install from a requirements.txt as `uv export` writes it (hashes, markers, local paths, index lines)",
+      group: G_INSTALL,
+      aliases: ["requirements"],
+    },
+    {
+      name: "clean",
+      kind: "boolean",
+      help: "Replace DIR as a whole (only if installed RECORDs list every file in it)",
+      group: G_INSTALL,
+    },
+    ...INSTALL,
+    ...PROJECT,
+    ...TARGET,
+    ...SELECTION,
+    ...NET,
+    ...OUTPUT,
+    ...UV_PIP_INSTALL,
+    ...UV_BUILD,
+    ...UV_GLOBAL,
+  ],
+};
 
 export const COMMANDS: CommandSpec[] = [
   {
@@ -251,6 +550,8 @@ export const COMMANDS: CommandSpec[] = [
         group: G_INSTALL,
       },
       ...OUTPUT,
+      ...UV_BUILD,
+      ...UV_GLOBAL,
     ],
     examples: [
       "tspack build",
@@ -264,7 +565,7 @@ export const COMMANDS: CommandSpec[] = [
     usage: "tspack plan [PROJECT_DIR] [options]",
     positionals: ["PROJECT_DIR"],
     description: "Exit status 1 (with the full report) when a package has no compatible wheel.",
-    flags: [...PROJECT, ...TARGET, ...SELECTION, ...OUTPUT],
+    flags: [...PROJECT, ...TARGET, ...SELECTION, ...OUTPUT, ...UV_BUILD, ...UV_GLOBAL],
     examples: ["tspack plan --json", "tspack plan --runtime python3.12 --arch arm64"],
   },
   {
@@ -284,68 +585,81 @@ export const COMMANDS: CommandSpec[] = [
       { name: "no-hashes", kind: "boolean", help: "Omit --hash lines", group: G_OUTPUT },
       { name: "no-header", kind: "boolean", help: "Omit the header comment", group: G_OUTPUT },
       { name: "no-annotate", kind: "boolean", help: "Omit `# via` annotations", group: G_OUTPUT },
-      { name: "no-editable", kind: "boolean", help: "Print editable sources as plain paths", group: G_OUTPUT },
+      {
+        name: "no-editable",
+        kind: "boolean",
+        help: "Print editable sources as plain paths (env UV_NO_EDITABLE)",
+        group: G_OUTPUT,
+      },
+      {
+        name: "no-editable-package",
+        kind: "multiple",
+        value: "NAME",
+        help: "Print this editable source as a plain path (repeatable)",
+        group: G_OUTPUT,
+      },
+      {
+        name: "emit-index-url",
+        kind: "boolean",
+        help: "Write --index-url / --extra-index-url lines (the default index, then the others)",
+        group: G_OUTPUT,
+      },
+      { name: "emit-find-links", kind: "boolean", help: "Write --find-links lines", group: G_OUTPUT },
       { name: "format", kind: "string", value: "FORMAT", help: "requirements.txt (the only format)", group: G_OUTPUT },
+      {
+        name: "script",
+        kind: "string",
+        value: "PATH",
+        help: "Export a PEP 723 script's dependencies from its lock, PATH.lock (`uv lock --script PATH`)",
+        group: G_PROJECT,
+        conflicts: ["all-packages", "package", "no-emit-project", "no-emit-workspace"],
+      },
       ...PROJECT,
       ...SELECTION,
+      ...NET.filter((f) =>
+        [
+          "cache-dir",
+          "no-cache",
+          "offline",
+          "index-url",
+          "index",
+          "extra-index-url",
+          "find-links",
+          "no-index",
+        ].includes(f.name),
+      ),
       { name: "quiet", short: "q", kind: "boolean", help: "Do not print to stdout", group: G_OUTPUT },
+      ...OUTPUT.filter((f) => f.name === "verbose" || f.name === "no-progress" || f.name === "color"),
+      noop("python", "Ignored: uv.lock is universal, the export does not depend on the Python (env UV_PYTHON)", {
+        short: "p",
+        kind: "string",
+        value: "PYTHON",
+      }),
+      ...UV_BUILD,
+      ...UV_GLOBAL,
     ],
-    examples: ["tspack export --frozen --no-dev --no-editable -o requirements.txt"],
+    examples: ["tspack export --frozen --no-dev --no-editable -o requirements.txt", "tspack export --script script.py"],
   },
   {
     name: "fetch",
     summary: "Download every planned wheel into the cache (verified against the lock)",
     usage: "tspack fetch [PROJECT_DIR] [options]",
     positionals: ["PROJECT_DIR"],
-    flags: [...PROJECT, ...TARGET, ...SELECTION, ...NET, ...OUTPUT],
+    flags: [...PROJECT, ...TARGET, ...SELECTION, ...NET, ...OUTPUT, ...UV_BUILD, ...UV_GLOBAL],
   },
+  INSTALL_COMMAND,
   {
-    name: "install",
-    summary: "Install the planned wheels into a --target or --prefix directory",
-    usage:
-      "tspack install [PROJECT_DIR] (--target DIR | --prefix DIR) [options]\n       tspack install -r requirements.txt (--target DIR | --prefix DIR) [options]",
-    positionals: ["PROJECT_DIR"],
+    ...INSTALL_COMMAND,
+    name: "pip install",
+    summary: "`tspack install` with uv's spelling: `uv pip install` for Lambda",
+    usage: "tspack pip install -r requirements.txt (--target DIR | --prefix DIR) [options]",
+    positionals: [],
     description:
-      "Merges into DIR like uv: your files stay, older versions of the same packages are uninstalled.\n" +
-      "DIR must not be the project, the workspace, the cache, the current or home folder (nor hold them).\n" +
-      "Files come from tspack's unpacked cache as copies (reflinks where the file system supports them).\n" +
-      "--link-mode hardlink is faster but shares the cache's files: editing an installed file then changes\n" +
-      "the cache and every later install (`tspack cache verify` reports and removes such files).",
-    flags: [
-      {
-        name: "target",
-        kind: "string",
-        value: "DIR",
-        help: "Install into DIR (function zip / task root layout)",
-        group: G_INSTALL,
-      },
-      {
-        name: "prefix",
-        kind: "string",
-        value: "DIR",
-        help: "Install under DIR/lib/python3.X/site-packages (layer layout)",
-        group: G_INSTALL,
-      },
-      {
-        name: "requirement",
-        short: "r",
-        kind: "string",
-        value: "FILE",
-        help: "Install from a requirements.txt with pinned versions and hashes",
-        group: G_INSTALL,
-      },
-      {
-        name: "clean",
-        kind: "boolean",
-        help: "Replace DIR as a whole (only if installed RECORDs list every file in it)",
-        group: G_INSTALL,
-      },
-      ...INSTALL,
-      ...PROJECT,
-      ...TARGET,
-      ...SELECTION,
-      ...NET,
-      ...OUTPUT,
+      "The uv Lambda guide's command lines run as written with `uv` replaced by `tspack`. Without -r, installs\n" +
+      "the project found from the current folder (or --project). Package names on the command line are refused:\n" +
+      "tspack never resolves; export pinned requirements first (`tspack export`).",
+    examples: [
+      "tspack pip install --no-installer-metadata --no-compile-bytecode --python-platform x86_64-manylinux2014 --python 3.13 --target packages -r requirements.txt",
     ],
   },
   {

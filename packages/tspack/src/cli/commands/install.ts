@@ -6,7 +6,8 @@ import { install } from "../../install.js";
 import { flagBool, flagString } from "../args.js";
 import type { CommandContext } from "../context.js";
 import { formatBytes, formatMs } from "../output.js";
-import { fetchOptionsFrom } from "./common.js";
+import { envBool } from "../../uv-env.js";
+import { fetchOptionsFrom, flagOrEnv } from "./common.js";
 
 /**
  * The link mode: `--link-mode`, else `TSPACK_LINK_MODE`, else uv's `UV_LINK_MODE` (the uv Lambda
@@ -27,21 +28,29 @@ export async function runInstall(ctx: CommandContext): Promise<number> {
   const started = performance.now();
   const target = flagString(ctx.flags, "target");
   const prefix = flagString(ctx.flags, "prefix");
-  if ((target === undefined) === (prefix === undefined)) {
-    throw new TspackError(ERROR_CODES.USAGE, "`tspack install` needs exactly one of --target DIR or --prefix DIR", {
-      hint: "--target DIR: everything at DIR's root (function zip); --prefix DIR: DIR/lib/python3.X/site-packages (layer)",
+  const name = `tspack ${ctx.argv[0] === "pip" ? "pip install" : "install"}`;
+  if (target === undefined && prefix === undefined) {
+    // (Both at once is refused by the parser, naming the two options.)
+    throw new TspackError(ERROR_CODES.USAGE, `\`${name}\` needs one of --target DIR or --prefix DIR`, {
+      hint: "--target DIR: everything at DIR's root (function zip); --prefix DIR: DIR/lib/python3.X/site-packages (layer). tspack never installs into a Python environment.",
     });
   }
   const linkMode = linkModeFrom(ctx);
   const requirementsFile = flagString(ctx.flags, "requirement");
   const shebang = flagString(ctx.flags, "shebang");
-  const python = flagString(ctx.flags, "python-interpreter");
-  if (flagBool(ctx.flags, "compile-bytecode") && python === undefined) {
-    throw new TspackError(ERROR_CODES.USAGE, "--compile-bytecode needs --python-interpreter PATH", {
-      hint: "Give a CPython of the target's version, e.g. --python-interpreter /usr/bin/python3.13",
+  // --compile-bytecode, else UV_COMPILE_BYTECODE (--no-compile-bytecode beats the variable).
+  const compile = flagOrEnv(ctx, "compile-bytecode", "UV_COMPILE_BYTECODE") === true;
+  const uvPython = ctx.env.UV_PYTHON;
+  const python =
+    flagString(ctx.flags, "python-interpreter") ??
+    (uvPython && (uvPython.includes("/") || uvPython.includes("\\")) ? uvPython : undefined);
+  if (compile && python === undefined) {
+    const how = ctx.flags["compile-bytecode"] === true ? "--compile-bytecode" : "UV_COMPILE_BYTECODE";
+    throw new TspackError(ERROR_CODES.USAGE, `${how} needs a Python to compile with: --python-interpreter PATH`, {
+      hint: "Give a CPython of the target's version, e.g. --python-interpreter /usr/bin/python3.13 (or UV_PYTHON=/path/to/python3.13), or pass --no-compile-bytecode",
     });
   }
-  const base = fetchOptionsFrom(ctx);
+  const base = fetchOptionsFrom(ctx, { project: requirementsFile === undefined });
   const result = await install({
     ...base,
     ...(requirementsFile === undefined ? {} : { requirementsFile: resolve(ctx.cwd, requirementsFile) }),
@@ -49,9 +58,12 @@ export async function runInstall(ctx: CommandContext): Promise<number> {
     scheme: target !== undefined ? "target" : "prefix",
     ...(linkMode === undefined ? {} : { linkMode }),
     clean: flagBool(ctx.flags, "clean"),
-    installerMetadata: !flagBool(ctx.flags, "no-installer-metadata"),
+    // --no-installer-metadata, else UV_NO_INSTALLER_METADATA (the uv guide's Dockerfile sets it).
+    installerMetadata: !(
+      flagBool(ctx.flags, "no-installer-metadata") || envBool(ctx.env, "UV_NO_INSTALLER_METADATA") === true
+    ),
     ...(shebang === undefined ? {} : { shebang }),
-    ...(flagBool(ctx.flags, "compile-bytecode") ? { compileBytecode: { python: python! } } : {}),
+    ...(compile ? { compileBytecode: { python: python! } } : {}),
   });
   const ms = performance.now() - started;
   if (ctx.output.json) {

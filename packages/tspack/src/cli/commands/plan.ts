@@ -1,21 +1,18 @@
-import { resolve } from "node:path";
 import { planToJSON } from "@tspack/plan";
 import { formatTarget } from "@tspack/platform-tags";
 import { plan } from "../../plan.js";
-import { flagString } from "../args.js";
 import type { CommandContext } from "../context.js";
 import { selectionFromFlags, targetFromFlags } from "../flags.js";
 import { formatBytes, formatTable, yellow } from "../output.js";
 import { eventPrinter } from "../progress.js";
+import { projectFrom } from "./common.js";
 
 /** `tspack plan`: which wheel each package gets. Exit 1 when some package has none. */
 export async function runPlan(ctx: CommandContext): Promise<number> {
-  const lockPath = flagString(ctx.flags, "lock");
   const result = await plan({
-    projectDir: resolve(ctx.cwd, ctx.positionals[0] ?? "."),
-    ...(lockPath === undefined ? {} : { lockPath: resolve(ctx.cwd, lockPath) }),
-    target: targetFromFlags(ctx.flags),
-    selection: selectionFromFlags(ctx.flags),
+    ...projectFrom(ctx),
+    target: targetFromFlags(ctx.flags, ctx.env),
+    selection: selectionFromFlags(ctx.flags, ctx.env),
     onEvent: eventPrinter(ctx.output),
   });
   const { plan: p } = result;
