@@ -19,6 +19,7 @@ export { DEFAULT_CONCURRENCY, fetchFiles } from "./fetch-files.js";
 export type { HttpOptions } from "./http-client.js";
 export { findNetrcEntry, type NetrcEntry, parseNetrc } from "./netrc.js";
 export {
+  type LocalRequirement,
   type ParseRequirementsTxtOptions,
   type PinnedRequirement,
   parseRequirementsTxt,
@@ -36,6 +37,7 @@ export {
 } from "./retry-policy.js";
 export { type MirrorRule, rewriteUrl } from "./rewrite-url.js";
 export {
+  fetchLinksPage,
   fetchSimpleIndex,
   normalizeProjectName,
   parseSimpleHtml,

@@ -15,7 +15,26 @@ export interface PinnedRequirement {
   line: number;
 }
 
-/** A line tspack cannot install from (editable, path, URL, unpinned, nested file, unknown option). */
+/**
+ * A local project or archive (`./library`, `.`, `-e ./child`, `file:///abs/path`, `name @ file:///…`), as
+ * `uv export` writes workspace members and path dependencies. Installed non-editable: a source tree is
+ * built into a wheel (tspack's native member build), an archive must be a wheel.
+ */
+export interface LocalRequirement {
+  /** The path as written (a `file://` URL is decoded to its path). Relative to the requirements file's folder. */
+  path: string;
+  /** `name @` when written. */
+  name: string | undefined;
+  /** `-e`/`--editable` was written (installed non-editable all the same). */
+  editable: boolean;
+  /** The PEP 508 marker after `;`, or undefined. */
+  marker: string | undefined;
+  /** `--hash` values (`algorithm:hex`), for archives. */
+  hashes: string[];
+  line: number;
+}
+
+/** A line tspack cannot install from (URL, unpinned, nested file, unknown option). */
 export interface UnsupportedRequirementLine {
   line: number;
   /** The logical line (continuations joined, comment removed). */
@@ -30,10 +49,24 @@ export interface RequirementsTxt {
   indexUrl: string | undefined;
   /** `--extra-index-url` values in order. */
   extraIndexUrls: string[];
+  /** `--find-links` / `-f` values in order. */
+  findLinks: string[];
+  /** `--no-index` was written. */
+  noIndex: boolean;
+  /** Local projects and archives, in file order. */
+  locals: LocalRequirement[];
   unsupported: UnsupportedRequirementLine[];
 }
 
-const IGNORED_OPTIONS = new Set(["--only-binary", "--prefer-binary", "--pre", "--trusted-host", "--no-deps"]);
+const IGNORED_OPTIONS = new Set([
+  "--only-binary",
+  "--prefer-binary",
+  "--pre",
+  "--trusted-host",
+  "--no-deps",
+  "--no-build-isolation",
+  "--require-hashes",
+]);
 const OPTIONS_WITH_VALUE = new Set([
   "-i",
   "--index-url",
@@ -102,6 +135,67 @@ function syntaxError(source: string, line: number, column: number, reason: strin
   );
 }
 
+/** The `--hash` values of a requirement's options (`algorithm:hex`, lower-cased); other options are reported. */
+function hashesOf(
+  optText: string,
+  text: string,
+  line: number,
+  file: string | undefined,
+  onOther: (option: string) => void,
+): string[] {
+  const hashes: string[] = [];
+  const tokens = optText === "" ? [] : optText.split(" ");
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    const hm = /^--hash(?:=(.*))?$/.exec(token);
+    if (hm === null) {
+      onOther(token.split("=")[0]!);
+      continue;
+    }
+    const value = hm[1] ?? tokens[++t] ?? "";
+    const parts = /^([a-z0-9]+):([0-9a-fA-F]+)$/.exec(value);
+    if (parts === null || (parts[1] === "sha256" && parts[2]!.length !== 64)) {
+      const at = locate(text, line, value);
+      const reason =
+        parts === null
+          ? `the hash "${value}" is not \`algorithm:hex\``
+          : `the sha256 "${parts[2]}" does not have 64 hex digits`;
+      throw syntaxError(text, at.line, at.column, reason, file);
+    }
+    hashes.push(`${parts[1]}:${parts[2]!.toLowerCase()}`);
+  }
+  return hashes;
+}
+
+/** `file:///a/b%20c` → `/a/b c`; undefined for other URLs. */
+function fileUrlPath(url: string): string | undefined {
+  if (!/^file:/i.test(url)) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A local path requirement as pip and uv read one: `./x`, `../x`, `.`, `/abs`, `~/x`, `file://…`, a
+ * `*.whl` file name, or `name @ <one of those>`; with an optional `; marker`. Undefined for anything else.
+ */
+function localRequirement(text: string, line: number, editable: boolean): LocalRequirement | undefined {
+  const semi = text.indexOf(";");
+  const body = (semi === -1 ? text : text.slice(0, semi)).trim();
+  const marker = semi === -1 ? undefined : text.slice(semi + 1).trim() || undefined;
+  const at = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*@\s*(.+)$/.exec(body);
+  const name = at?.[1];
+  const target = (at?.[2] ?? body).trim();
+  const fromUrl = fileUrlPath(target);
+  const path =
+    fromUrl ??
+    (/^(\.{1,2}(\/|$)|\/|~\/)/.test(target) || (name === undefined && /\.whl$/i.test(target)) ? target : undefined);
+  if (path === undefined) return undefined;
+  return { path, name, editable, marker, hashes: [], line };
+}
+
 /** Options for {@link parseRequirementsTxt}. */
 export interface ParseRequirementsTxtOptions {
   /** How to name the file in messages (default: "the requirements.txt"). */
@@ -117,7 +211,15 @@ export interface ParseRequirementsTxtOptions {
  */
 export function parseRequirementsTxt(text: string, options: ParseRequirementsTxtOptions = {}): RequirementsTxt {
   const file = options.path;
-  const result: RequirementsTxt = { requirements: [], indexUrl: undefined, extraIndexUrls: [], unsupported: [] };
+  const result: RequirementsTxt = {
+    requirements: [],
+    indexUrl: undefined,
+    extraIndexUrls: [],
+    findLinks: [],
+    noIndex: false,
+    locals: [],
+    unsupported: [],
+  };
   const unsupported = (line: number, t: string, reason: string): void => {
     result.unsupported.push({ line, text: t, reason });
   };
@@ -131,9 +233,13 @@ export function parseRequirementsTxt(text: string, options: ParseRequirementsTxt
       }
       if (option === "-i" || option === "--index-url") result.indexUrl = value;
       else if (option === "--extra-index-url") result.extraIndexUrls.push(value);
-      else if (option === "-e" || option === "--editable")
-        unsupported(line, logical, "editable installs are not supported");
-      else if (["-r", "--requirement", "-c", "--constraint"].includes(option)) {
+      else if (option === "-f" || option === "--find-links") result.findLinks.push(value);
+      else if (option === "--no-index") result.noIndex = true;
+      else if (option === "-e" || option === "--editable") {
+        const local = localRequirement(value, line, true);
+        if (local === undefined) unsupported(line, logical, "editable installs of URLs are not supported");
+        else result.locals.push(local);
+      } else if (["-r", "--requirement", "-c", "--constraint"].includes(option)) {
         unsupported(line, logical, "nested requirement or constraint files are not supported");
       } else if (IGNORED_OPTIONS.has(option)) {
         // Harmless for a wheel-only installer.
@@ -144,12 +250,18 @@ export function parseRequirementsTxt(text: string, options: ParseRequirementsTxt
     const optAt = logical.search(/(^|\s)--?[A-Za-z]/);
     const reqText = (optAt < 0 ? logical : logical.slice(0, optAt)).trim();
     const optText = optAt < 0 ? "" : logical.slice(optAt).trim();
-    if (/^[^;]*\s@\s|^[a-z+]+:\/\//i.test(reqText)) {
-      unsupported(line, logical, "direct URL requirements are not supported");
+    const local = localRequirement(reqText, line, false);
+    if (local !== undefined) {
+      local.hashes.push(
+        ...hashesOf(optText, text, line, file, (token) =>
+          unsupported(line, logical, `the option ${token} is not supported on a requirement`),
+        ),
+      );
+      result.locals.push(local);
       continue;
     }
-    if (/^(\.|\/|~|file:)/.test(reqText) || /\.(whl|zip|tar\.gz|tgz)$/.test(reqText.split(";")[0]!.trim())) {
-      unsupported(line, logical, "local paths and archives are not supported");
+    if (/^[^;]*\s@\s|^[a-z+]+:\/\//i.test(reqText)) {
+      unsupported(line, logical, "direct URL requirements are not supported");
       continue;
     }
     const m = REQUIREMENT_RE.exec(reqText);
@@ -159,27 +271,9 @@ export function parseRequirementsTxt(text: string, options: ParseRequirementsTxt
       unsupported(line, logical, "only pinned `name==version` requirements are supported");
       continue;
     }
-    const hashes: string[] = [];
-    const tokens = optText === "" ? [] : optText.split(" ");
-    for (let t = 0; t < tokens.length; t++) {
-      const token = tokens[t]!;
-      const hm = /^--hash(?:=(.*))?$/.exec(token);
-      if (hm === null) {
-        unsupported(line, logical, `the option ${token.split("=")[0]} is not supported on a requirement`);
-        continue;
-      }
-      const value = hm[1] ?? tokens[++t] ?? "";
-      const parts = /^([a-z0-9]+):([0-9a-fA-F]+)$/.exec(value);
-      if (parts === null || (parts[1] === "sha256" && parts[2]!.length !== 64)) {
-        const at = locate(text, line, value);
-        const reason =
-          parts === null
-            ? `the hash "${value}" is not \`algorithm:hex\``
-            : `the sha256 "${parts[2]}" does not have 64 hex digits`;
-        throw syntaxError(text, at.line, at.column, reason, file);
-      }
-      hashes.push(`${parts[1]}:${parts[2]!.toLowerCase()}`);
-    }
+    const hashes = hashesOf(optText, text, line, file, (token) =>
+      unsupported(line, logical, `the option ${token} is not supported on a requirement`),
+    );
     result.requirements.push({
       name: name!,
       version: version!,

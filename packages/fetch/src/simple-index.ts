@@ -207,3 +207,35 @@ export async function fetchSimpleIndex(
     await client.close();
   }
 }
+
+/**
+ * Lists the files linked from an HTML page (uv's and pip's `--find-links URL`): every `<a href>`, as
+ * on a PEP 503 project page, relative links resolved against the page. Retries like file downloads.
+ * @throws TSPACK_HTTP_STATUS, TSPACK_NETWORK, TSPACK_ABORTED
+ */
+export async function fetchLinksPage(pageUrl: string, options: HttpOptions = {}): Promise<SimpleFile[]> {
+  const client = new HttpClient(options);
+  const subject = { key: "--find-links", url: pageUrl };
+  try {
+    return await client.withRetries(
+      async () => {
+        const res = await client.get(pageUrl, { accept: "text/html" });
+        if (res.statusCode < 200 || res.statusCode > 299) {
+          await res.body.dump().catch(() => undefined);
+          throw new HttpStatusFailure(res.statusCode, retryAfterOf(res), res.auth);
+        }
+        return parseSimpleHtml(await res.body.text(), res.url);
+      },
+      () => undefined,
+    );
+  } catch (error) {
+    if (error instanceof TspackError) throw error;
+    const attempts = error instanceof RetriesExhausted ? error.attempts : 1;
+    const cause = error instanceof RetriesExhausted ? error.cause : error;
+    if (cause instanceof HttpStatusFailure)
+      throw httpStatusError(subject, cause.status, cause.message, attempts, cause.auth);
+    throw fetchFailure(subject, cause, attempts, undefined, client.signal);
+  } finally {
+    await client.close();
+  }
+}

@@ -22,7 +22,7 @@ const UV_EXPORT = [
 ].join("\n");
 
 describe("parseRequirementsTxt", () => {
-  it("parses uv export output: pins, hashes, markers, comments; paths are unsupported with line numbers", () => {
+  it("parses uv export output: pins, hashes, markers, comments; local paths (members) with line numbers", () => {
     expect(parseRequirementsTxt(UV_EXPORT)).toEqual({
       requirements: [
         {
@@ -44,10 +44,13 @@ describe("parseRequirementsTxt", () => {
       ],
       indexUrl: undefined,
       extraIndexUrls: [],
-      unsupported: [
-        { line: 3, text: ".", reason: "local paths and archives are not supported" },
-        { line: 4, text: "./child", reason: "local paths and archives are not supported" },
+      findLinks: [],
+      noIndex: false,
+      locals: [
+        { path: ".", name: undefined, editable: false, marker: undefined, hashes: [], line: 3 },
+        { path: "./child", name: undefined, editable: false, marker: undefined, hashes: [], line: 4 },
       ],
+      unsupported: [],
     });
   });
 
@@ -71,13 +74,40 @@ describe("parseRequirementsTxt", () => {
     expect(r.requirements).toEqual([
       { name: "Foo.Bar", version: "1.0", extras: ["a", "b"], marker: "python_version >= '3.8'", hashes: [], line: 8 },
     ]);
+    expect(r.locals).toEqual([
+      { path: "./pkg", name: undefined, editable: true, marker: undefined, hashes: [], line: 3 },
+    ]);
     expect(r.unsupported.map((u) => [u.line, u.reason])).toEqual([
-      [3, "editable installs are not supported"],
       [4, "nested requirement or constraint files are not supported"],
       [5, "only pinned `name==version` requirements are supported"],
       [6, "only pinned `name==version` requirements are supported"],
       [7, "direct URL requirements are not supported"],
       [10, "the option --no-binary is not supported"],
+    ]);
+  });
+
+  it("reads every local form uv export and pip write: -e, relative, absolute file:// URLs, name @ path, wheels, markers", () => {
+    const r = parseRequirementsTxt(
+      [
+        "--find-links ./wheels",
+        "-f https://example.com/links.html",
+        "--no-index",
+        "-e ./packages/bar",
+        "../dependency ; sys_platform == 'linux'",
+        "file:///abs/with%20space",
+        "lib @ file:///abs/lib",
+        `dist/x-1.0-py3-none-any.whl --hash=sha256:${H1}`,
+      ].join("\n"),
+    );
+    expect(r.findLinks).toEqual(["./wheels", "https://example.com/links.html"]);
+    expect(r.noIndex).toBe(true);
+    expect(r.unsupported).toEqual([]);
+    expect(r.locals.map((l) => [l.path, l.name, l.editable, l.marker, l.hashes])).toEqual([
+      ["./packages/bar", undefined, true, undefined, []],
+      ["../dependency", undefined, false, "sys_platform == 'linux'", []],
+      ["/abs/with space", undefined, false, undefined, []],
+      ["/abs/lib", "lib", false, undefined, []],
+      ["dist/x-1.0-py3-none-any.whl", undefined, false, undefined, [`sha256:${H1}`]],
     ]);
   });
 

@@ -2,6 +2,7 @@
  * Pure argv parsing against the command table in spec.ts. No process access: argv in, data out.
  */
 import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { parseBoolishValue } from "../uv-env.js";
 import { COMMANDS, type CommandSpec, type FlagSpec, findCommand } from "./spec.js";
 
 export type FlagValues = Record<string, boolean | string | string[] | undefined>;
@@ -141,7 +142,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       let value = true;
       if (inline !== undefined) {
         // uv's boolish values (clap's BoolishValueParser) as well as true/false.
-        const v = parseBoolish(inline);
+        const v = parseBoolishValue(inline);
         if (v === undefined) throw usageError(`Option "--${spec.name}" takes no value, got "${inline}"`);
         value = v;
       }
@@ -185,14 +186,6 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 
 /** uv pip's other subcommands (named in the refusal's hint). */
 const PIP_OTHERS = new Set(["sync", "compile", "uninstall", "freeze", "list", "show", "tree", "check"]);
-
-/** clap's BoolishValueParser: true/false, yes/no, on/off, 1/0 (case-insensitive). */
-export function parseBoolish(value: string): boolean | undefined {
-  const v = value.trim().toLowerCase();
-  if (["1", "true", "yes", "y", "on"].includes(v)) return true;
-  if (["0", "false", "no", "n", "off"].includes(v)) return false;
-  return undefined;
-}
 
 function setBoolean(
   flags: FlagValues,

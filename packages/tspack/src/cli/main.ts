@@ -147,7 +147,8 @@ async function runCommand(argv: readonly string[], streams: StdStreams, state: R
 
 /**
  * The folder relative paths resolve against: `--directory DIR` (uv's), else `UV_WORKING_DIR`, else the
- * current folder. @throws TSPACK_USAGE when it is not a folder.
+ * current folder. Like uv, tspack changes into it, so paths inside files (a requirements.txt's
+ * `./library`) resolve against it too. @throws TSPACK_USAGE when it is not a folder.
  */
 async function workingDir(flags: FlagValues): Promise<string> {
   const dir = flagString(flags, "directory") ?? (process.env.UV_WORKING_DIR || undefined);
@@ -163,6 +164,7 @@ async function workingDir(flags: FlagValues): Promise<string> {
       { hint: "Give an existing folder: every relative path of the command resolves against it" },
     );
   }
+  process.chdir(abs);
   return abs;
 }
 
