@@ -6,9 +6,20 @@ import { lockText, pureWheel } from "./helpers/lock-text.js";
 describe("formatRequirementsTxt: golden exports (uv's verbatim snapshots, header naming tspack)", () => {
   const names = exportFixtureNames();
   it("has the golden fixtures", () => {
-    expect(names).toEqual(["conflicting-markers", "dependency", "fastapi-no-dev", "group", "no-editable"]);
+    expect(names).toEqual([
+      "conflicting-markers",
+      "dependency",
+      "emit-indexes",
+      "fastapi-no-dev",
+      "group",
+      "no-editable",
+      "script",
+      "script-updated",
+    ]);
   });
-  for (const name of names) {
+  // Cases with real project files (pyproject.toml or a PEP 723 script) run through `tspack export`
+  // itself: packages/tspack/test/cli/commands/export.test.ts.
+  for (const name of names.filter((n) => readExportFixture(n).cases.every((c) => c.select !== undefined))) {
     const fixture = readExportFixture(name);
     for (const c of fixture.cases) {
       it(`${name}: tspack ${c.args}`, () => {

@@ -33,9 +33,66 @@ function workspaceRootIndexes(project: Pick<ProjectContext, "projectDir" | "lock
 }
 
 /**
- * Every index the project declares, the project's own first, then the workspace root's (uv reads both).
+ * Every `[[tool.uv.index]]` the project declares, with all its settings: the project's own first, then
+ * the workspace root's (uv reads both).
+ * @throws TSPACK_PYPROJECT_INVALID when the workspace root's pyproject.toml is invalid
+ */
+export function declaredIndexes(project: Pick<ProjectContext, "projectDir" | "lockPath" | "pyproject">): UvIndex[] {
+  return [...(project.pyproject?.uv.indexes ?? []), ...workspaceRootIndexes(project)];
+}
+
+/**
+ * Every index the project declares, for credentials (see {@link declaredIndexes}).
  * @throws TSPACK_PYPROJECT_INVALID when the workspace root's pyproject.toml is invalid
  */
 export function projectIndexes(project: Pick<ProjectContext, "projectDir" | "lockPath" | "pyproject">): IndexConfig[] {
-  return [...(project.pyproject?.uv.indexes ?? []), ...workspaceRootIndexes(project)].map(toIndexConfig);
+  return declaredIndexes(project).map(toIndexConfig);
+}
+
+/** The index lines of `uv export --emit-index-url --emit-find-links`, and whether an explicit index was among them. */
+export interface IndexPreamble {
+  lines: string[];
+  /** An `explicit = true` index was written as `--extra-index-url` (uv warns). */
+  explicitEmitted: boolean;
+}
+
+/**
+ * The preamble `uv export` writes (crates/uv/src/commands/project/export.rs): with `emitIndexUrl`,
+ * `--index-url <default>` (the command line's default index, else the first `default = true` index,
+ * else PyPI), then `--extra-index-url` for every other index — the non-explicit ones (command line
+ * first, then pyproject's), then the explicit ones — each URL once, as written; with `emitFindLinks`,
+ * `--find-links` for each location. Pure.
+ */
+export function indexPreamble(options: {
+  emitIndexUrl: boolean;
+  emitFindLinks: boolean;
+  defaultIndex: string | undefined;
+  indexes: ReadonlyArray<{ url: string }>;
+  declared: readonly UvIndex[];
+  findLinks: readonly string[];
+}): IndexPreamble {
+  const lines: string[] = [];
+  let explicitEmitted = false;
+  if (options.emitIndexUrl) {
+    const seen = new Set<string>();
+    const declaredDefault = options.declared.find((i) => i.default);
+    const defaultUrl = options.defaultIndex ?? declaredDefault?.url ?? "https://pypi.org/simple";
+    lines.push(`--index-url ${defaultUrl}`);
+    seen.add(defaultUrl);
+    if (options.defaultIndex === undefined && declaredDefault?.explicit) explicitEmitted = true;
+    const implicit = [
+      ...options.indexes.map((i) => ({ url: i.url, explicit: false })),
+      ...options.declared.filter((i) => !i.default && !i.explicit),
+    ];
+    const explicit = options.declared.filter((i) => !i.default && i.explicit);
+    for (const index of [...implicit, ...explicit]) {
+      if (!seen.has(index.url)) {
+        seen.add(index.url);
+        lines.push(`--extra-index-url ${index.url}`);
+      }
+      if (index.explicit) explicitEmitted = true;
+    }
+  }
+  if (options.emitFindLinks) for (const f of options.findLinks) lines.push(`--find-links ${f}`);
+  return { lines, explicitEmitted };
 }

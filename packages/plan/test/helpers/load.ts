@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { ProjectInfo, SelectOptions } from "@tspack/plan";
 import type { Lock } from "@tspack/uv-lock";
 import { parseUvLock } from "@tspack/uv-lock";
@@ -9,8 +9,11 @@ const EXAMPLE_DIR = new URL("../../../../test/fixtures/uv-aws-lambda-example/", 
 /** One golden export case of packages/plan/test/fixtures/export/<name>/cases.json. */
 export interface ExportCase {
   args: string;
-  select: SelectOptions;
-  format: { editable?: boolean; noEditablePackages?: string[] };
+  /** The selection, for the pure cases (absent for `cli` cases). */
+  select?: SelectOptions;
+  format?: { editable?: boolean; noEditablePackages?: string[] };
+  /** The `tspack` arguments of a case run through the CLI on the fixture's real files. */
+  cli?: string[];
   expected: string;
 }
 
@@ -35,11 +38,14 @@ export function readExportFixture(name: string): {
 } {
   const dir = new URL(`${name}/`, EXPORT_DIR);
   const read = (f: string) => readFileSync(new URL(f, dir), "utf8");
-  const lockText = name === "fastapi-no-dev" ? readExampleLockText() : read("uv.lock");
+  const lockFile = existsSync(new URL("uv.lock", dir)) ? "uv.lock" : "script.py.lock";
+  const lockText = name === "fastapi-no-dev" ? readExampleLockText() : read(lockFile);
   const cases = JSON.parse(read("cases.json")) as ExportCase[];
   return {
     lock: lockFrom(lockText),
-    project: JSON.parse(read("pyproject.toml-info.json")) as ProjectInfo,
+    project: existsSync(new URL("pyproject.toml-info.json", dir))
+      ? (JSON.parse(read("pyproject.toml-info.json")) as ProjectInfo)
+      : { dependencyGroups: [], optionalDependencies: [] },
     cases: cases.map((c) => ({ ...c, text: read(c.expected) })),
   };
 }

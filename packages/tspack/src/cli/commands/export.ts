@@ -1,13 +1,15 @@
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { exportRequirements } from "../../export.js";
-import { projectPaths } from "../../read-project.js";
-import { flagBool, flagString } from "../args.js";
+import { parseIndexArg } from "../../uv-env.js";
+import { flagBool, flagList, flagString } from "../args.js";
 import type { CommandContext } from "../context.js";
 import { selectionFromFlags } from "../flags.js";
+import { yellow } from "../output.js";
+import { flagOrEnv, projectFrom } from "./common.js";
 
 /** Flags dropped from the header's command line, as uv drops them. */
-const DROPPED = new Set(["--quiet", "-q", "--verbose", "-v"]);
+const DROPPED = new Set(["--quiet", "-q", "--verbose", "-v", "--upgrade", "-U"]);
 
 /** `tspack export`: requirements.txt like `uv export`. */
 export async function runExport(ctx: CommandContext): Promise<number> {
@@ -20,17 +22,24 @@ export async function runExport(ctx: CommandContext): Promise<number> {
       hint: "tspack writes requirements.txt only",
     });
   }
-  const projectOptions = {
-    projectDir: resolve(ctx.cwd, ctx.positionals[0] ?? "."),
-    ...(lockPath === undefined ? {} : { lockPath: resolve(ctx.cwd, lockPath) }),
-  };
+  const script = flagString(ctx.flags, "script");
+  const scriptPath = script === undefined ? undefined : resolve(ctx.cwd, script);
+  // A script is its own project (its lock is `<script>.lock`); else the project is found like uv's.
+  const projectOptions =
+    scriptPath === undefined
+      ? projectFrom(ctx)
+      : {
+          projectDir: dirname(scriptPath),
+          lockPath: lockPath === undefined ? `${scriptPath}.lock` : resolve(ctx.cwd, lockPath),
+        };
   const path = outputFile === undefined ? undefined : resolve(ctx.cwd, outputFile);
   const cache = path === undefined ? undefined : await import("@tspack/cache");
   if (path !== undefined && cache !== undefined) {
     // The ownership guard, before any work: never the project's own inputs, a folder, or a file in the cache.
-    const { projectDir, lockPath: lock } = projectPaths(projectOptions);
+    const { projectDir, lockPath: lock } = projectOptions;
     cache.checkOutputFile(path, {
       inputs: [
+        ...(scriptPath === undefined ? [] : [{ path: scriptPath, what: "the script" }]),
         { path: join(projectDir, "pyproject.toml"), what: "the project's pyproject.toml" },
         { path: lock, what: "the project's lock" },
         { path: join(dirname(lock), "pyproject.toml"), what: "the workspace's pyproject.toml" },
@@ -39,13 +48,31 @@ export async function runExport(ctx: CommandContext): Promise<number> {
       hint: "Write the requirements to a file of their own, e.g. -o requirements.txt",
     });
   }
+  const indexUrl = flagString(ctx.flags, "index-url");
+  const indexes = [
+    ...flagList(ctx.flags, "index").map(parseIndexArg),
+    ...flagList(ctx.flags, "extra-index-url").map((url) => ({ url })),
+  ];
+  const findLinks = flagList(ctx.flags, "find-links");
+  const noEditable = flagOrEnv(ctx, "no-editable", "UV_NO_EDITABLE") === true;
   const text = await exportRequirements({
     ...projectOptions,
-    selection: selectionFromFlags(ctx.flags),
+    ...(scriptPath === undefined ? {} : { script: scriptPath }),
+    selection: selectionFromFlags(ctx.flags, ctx.env),
     hashes: !flagBool(ctx.flags, "no-hashes"),
     annotate: !flagBool(ctx.flags, "no-annotate"),
     header: !flagBool(ctx.flags, "no-header"),
-    editable: !flagBool(ctx.flags, "no-editable"),
+    editable: !noEditable,
+    noEditablePackages: flagList(ctx.flags, "no-editable-package"),
+    emitIndexUrl: flagBool(ctx.flags, "emit-index-url"),
+    emitFindLinks: flagBool(ctx.flags, "emit-find-links"),
+    ...(indexUrl === undefined ? {} : { indexUrl }),
+    ...(indexes.length ? { indexes } : {}),
+    ...(findLinks.length ? { findLinks } : {}),
+    env: ctx.env,
+    onWarning: (message) => {
+      if (!ctx.output.quiet) ctx.output.err(`${yellow("warning")}: ${message}\n`);
+    },
     headerCommand: ctx.argv.filter((a) => !DROPPED.has(a)).join(" "),
   });
   if (path !== undefined && cache !== undefined) {
