@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = join(root, "packages", "tspack", "bin", "tspack.js");
 const help = (...args) =>
   execFileSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-const commands = ["build", "plan", "export", "fetch", "install", "tags", "cache"];
+const commands = ["build", "plan", "export", "fetch", "install", "pip", "tags", "cache"];
 
 let md = `# CLI reference
 
@@ -28,6 +28,7 @@ folder you gave (\`--out\`, \`--target\`, \`--cache-dir\`, …) and the fix; DNS
 errors give \`TSPACK_NETWORK\` after the retries; \`TSPACK_INTERNAL\` is a bug (its stack trace with \`-v\`).
 
 Environment: \`TSPACK_CACHE_DIR\`, \`XDG_CACHE_HOME\` (cache location), \`TSPACK_CONCURRENCY\`, \`TSPACK_OFFLINE=1\`,
+uv's \`UV_*\` variables (see "Coming from uv"),
 \`SOURCE_DATE_EPOCH\` (zip timestamps), \`TSPACK_LINK_MODE\` / \`UV_LINK_MODE\` (\`install --link-mode\`, in that order),
 \`NETRC\`, \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\` (credentials),
 \`UV_HTTP_RETRIES\` (retries of a failed request, default 3), \`HTTPS_PROXY\`/\`HTTP_PROXY\`/\`NO_PROXY\`, \`NO_COLOR\`, \`TSPACK_COMPILE_CACHE_DIR\` / \`TSPACK_NO_COMPILE_CACHE=1\`
@@ -66,6 +67,58 @@ variables of the index the URL is under, or the \`[[tool.uv.index]]\` table to a
 Credentials are never printed or stored: every output (text, \`--json\`, events, errors), build.json and every
 file of the cache show \`https://****@host/...\`. \`tspack export\` writes what \`uv export\` writes: a direct
 URL keeps its credentials (registry packages are \`name==version\`).
+
+## Coming from uv
+
+\`tspack\` takes the uv AWS Lambda guide's command lines as written, with \`uv\` replaced by \`tspack\`:
+
+\`\`\`sh
+tspack export --frozen --no-dev --no-editable -o requirements.txt
+tspack pip install --no-installer-metadata --no-compile-bytecode \\
+    --python-platform x86_64-manylinux2014 --python 3.13 --target packages -r requirements.txt
+tspack pip install ... --prefix packages -r requirements.txt      # the layer
+\`\`\`
+
+uv's flags are aliases of tspack's own (which keep their names); uv's \`UV_*\` variables stand in for them.
+The order is always: **flag > \`TSPACK_*\` > \`UV_*\` > pyproject.toml > default**. A uv flag tspack cannot honour is
+accepted by the parser and refused with the reason (exit 2), never "unknown option"; an unknown flag still
+gets "unknown option" with the nearest real one.
+
+| uv | tspack |
+|---|---|
+| \`uv pip install\` | \`tspack pip install\` = \`tspack install\` (other \`pip\` subcommands are refused: they need a Python environment or a resolver) |
+| \`uv export\` | \`tspack export\`: the same bytes, header naming tspack |
+| \`--frozen\`, \`UV_FROZEN\` | accepted: tspack always uses uv.lock as it is |
+| \`--locked\` | refused: checking the lock against pyproject.toml needs uv's resolver (\`uv lock --check\`, then \`--frozen\`) |
+| \`--no-dev\`, \`UV_NO_DEV\`; \`--group\`, \`--no-group\`, \`--only-group\`, \`--all-groups\`, \`--extra\`, \`--no-extra\`, \`--all-extras\` | the same selection |
+| \`--no-editable\`, \`UV_NO_EDITABLE\`, \`--no-editable-package\` | export: members as plain paths (\`./library\`); install: always so |
+| \`--no-emit-project\`, \`--no-emit-workspace\`, \`--no-emit-local\`, \`--no-emit-package\` (and \`--no-install-*\`), \`--prune\`, \`--package\`, \`--all-packages\` | the same |
+| \`-o\`, \`--output-file\`, \`--no-hashes\`, \`--no-header\`, \`--no-annotate\`, \`--format requirements.txt\` | the same |
+| \`--emit-index-url\`, \`--emit-find-links\` | the same lines: \`--index-url\` (the default index), \`--extra-index-url\` for the others, \`--find-links\` |
+| \`--script PATH\` | export a PEP 723 script from its \`PATH.lock\` (\`uv lock --script\`; tspack never resolves) |
+| \`-r\`, \`--requirements\` | what \`uv export\` writes: pins with \`--hash\` and markers, local paths and \`-e\` paths (built natively like workspace members, installed non-editable), \`--index-url\`/\`--extra-index-url\`/\`--find-links\`/\`--no-index\` lines; relative paths from the current folder, as uv |
+| \`-t\`, \`--target\`; \`--prefix\` | the same layouts (\`DIR\`, \`DIR/lib/python3.X/site-packages\`); both at once is a usage error |
+| \`--python-platform TRIPLE\` | \`--platform\` (the default is the guide's \`x86_64-manylinux2014\`) |
+| \`-p\`, \`--python\`, \`--python-version\`, \`UV_PYTHON\` | the target Python (\`3.13\`, \`python3.13\`, \`cpython@3.13\`); a path names an interpreter, used only by \`--compile-bytecode\` |
+| \`--no-installer-metadata\`, \`UV_NO_INSTALLER_METADATA\` | no INSTALLER and REQUESTED |
+| \`--compile-bytecode\`, \`UV_COMPILE_BYTECODE\`; \`--no-compile-bytecode\` | .pyc with a CPython named by \`--python-interpreter\` (or a path in \`UV_PYTHON\`); without one, a usage error; \`--no-compile-bytecode\` (the default) beats the variable |
+| \`--link-mode\`, \`UV_LINK_MODE\` | \`TSPACK_LINK_MODE\` first; \`clone\`, \`copy\`, \`hardlink\` (\`symlink\` is refused) |
+| \`-i\`, \`--index-url\`, \`--default-index\`, \`UV_INDEX_URL\`, \`UV_DEFAULT_INDEX\` | the default index: registry files come from it instead of the lock's URLs; for \`-r\`, searched after the others |
+| \`--index [NAME=]URL\`, \`UV_INDEX\`; \`--extra-index-url\`, \`UV_EXTRA_INDEX_URL\` | for \`-r\`: searched first, in order (the first index that has the project wins, uv's \`first-index\`); a named index gets \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\`; for a lock: their credentials apply to URLs under them |
+| \`[[tool.uv.index]]\` (\`name\`, \`url\`, \`default\`, \`explicit\`) | credentials for URLs under each; \`--emit-index-url\` writes them as uv does |
+| \`-f\`, \`--find-links\`, \`UV_FIND_LINKS\` | a folder of wheels or an HTML page of links (URL or file), searched before the indexes |
+| \`--no-index\` | only \`--find-links\` |
+| \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\`, \`NETRC\`, URL userinfo | credentials (see "Private indexes"), never printed |
+| \`--cache-dir\`, \`UV_CACHE_DIR\` | \`--cache-dir\`; \`TSPACK_CACHE_DIR\`, then \`$UV_CACHE_DIR/tspack\` (a folder of its own inside uv's cache) |
+| \`-n\`, \`--no-cache\`, \`UV_NO_CACHE\` | a temporary cache, removed at exit |
+| \`--offline\`, \`UV_OFFLINE\` | \`TSPACK_OFFLINE\` first |
+| \`UV_CONCURRENT_DOWNLOADS\` | \`--concurrency\`, \`TSPACK_CONCURRENCY\` first |
+| \`UV_HTTP_RETRIES\` | retries of a failed request |
+| \`--project DIR\`, \`UV_PROJECT\`; \`--directory DIR\`, \`UV_WORKING_DIR\` | as uv: the project is the nearest pyproject.toml at or above the folder, its lock the workspace root's; \`--directory\` changes the current folder first. No pyproject.toml, or no uv.lock at the root, is an error naming the folder and the fix |
+| \`-q\`, \`-v\`, \`-vv\`, \`--no-progress\`, \`UV_NO_PROGRESS\`, \`--color\` | the same |
+| \`--no-build\`, \`--only-binary\`, \`--no-binary :none:\`, \`--no-build-isolation\`, \`--no-deps\`, \`--reinstall\`, \`--refresh\`, \`-U\`, \`-P\`, \`--no-sources\`, \`--no-config\`, \`--verify-hashes\`, \`--strict\`, \`--no-python-downloads\`, \`--managed-python\` | accepted, nothing to do: tspack installs wheels only, exactly the pinned set, checks every hash, never runs a Python |
+| \`--no-binary PKG\`, \`-e\`, \`-c\`, \`--overrides\`, \`-b\`, \`--system\`, \`--break-system-packages\`, \`--no-verify-hashes\`, \`--torch-backend\`, \`--dry-run\`, \`--config-file\` | refused with the reason (building from source, editable installs, resolving, Python environments, uv.toml) |
+| \`--require-hashes\`, \`UV_REQUIRE_HASHES\` | fail for a file without a hash |
 
 ## tspack
 

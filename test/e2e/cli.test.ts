@@ -35,7 +35,7 @@ const CLEAN_ENV = {
 const cli = (args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}) =>
   runCliAsync(args, { ...opts, env: { ...CLEAN_ENV, ...opts.env } });
 
-const COMMANDS = ["build", "plan", "export", "fetch", "install", "tags", "cache"];
+const COMMANDS = ["build", "plan", "export", "fetch", "install", "pip", "tags", "cache"];
 const EXAMPLE = join(REPO_ROOT, "test", "fixtures", "uv-aws-lambda-example");
 const GOLDEN_EXPORT = join(
   REPO_ROOT,
