@@ -17,7 +17,15 @@ afterAll(removeTemps);
 const saved = { cwd: process.cwd(), env: { ...process.env } };
 afterEach(() => {
   process.chdir(saved.cwd);
-  for (const k of ["TSPACK_CACHE_DIR", "SOURCE_DATE_EPOCH", "TSPACK_OFFLINE", "TSPACK_CONCURRENCY"]) {
+  for (const k of [
+    "TSPACK_CACHE_DIR",
+    "SOURCE_DATE_EPOCH",
+    "TSPACK_OFFLINE",
+    "TSPACK_CONCURRENCY",
+    "UV_OFFLINE",
+    "UV_CONCURRENT_DOWNLOADS",
+    "UV_CACHE_DIR",
+  ]) {
     if (saved.env[k] === undefined) delete process.env[k];
     else process.env[k] = saved.env[k];
   }
@@ -73,6 +81,27 @@ describe("the library's environment is the CLI's", () => {
     process.env.TSPACK_OFFLINE = "1";
     const e = await errorOf(build({ projectDir: dir, cacheDir: join(root, "cache") }));
     expect(e.code).toBe("TSPACK_OFFLINE");
+    // uv's UV_OFFLINE does the same (uv's boolean values); TSPACK_OFFLINE=0 wins over it.
+    delete process.env.TSPACK_OFFLINE;
+    process.env.UV_OFFLINE = "true";
+    expect((await errorOf(build({ projectDir: dir, cacheDir: join(root, "cache") }))).code).toBe("TSPACK_OFFLINE");
+    process.env.TSPACK_OFFLINE = "0";
+    process.env.UV_CONCURRENT_DOWNLOADS = "0";
+    // Not offline now: the next setting read, uv's UV_CONCURRENT_DOWNLOADS, is checked like TSPACK_CONCURRENCY.
+    const c = await errorOf(build({ projectDir: dir, cacheDir: join(root, "cache") }));
+    expect([c.code, c.message]).toEqual([
+      "TSPACK_USAGE",
+      'The value "0" of UV_CONCURRENT_DOWNLOADS is not a whole number between 1 and 1024',
+    ]);
+  });
+
+  it("UV_CACHE_DIR places the cache in a folder of tspack's own inside it (TSPACK_CACHE_DIR first)", () => {
+    const dir = tempDir();
+    process.env.UV_CACHE_DIR = dir;
+    delete process.env.TSPACK_CACHE_DIR;
+    expect(cacheDirFor({})).toBe(join(dir, "tspack"));
+    process.env.TSPACK_CACHE_DIR = join(dir, "own");
+    expect(cacheDirFor({})).toBe(join(dir, "own"));
   });
 });
 
