@@ -4,7 +4,7 @@
  * produce the same tree as `tspack build` for the same project. Also: every command run from a subfolder
  * of the workspace finds the project like uv and gives the same result as from the root.
  */
-import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -178,6 +178,23 @@ describe("the uv Lambda guide, `uv` replaced by `tspack`", () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("UV_COMPILE_BYTECODE needs a Python to compile with");
+  });
+});
+
+describe("uv's cache variables", () => {
+  it("--no-cache (UV_NO_CACHE) uses a temporary cache removed at exit; UV_CACHE_DIR is otherwise used", async () => {
+    const dir = tempDir("tspack-guide-nocache-");
+    writeTree(dir, { "requirements.txt": `sniffio==1.3.1 \\\n    --hash=sha256:${sniffio.sha256}\n` });
+    const tmp = tempDir("tspack-guide-tmp-");
+    const uvCache = tempDir("tspack-guide-uvc-");
+    const env = { ...guideEnv, UV_COMPILE_BYTECODE: "0", UV_CACHE_DIR: uvCache, TMPDIR: tmp };
+    await ok(["pip", "install", "--target", "a", "-r", "requirements.txt", "--no-cache"], dir, env);
+    await ok(["pip", "install", "--target", "b", "-r", "requirements.txt"], dir, { ...env, UV_NO_CACHE: "1" });
+    expect(readdirSync(tmp).filter((n) => n.startsWith("tspack-no-cache-"))).toEqual([]);
+    expect(listTree(uvCache)).toEqual([]);
+    await ok(["pip", "install", "--target", "c", "-r", "requirements.txt"], dir, env);
+    expect(listTree(join(uvCache, "tspack")).length).toBeGreaterThan(0);
+    expect(treeBytes(join(dir, "a"))).toEqual(treeBytes(join(dir, "c")));
   });
 });
 

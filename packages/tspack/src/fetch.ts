@@ -9,8 +9,8 @@ import { openCache } from "./guard.js";
 import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
 import { workspaceRootOf } from "./read-project.js";
-import { envBool, firstEnv, type IndexArg, indexSettings } from "./uv-env.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
+import { envBool, firstEnv, type IndexArg, indexSettings } from "./uv-env.js";
 import { memoEnabled, openWarm } from "./warm/index.js";
 import { extendLazy } from "./warm/plan-memo.js";
 

@@ -3,10 +3,10 @@ import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { type LinkMode, parseLinkMode } from "@tspack/installer";
 import { formatTarget } from "@tspack/platform-tags";
 import { install } from "../../install.js";
+import { envBool } from "../../uv-env.js";
 import { flagBool, flagString } from "../args.js";
 import type { CommandContext } from "../context.js";
 import { formatBytes, formatMs } from "../output.js";
-import { envBool } from "../../uv-env.js";
 import { fetchOptionsFrom, flagOrEnv } from "./common.js";
 
 /**
