@@ -5,7 +5,7 @@ import { targetFromFlags } from "../flags.js";
 
 /** `tspack tags`: the target's compatible tags, best first, one per line. */
 export async function runTags(ctx: CommandContext): Promise<number> {
-  const target = resolveTarget(targetFromFlags(ctx.flags));
+  const target = resolveTarget(targetFromFlags(ctx.flags, ctx.env));
   const tags = supportedTags(target);
   if (ctx.output.json) {
     ctx.output.out(`${JSON.stringify({ target: targetToJSON(target), tags }, null, 2)}\n`);
