@@ -247,6 +247,12 @@ describe("from a subfolder of the workspace: the same result as from the root", 
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`No pyproject.toml found in "${empty}" or any folder above it`);
     expect(r.stderr).toContain("--project DIR");
+    const missing = join(empty, "nope");
+    const r1 = await runCliAsync(["plan", missing], { cwd: empty, env: guideEnv });
+    expect([r1.status, r1.stderr]).toEqual([
+      1,
+      expect.stringContaining(`The project folder "${missing}" does not exist`),
+    ]);
     const noLock = tempDir("tspack-guide-nolock-");
     writeTree(noLock, { "pyproject.toml": pyprojectText("x", []) });
     const r2 = await runCliAsync(["export"], { cwd: noLock, env: guideEnv });

@@ -4,13 +4,13 @@
  * root's. @tspack/project parses the tables; @tspack/fetch maps a URL to its index's credentials. The one
  * place where index configuration is assembled (command-line indexes join here).
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { IndexConfig } from "@tspack/fetch";
 import { parsePyproject, type UvIndex } from "@tspack/project";
-import { type ProjectContext, workspaceRootOf } from "./read-project.js";
+import { findWorkspaceRoot, type ProjectContext, workspaceRootOf } from "./read-project.js";
 
-function toIndexConfig(index: UvIndex): IndexConfig {
+export function toIndexConfig(index: UvIndex): IndexConfig {
   return {
     ...(index.name === undefined ? {} : { name: index.name }),
     url: index.url,
@@ -47,6 +47,29 @@ export function declaredIndexes(project: Pick<ProjectContext, "projectDir" | "lo
  */
 export function projectIndexes(project: Pick<ProjectContext, "projectDir" | "lockPath" | "pyproject">): IndexConfig[] {
   return declaredIndexes(project).map(toIndexConfig);
+}
+
+/**
+ * The `[[tool.uv.index]]` tables `uv pip install` reads from the folder it runs in: those of the nearest
+ * pyproject.toml at or above `start` and of its workspace root. Empty when there is none, or when it cannot
+ * be read (a requirements.txt install needs no project).
+ */
+export function nearestProjectIndexes(start: string): UvIndex[] {
+  let dir = resolve(start);
+  for (;;) {
+    const file = join(dir, "pyproject.toml");
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      try {
+        const pyproject = parsePyproject(readFileSync(file, "utf8"), file);
+        return declaredIndexes({ projectDir: dir, lockPath: join(findWorkspaceRoot(dir), "uv.lock"), pyproject });
+      } catch {
+        return [];
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return [];
+    dir = parent;
+  }
 }
 
 /** The index lines of `uv export --emit-index-url --emit-find-links`, and whether an explicit index was among them. */

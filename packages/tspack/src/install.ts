@@ -28,6 +28,7 @@ import {
   type LocalWheel,
 } from "./fetch.js";
 import { openCache, projectFolders } from "./guard.js";
+import { nearestProjectIndexes, toIndexConfig } from "./indexes.js";
 import { buildLocalSources } from "./members.js";
 import { isTarget, resolveTarget } from "./target.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
@@ -279,20 +280,36 @@ async function fetchRequirements(
   const locals = parsed.locals.filter((l) => applies(l.marker, [], l.line));
   // Indexes as uv orders them: --index, --extra-index-url (command line or UV_*), the file's
   // --extra-index-url, then the default: --default-index/--index-url (or UV_*), the file's --index-url, PyPI.
+  // Then pyproject.toml's [[tool.uv.index]] of the folder tspack runs in, as `uv pip install` reads them
+  // (explicit ones only lend credentials; `format = "flat"` ones are find-links).
   const args = indexesOf(options);
-  const defaultIndex = args.defaultIndex ?? parsed.indexUrl ?? "https://pypi.org/simple";
+  const declared = nearestProjectIndexes(process.cwd());
+  const declaredDefault = declared.find((i) => i.default && !i.explicit && i.format === "simple");
+  const defaultIndex = args.defaultIndex ?? parsed.indexUrl ?? declaredDefault?.url ?? "https://pypi.org/simple";
   const noIndex = args.noIndex || parsed.noIndex;
-  const indexUrls = noIndex ? [] : [...args.indexes.map((i) => i.url), ...parsed.extraIndexUrls, defaultIndex];
+  const searched = declared.filter((i) => !i.default && !i.explicit && i.format === "simple").map((i) => i.url);
+  const indexUrls = noIndex
+    ? []
+    : [...args.indexes.map((i) => i.url), ...parsed.extraIndexUrls, ...searched, defaultIndex];
   const http: HttpOptions = {
     env: envOf(options),
     homedir: options.homedir ?? homedir(),
-    indexes: [...args.indexes, ...parsed.extraIndexUrls.map((url) => ({ url })), { url: defaultIndex }],
+    indexes: [
+      ...args.indexes,
+      ...parsed.extraIndexUrls.map((url) => ({ url })),
+      ...declared.map(toIndexConfig),
+      { url: defaultIndex },
+    ],
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const flat = await findLinksWheels(
-    [...args.findLinks, ...parsed.findLinks.map((f) => (isUrl(f) ? f : resolve(f)))],
+    [
+      ...args.findLinks,
+      ...parsed.findLinks.map((f) => (isUrl(f) ? f : resolve(f))),
+      ...declared.filter((i) => i.format === "flat" && !i.explicit).map((i) => i.url),
+    ],
     http,
   );
   const wanted = (req: PinnedRequirement) => (f: { filename: string }) =>

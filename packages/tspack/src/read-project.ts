@@ -115,7 +115,12 @@ function readPyprojectAt(dir: string): PyprojectInfo | undefined {
 export function findWorkspaceRoot(projectDir: string): string {
   let dir = resolve(projectDir);
   for (;;) {
-    const ws = readPyprojectAt(dir)?.uv.workspace;
+    let ws: PyprojectInfo["uv"]["workspace"];
+    try {
+      ws = readPyprojectAt(dir)?.uv.workspace;
+    } catch {
+      ws = undefined; // an invalid pyproject.toml on the way is not this project's workspace (its own is read later)
+    }
     if (ws !== undefined) {
       const rel = relative(dir, projectDir).split(sep).join("/");
       if (rel === "") return dir;
@@ -141,11 +146,22 @@ export interface DiscoveredProject {
  * Finds the project from `start` like uv: the nearest pyproject.toml in `start` or a folder above it,
  * then its workspace root (see {@link findWorkspaceRoot}); the lock is the root's uv.lock. With an
  * explicit `lockPath`, a folder without pyproject.toml is allowed (the lock's root project is used).
- * @throws TSPACK_FILE_NOT_FOUND naming the folder searched when there is no pyproject.toml, or no uv.lock
- *   at the workspace root (hint: `uv lock`)
+ * @throws TSPACK_FILE_NOT_FOUND when `start` is not a folder, naming the folder searched when there is no
+ *   pyproject.toml, or no uv.lock at the workspace root (hint: `uv lock`)
  */
 export function discoverProject(start: string, options: { lockPath?: string } = {}): DiscoveredProject {
   const from = resolve(start);
+  const info = statSync(from, { throwIfNoEntry: false });
+  if (info === undefined || !info.isDirectory()) {
+    throw new TspackError(
+      ERROR_CODES.FILE_NOT_FOUND,
+      `The project folder "${from}" ${info === undefined ? "does not exist" : "is not a folder"}`,
+      {
+        hint: "Give the folder of the project (or one inside it) that holds pyproject.toml; its uv.lock is found at the workspace root",
+        details: { path: from },
+      },
+    );
+  }
   let dir = from;
   for (;;) {
     if (isFile(join(dir, "pyproject.toml"))) break;

@@ -96,6 +96,27 @@ describe("install -r: uv's indexes, --find-links and local paths", () => {
     expect(existsSync(join(dir, "t", "skipped"))).toBe(false);
   });
 
+  it("pyproject.toml's [[tool.uv.index]] of the current folder is searched, with its credentials (as uv pip reads it)", async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      "pyproject.toml": `[project]\nname = "app"\nversion = "0.1.0"\n\n[[tool.uv.index]]\nname = "corp"\nurl = "${priv.url}/simple"\n`,
+      "requirements.txt": pin(corp, "corp-lib", "1.0"),
+    });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      await install({
+        requirementsFile: "requirements.txt",
+        dest: join(dir, "t"),
+        cacheDir: join(dir, "cache"),
+        env: { UV_INDEX_CORP_USERNAME: AUTH.username, UV_INDEX_CORP_PASSWORD: AUTH.password },
+      });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(existsSync(join(dir, "t", "corp_lib", "__init__.py"))).toBe(true);
+  });
+
   it("--no-index: only --find-links; a package found nowhere names where it looked", async () => {
     const dir = tempDir();
     writeFiles(dir, { [`wheels/${folder.filename}`]: folder.bytes, "requirements.txt": pin(idna, "idna", "3.10") });
