@@ -11,11 +11,11 @@ import { cachePathFor, checkDestination, hashFile, writeFileAtomic } from "@tspa
 import { ERROR_CODES, isTspackError, redactUrl, TspackError, type UserPath, withLocation } from "@tspack/errors";
 import type { FetchItem, HttpOptions, LocalRequirement, PinnedRequirement } from "@tspack/fetch";
 import type { CompileBytecodeOptions, InstallEvent, InstallResult, LinkMode } from "@tspack/installer";
+import { buildMemberWheel } from "@tspack/member-wheel";
 import { isValidVersion, normalizeVersion } from "@tspack/pep440";
 import { evaluateMarker, normalizeName, parseMarker } from "@tspack/pep508";
 import { chooseWheel, markerEnvironmentFor } from "@tspack/plan";
 import { createTagIndex, explainNearestMiss, type Target } from "@tspack/platform-tags";
-import { buildMemberWheel } from "@tspack/member-wheel";
 import { readPyproject } from "@tspack/project";
 import type { LockWheel } from "@tspack/uv-lock";
 import {
