@@ -16,7 +16,16 @@
 // `undici` to the few types tspack's API uses (scripts/shims/undici.d.ts).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -301,6 +310,9 @@ await build({
   conditions: ["tspack-source"],
   define: cjsDefine,
 });
+// The bytecode compiler's thread (@tspack/bytecode worker/compile-worker.mjs, plain JavaScript): copied as it
+// is beside the bundles, found like the pool's worker, next to the Pyodide dependencies it imports.
+copyFileSync(join(root, "packages", "bytecode", "worker", "compile-worker.mjs"), join(dist, "bytecode-worker.mjs"));
 log("esbuild → packages/tspack/dist");
 
 // The licenses of the third-party packages inlined into the bundles (MIT/BSD/Apache ask for their text).

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { checkWithNative, nativePython, writeTree } from "../../../test/helpers/native-python.js";
 import { compileBytecode, HostPythonCompiler, readPycHeader, type SourceFile } from "../src/index.js";
-import { checkWithNative, nativePython, writeTree } from "./helpers/native-python.js";
 
 const python = nativePython(13);
 const dirs: string[] = [];

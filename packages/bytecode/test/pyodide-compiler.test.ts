@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkWithNative, nativePython, wheelSources, writeTree } from "../../../test/helpers/native-python.js";
 import {
   compileBytecode,
   type MemoStore,
@@ -16,7 +17,6 @@ import {
   readPycHeader,
   type SourceFile,
 } from "../src/index.js";
-import { checkWithNative, nativePython, wheelSources, writeTree } from "./helpers/native-python.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const WHEELS = "/usr/share/python-wheels";

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { checkWithNative, nativePython, writeTree } from "../../../test/helpers/native-python.js";
 import {
   compileBytecode,
   PYC_MAGIC,
@@ -15,7 +16,6 @@ import {
   readPycHeader,
   type SourceFile,
 } from "../src/index.js";
-import { checkWithNative, nativePython, writeTree } from "./helpers/native-python.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const dirs: string[] = [];

@@ -1,85 +1,93 @@
-import { spawnSync } from "node:child_process";
-import { ERROR_CODES, TspackError } from "@tspack/errors";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type BytecodeResult,
+  compileBytecode,
+  createCompiler,
+  type InvalidationMode,
+  type MemoStore,
+  type PyCompiler,
+  type SourceFile,
+} from "@tspack/bytecode";
+import { makeDirsSync } from "@tspack/cache";
 
-/** Bytecode compilation settings. */
+/** Bytecode compilation settings of an install (`--compile-bytecode`). */
 export interface CompileBytecodeOptions {
-  /** The interpreter to run (`python3.13`, `/usr/bin/python3`); its X.Y must be the target's. */
-  python: string;
+  /**
+   * A CPython of the target's X.Y on this machine (`--python-interpreter`); default: tspack's Pyodide for
+   * the target's version, no Python needed.
+   */
+  python?: string;
+  /** `checked-hash` (default) or `unchecked-hash`; never timestamp. */
+  mode?: InvalidationMode;
+  /** Where pycs are kept between runs (kind "pyc"). */
+  memo?: MemoStore;
+  /** The compiler to use (a build's one instance); default: one created for this install and closed after. */
+  compiler?: PyCompiler;
 }
 
-/** What {@link compileBytecode} did. */
-export interface CompileBytecodeResult {
-  /** Paths (dirs and files) handed to compileall. */
-  roots: number;
-  /** compileall's exit status (1 when some file has a syntax error; such files are skipped, like uv). */
-  status: number;
-  /** compileall's output (errors only, `-q`). */
-  output: string;
+/** The compiler an install uses: the given one, or a new one it closes itself. */
+export function installCompiler(
+  options: CompileBytecodeOptions,
+  minor: number,
+): { compiler: PyCompiler; own: boolean } {
+  if (options.compiler) return { compiler: options.compiler, own: false };
+  return {
+    compiler: createCompiler(minor, options.python === undefined ? {} : { pythonInterpreter: options.python }),
+    own: true,
+  };
+}
+
+/** The `.py` files under `dir` (paths relative to it, with `/`), sorted; `skipTop` names top-level entries left out. */
+export function pythonFiles(dir: string, skipTop: ReadonlySet<string> = new Set()): string[] {
+  const out: string[] = [];
+  const walk = (abs: string, rel: string) => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (rel === "" && skipTop.has(e.name)) continue;
+      const r = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (e.name !== "__pycache__") walk(join(abs, e.name), r);
+      } else if (e.isFile() && e.name.endsWith(".py")) out.push(r);
+    }
+  };
+  walk(dir, "");
+  return out.sort();
 }
 
 /**
- * Checks that `python` runs and is the target's X.Y (`python -c "import sys;print(sys.version_info[:2])"`),
- * else TSPACK_TOOL_FAILED.
+ * Compiles every `.py` file under `libDir` (a staging tree) and writes each pyc into the `__pycache__`
+ * beside its source, with `prefix + path` as its embedded name (where the file will be: the install's
+ * real destination). Files that do not compile get no pyc, like uv.
  */
-export function checkInterpreter(python: string, target: readonly [number, number]): void {
-  const r = spawnSync(python, ["-c", "import sys;print(sys.version_info[:2])"], { encoding: "utf8" });
-  if (r.error || r.status !== 0) {
-    throw new TspackError(
-      ERROR_CODES.TOOL_FAILED,
-      `The interpreter "${python}" for bytecode compilation cannot run: ${r.error?.message ?? r.stderr.trim() ?? `exit ${r.status}`}`,
-      {
-        hint: `Install Python ${target[0]}.${target[1]} or pass its path, or turn off bytecode compilation.`,
-        cause: r.error,
-      },
-    );
+export async function compileTree(
+  libDir: string,
+  prefix: string,
+  minor: number,
+  compiler: PyCompiler,
+  options: CompileBytecodeOptions,
+  skipTop: ReadonlySet<string> = new Set(),
+): Promise<BytecodeResult> {
+  const files: SourceFile[] = pythonFiles(libDir, skipTop).map((path) => ({
+    path,
+    source: readFileSync(join(libDir, path)),
+  }));
+  const r = await compileBytecode(files, {
+    minor,
+    prefix,
+    compiler,
+    ...(options.mode === undefined ? {} : { mode: options.mode }),
+    ...(options.memo === undefined ? {} : { memo: options.memo }),
+  });
+  for (const p of r.pycs) {
+    const abs = join(libDir, p.path);
+    makeDirsSync(join(abs, ".."));
+    writeFileSync(abs, p.bytes, { mode: 0o644 });
   }
-  const m = /\((\d+), (\d+)\)/.exec(r.stdout);
-  if (!m || Number(m[1]) !== target[0] || Number(m[2]) !== target[1]) {
-    throw new TspackError(
-      ERROR_CODES.TOOL_FAILED,
-      `The interpreter "${python}" is Python ${m ? `${m[1]}.${m[2]}` : r.stdout.trim()}, but the target is ${target[0]}.${target[1]}`,
-      {
-        hint: `Bytecode must be compiled by the target's Python: pass a python${target[0]}.${target[1]} interpreter.`,
-        details: { python, got: m ? `${m[1]}.${m[2]}` : r.stdout.trim(), expected: `${target[0]}.${target[1]}` },
-      },
-    );
-  }
-}
-
-/**
- * Runs `python -m compileall -q -j 0 --invalidation-mode unchecked-hash -s <stageDir> -p <finalDir>`
- * on `roots` (absolute paths inside `stageDir`): `.pyc` files land next to the sources in
- * `__pycache__/` and record `finalDir/...` as their source path, so they are deterministic and valid
- * once the tree is moved to `finalDir`. Files that fail to compile are skipped (status 1), like uv.
- */
-export function compileBytecode(
-  python: string,
-  roots: ReadonlyArray<string>,
-  stageDir: string,
-  finalDir: string,
-): CompileBytecodeResult {
-  if (roots.length === 0) return { roots: 0, status: 0, output: "" };
-  const args = [
-    "-m",
-    "compileall",
-    "-q",
-    "-j",
-    "0",
-    "--invalidation-mode",
-    "unchecked-hash",
-    "-s",
-    stageDir,
-    "-p",
-    finalDir,
-    ...roots,
-  ];
-  const r = spawnSync(python, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (r.error || (r.status !== 0 && r.status !== 1)) {
-    throw new TspackError(
-      ERROR_CODES.TOOL_FAILED,
-      `Bytecode compilation with "${python}" failed: ${r.error?.message ?? (r.stderr.trim() || `exit ${r.status ?? r.signal}`)}`,
-      { hint: "Run without bytecode compilation, or check the interpreter.", cause: r.error },
-    );
-  }
-  return { roots: roots.length, status: r.status ?? 0, output: `${r.stdout}${r.stderr}`.trim() };
+  return r;
 }

@@ -1,11 +1,6 @@
 // @tspack/installer: applies wheel install plans to disk (--target/--prefix), link modes, unpacked cache.
 export { inflateWheelEntry, openWheelArchive, type WheelArchive } from "./archive.js";
-export {
-  type CompileBytecodeOptions,
-  type CompileBytecodeResult,
-  checkInterpreter,
-  compileBytecode,
-} from "./compile-bytecode.js";
+export { type CompileBytecodeOptions, compileTree, installCompiler, pythonFiles } from "./compile-bytecode.js";
 export {
   type InstallEvent,
   type InstalledPackage,

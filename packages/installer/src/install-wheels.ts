@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { makeDirsSync, stagingFor } from "@tspack/cache";
 import { classifyError, ERROR_CODES, isTspackError, TspackError } from "@tspack/errors";
@@ -11,7 +11,7 @@ import {
   schemePaths,
   type WheelInstallPlan,
 } from "@tspack/wheel";
-import { type CompileBytecodeOptions, checkInterpreter, compileBytecode } from "./compile-bytecode.js";
+import { type CompileBytecodeOptions, compileTree, installCompiler } from "./compile-bytecode.js";
 import { checkRecords } from "./install/check-records.js";
 import { abortError, InstallRun, installPaths } from "./install/context.js";
 import { planInstall } from "./install/plan-wheels.js";
@@ -46,7 +46,7 @@ export type InstallEvent =
   | { type: "link-fallback"; from: LinkMode; to: LinkMode; reason: string }
   | { type: "uninstall"; distInfo: string; files: number }
   | { type: "warning"; message: string }
-  | { type: "bytecode"; roots: number; status: number };
+  | { type: "bytecode"; compiled: number; fromMemo: number; skipped: number };
 
 /** Options of {@link installWheels}. */
 export interface InstallOptions {
@@ -80,7 +80,10 @@ export interface InstallOptions {
    * The installed tree is the same.
    */
   parallel?: boolean;
-  /** Compile `.pyc` (unchecked-hash) with this interpreter, which must be the target's X.Y. */
+  /**
+   * Compile hash-based `.pyc` files (checked-hash by default) for the target's X.Y: with tspack's Pyodide,
+   * or a host interpreter of that X.Y (`python`).
+   */
   compileBytecode?: CompileBytecodeOptions;
   signal?: AbortSignal;
   onEvent?: (event: InstallEvent) => void;
@@ -119,7 +122,7 @@ export interface InstallResult {
   /** Older installs of the same packages removed from the target (merge mode). */
   removed: RemovedDistribution[];
   warnings: string[];
-  bytecode?: { roots: number; status: number };
+  bytecode?: { pycs: number; compiled: number; fromMemo: number; skipped: { path: string; reason: string }[] };
 }
 
 /** Checks the options and gives the install layout and the requested link mode. */
@@ -142,7 +145,6 @@ function installLayout(options: InstallOptions): { layout: InstallLayout; linkMo
     shebang: options.shebang ?? defaultInterpreterPath(python),
     ...(options.installer === undefined ? {} : { installer: options.installer }),
   };
-  if (options.compileBytecode) checkInterpreter(options.compileBytecode.python, layout.python);
   const linkMode = options.linkMode === undefined ? "clone" : parseLinkMode(options.linkMode, "the linkMode option");
   return { layout, linkMode };
 }
@@ -184,26 +186,37 @@ function mergePlans(run: InstallRun, plans: WheelInstallPlan<StoredEntry>[]): Me
   return merged;
 }
 
-/** Step 4: bytecode, in the staging tree, recorded as if compiled in place. */
-function compileStaged(run: InstallRun, layout: InstallLayout, dest: string): InstallResult["bytecode"] {
+/**
+ * Step 4: bytecode, in the staging tree: a pyc beside every module of the install's lib folder (not bin/
+ * or include/), each naming the file where it will be (the real destination), as compileall's -d does.
+ */
+async function compileStaged(
+  run: InstallRun,
+  layout: InstallLayout,
+  dest: string,
+  bytecode: ReturnType<typeof installCompiler> | undefined,
+): Promise<InstallResult["bytecode"]> {
   const { options, staging } = run;
-  if (!options.compileBytecode) return undefined;
+  if (!options.compileBytecode || !bytecode) return undefined;
   const lib = schemePaths(layout).purelib;
   const libAbs = lib === "" ? staging : join(staging, lib);
-  let roots: string[] = [];
-  try {
-    roots = readdirSync(libAbs)
-      .filter((name) => !(lib === "" && (name === "bin" || name === "include")))
-      .sort()
-      .map((name) => join(libAbs, name));
-  } catch {
-    roots = [];
-  }
-  const r = compileBytecode(options.compileBytecode.python, roots, staging, dest);
-  if (r.status !== 0)
-    run.emit({ type: "warning", message: `Some files could not be byte-compiled (skipped):\n${r.output}` });
-  run.emit({ type: "bytecode", roots: r.roots, status: r.status });
-  return { roots: r.roots, status: r.status };
+  const skipTop = new Set(lib === "" ? ["bin", "include"] : []);
+  const finalLib = lib === "" ? dest : join(dest, lib);
+  const r = await compileTree(
+    libAbs,
+    `${finalLib}/`,
+    layout.python[1],
+    bytecode.compiler,
+    options.compileBytecode,
+    skipTop,
+  );
+  if (r.skipped.length > 0)
+    run.emit({
+      type: "warning",
+      message: `Some files could not be byte-compiled (they ship as source only):\n${r.skipped.map((f) => `  ${f.path}: ${f.reason}`).join("\n")}`,
+    });
+  run.emit({ type: "bytecode", compiled: r.compiled, fromMemo: r.fromMemo, skipped: r.skipped.length });
+  return { pycs: r.pycs.length, compiled: r.compiled, fromMemo: r.fromMemo, skipped: r.skipped };
 }
 
 /** Step 5: publishes the staged tree into the target (older installs of the same packages removed first). */
@@ -242,6 +255,10 @@ export async function installWheels(
   options: InstallOptions,
 ): Promise<InstallResult> {
   const { layout, linkMode } = installLayout(options);
+  // The compiler is created (and a host interpreter checked) before anything is written; Pyodide itself
+  // starts only when a file needs compiling.
+  const bytecode = options.compileBytecode ? installCompiler(options.compileBytecode, layout.python[1]) : undefined;
+  if (bytecode) await bytecode.compiler.identity();
   const target = prepareTarget(options);
   const run = new InstallRun(options, target.staging, linkMode);
   try {
@@ -249,7 +266,7 @@ export async function installWheels(
     const merged = mergePlans(run, planned.plans); // 2. merge
     const tree = await writeTree(run, merged, planned); // 3. the staged tree
     await checkRecords(run, planned.checks, tree.coldDigests); // … every wheel against its RECORD
-    const bytecode = compileStaged(run, layout, target.dest); // 4. bytecode
+    const pycs = await compileStaged(run, layout, target.dest, bytecode); // 4. bytecode
     const { publish, removed } = publishStaged(run, layout, target, planned.plans); // 5. publish
     return {
       dest: target.dest,
@@ -262,7 +279,7 @@ export async function installWheels(
       conflicts: merged.conflicts,
       removed,
       warnings: run.warnings,
-      ...(bytecode === undefined ? {} : { bytecode }),
+      ...(pycs === undefined ? {} : { bytecode: pycs }),
     };
   } catch (e) {
     await run.abandon();
@@ -270,5 +287,7 @@ export async function installWheels(
     if (signal?.aborted && !isTspackError(e, ERROR_CODES.ABORTED)) throw abortError(signal);
     // A full disk, a read-only mount, permissions… → TSPACK_IO naming the user's folder, not the staging one.
     throw classifyError(e, { paths: installPaths(options, target.userDest, [target.dest, target.staging]) });
+  } finally {
+    if (bytecode?.own) await bytecode.compiler.close();
   }
 }

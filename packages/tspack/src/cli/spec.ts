@@ -434,21 +434,28 @@ const INSTALL: FlagSpec[] = [
   {
     name: "compile-bytecode",
     kind: "boolean",
-    help: "Write .pyc (unchecked-hash) using --python-interpreter (env UV_COMPILE_BYTECODE)",
+    help: "Write hash-based .pyc for the target's Python, compiled by Pyodide (env UV_COMPILE_BYTECODE)",
     group: G_INSTALL,
   },
   {
     name: "no-compile-bytecode",
     kind: "boolean",
     negates: "compile-bytecode",
-    help: "No .pyc (the default; beats UV_COMPILE_BYTECODE)",
+    help: "No .pyc (install's default; beats UV_COMPILE_BYTECODE and the dir layout's default)",
+    group: G_INSTALL,
+  },
+  {
+    name: "invalidation-mode",
+    kind: "string",
+    value: "MODE",
+    help: "checked-hash (default) | unchecked-hash: how Python checks a .pyc against its source",
     group: G_INSTALL,
   },
   {
     name: "python-interpreter",
     kind: "string",
     value: "PATH",
-    help: "Python used by --compile-bytecode (must be the target's X.Y)",
+    help: "Compile .pyc with this CPython (the target's X.Y; or UV_PYTHON=PATH) instead of Pyodide",
     group: G_INSTALL,
   },
 ];

@@ -5,9 +5,10 @@ import { formatTarget } from "@tspack/platform-tags";
 import { install } from "../../install.js";
 import { envBool } from "../../uv-env.js";
 import { flagBool, flagString } from "../args.js";
+import { bytecodeFlags } from "../bytecode-flags.js";
 import type { CommandContext } from "../context.js";
 import { formatBytes, formatMs } from "../output.js";
-import { fetchOptionsFrom, flagOrEnv } from "./common.js";
+import { fetchOptionsFrom } from "./common.js";
 
 /**
  * The link mode: `--link-mode`, else `TSPACK_LINK_MODE`, else uv's `UV_LINK_MODE` (the uv Lambda
@@ -38,18 +39,8 @@ export async function runInstall(ctx: CommandContext): Promise<number> {
   const linkMode = linkModeFrom(ctx);
   const requirementsFile = flagString(ctx.flags, "requirement");
   const shebang = flagString(ctx.flags, "shebang");
-  // --compile-bytecode, else UV_COMPILE_BYTECODE (--no-compile-bytecode beats the variable).
-  const compile = flagOrEnv(ctx, "compile-bytecode", "UV_COMPILE_BYTECODE") === true;
-  const uvPython = ctx.env.UV_PYTHON;
-  const python =
-    flagString(ctx.flags, "python-interpreter") ??
-    (uvPython && (uvPython.includes("/") || uvPython.includes("\\")) ? uvPython : undefined);
-  if (compile && python === undefined) {
-    const how = ctx.flags["compile-bytecode"] === true ? "--compile-bytecode" : "UV_COMPILE_BYTECODE";
-    throw new TspackError(ERROR_CODES.USAGE, `${how} needs a Python to compile with: --python-interpreter PATH`, {
-      hint: "Give a CPython of the target's version, e.g. --python-interpreter /usr/bin/python3.13 (or UV_PYTHON=/path/to/python3.13), or pass --no-compile-bytecode",
-    });
-  }
+  // --compile-bytecode, else UV_COMPILE_BYTECODE (--no-compile-bytecode beats the variable); off by default.
+  const bytecode = bytecodeFlags(ctx);
   const base = fetchOptionsFrom(ctx, { project: requirementsFile === undefined });
   const result = await install({
     ...base,
@@ -63,7 +54,15 @@ export async function runInstall(ctx: CommandContext): Promise<number> {
       flagBool(ctx.flags, "no-installer-metadata") || envBool(ctx.env, "UV_NO_INSTALLER_METADATA") === true
     ),
     ...(shebang === undefined ? {} : { shebang }),
-    ...(compile ? { compileBytecode: { python: python! } } : {}),
+    // Off unless asked, like uv's `pip install`.
+    ...(bytecode.compile === true
+      ? {
+          compileBytecode: {
+            ...(bytecode.python === undefined ? {} : { python: bytecode.python }),
+            ...(bytecode.mode === undefined ? {} : { mode: bytecode.mode }),
+          },
+        }
+      : {}),
   });
   const ms = performance.now() - started;
   if (ctx.output.json) {
