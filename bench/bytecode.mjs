@@ -11,17 +11,7 @@
 // `--python`, else $TSPACK_BENCH_PYTHON, else python3.13 (pyenv's versions folder, then PATH); the pycs are
 // compiled by tspack's Pyodide for that X.Y (run `node scripts/build.mjs` first: this uses the packages' dist).
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, homedir, loadavg, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
