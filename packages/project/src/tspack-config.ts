@@ -34,6 +34,12 @@ export interface TspackConfig {
   groups?: string[];
   /** Extras of the project to include (like `uv export --extra`). */
   extras?: string[];
+  /** Ship hash-based `.pyc` files (default: on for the dir layout, off for zip and layer). */
+  compileBytecode?: boolean;
+  /** `checked-hash` (default) or `unchecked-hash`. */
+  invalidationMode?: "checked-hash" | "unchecked-hash";
+  /** Ship `mod.pyc` instead of `mod.py` for every module that compiles. */
+  bytecodeOnly?: boolean;
 }
 
 const KEYS = [
@@ -48,6 +54,9 @@ const KEYS = [
   "handler",
   "groups",
   "extras",
+  "compile-bytecode",
+  "invalidation-mode",
+  "bytecode-only",
 ] as const;
 
 const hintKeys = `Known keys of [tool.tspack]: ${KEYS.join(", ")}.`;
@@ -119,6 +128,20 @@ export function parseTspackConfig(
       if (s.trim() === "") throw reader.error([...at(k), i], "must not be empty");
     });
     config[k] = v;
+  }
+  const compile = reader.boolean(table["compile-bytecode"], at("compile-bytecode"));
+  if (compile !== undefined) config.compileBytecode = compile;
+  const only = reader.boolean(table["bytecode-only"], at("bytecode-only"));
+  if (only !== undefined) config.bytecodeOnly = only;
+  const mode = reader.string(table["invalidation-mode"], at("invalidation-mode"));
+  if (mode !== undefined) {
+    if (mode !== "checked-hash" && mode !== "unchecked-hash")
+      throw reader.error(
+        at("invalidation-mode"),
+        `"${mode}" is not an invalidation mode tspack writes`,
+        "Use checked-hash or unchecked-hash (timestamp pycs are stale in an artifact whose dates are fixed).",
+      );
+    config.invalidationMode = mode;
   }
   return config;
 }

@@ -45,6 +45,18 @@ extras = ["fast"]`),
     });
   });
 
+  it("reads the bytecode keys and refuses timestamp pycs", () => {
+    expect(tspack('compile-bytecode = true\ninvalidation-mode = "unchecked-hash"\nbytecode-only = false')).toEqual({
+      compileBytecode: true,
+      invalidationMode: "unchecked-hash",
+      bytecodeOnly: false,
+    });
+    expect(errorOf('invalidation-mode = "timestamp"').message).toContain(
+      '`tool.tspack.invalidation-mode`: "timestamp" is not an invalidation mode tspack writes',
+    );
+    expect(errorOf('compile-bytecode = "yes"').code).toBe("TSPACK_PYPROJECT_INVALID");
+  });
+
   it("is empty when absent", () => {
     expect(parsePyproject('[project]\nname = "x"\n', "p").tspack).toEqual({});
   });
@@ -53,7 +65,7 @@ extras = ["fast"]`),
     [
       'layot = "zip"',
       '`tool.tspack.layot`: unknown key "layot"',
-      "Known keys of [tool.tspack]: layout, out, runtime, arch, platform, python, include, exclude, handler, groups, extras.",
+      "Known keys of [tool.tspack]: layout, out, runtime, arch, platform, python, include, exclude, handler, groups, extras, compile-bytecode, invalidation-mode, bytecode-only.",
     ],
     ['layout = "tar"', '`tool.tspack.layout`: "tar" is not a layout', "Use one of: zip, layer, dir."],
     [
