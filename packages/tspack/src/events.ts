@@ -18,4 +18,8 @@ export type TspackEvent =
   /** A stage of `build` began (see build.ts for the stages, in order). */
   | { type: "stage:start"; stage: string }
   /** A stage of `build` ended, `ms` after its start. */
-  | { type: "stage"; stage: string; ms: number };
+  | { type: "stage"; stage: string; ms: number }
+  /** Bytecode of a build: pycs written, how many were compiled now and how many came from the cache. */
+  | { type: "bytecode"; pycs: number; compiled: number; fromMemo: number; skipped: number }
+  /** A module that ships as source only (it does not compile, or crashed the compiler): shown with -v. */
+  | { type: "bytecode:source-only"; path: string; reason: string };

@@ -50,6 +50,20 @@ export function eventPrinter(output: Output): (e: TspackEvent) => void {
         line.clear();
         if (output.verbose) output.err(`retry ${e.attempt} for ${e.url} in ${e.delayMs}ms: ${e.reason}\n`);
         return;
+      case "bytecode:source-only":
+        if (output.verbose) {
+          line.clear();
+          output.err(`note: ${e.path} ships as source only (no .pyc): ${e.reason}\n`);
+        }
+        return;
+      case "bytecode":
+        if (output.verbose) {
+          line.clear();
+          output.err(
+            `Bytecode: ${e.pycs} .pyc (${e.compiled} compiled, ${e.fromMemo} from the cache), ${e.skipped} source only\n`,
+          );
+        }
+        return;
       case "fetch:done":
       case "install:done":
         line.clear();
