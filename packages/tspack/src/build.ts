@@ -17,6 +17,7 @@ import type { UserPath } from "@tspack/errors";
 import type { TspackEvent } from "./events.js";
 import { cacheDirFor, envOf, type FetchStageResult, fetchWheels } from "./fetch.js";
 import { openCache } from "./guard.js";
+import { type BuildBytecode, bytecodeFor, compileArtifacts } from "./stages/bytecode.js";
 import { startChecks, type WheelChecks } from "./stages/checks.js";
 import { checkLockedSizes, composeArtifacts, uploadWarnings } from "./stages/compose.js";
 import { type BuildWheels, openBuildWheels, readProjectCode } from "./stages/inputs.js";
@@ -65,11 +66,20 @@ async function runBuild(options: BuildOptions, paths: UserPath[]): Promise<Build
   const code = await run.stage("project-files", () => readProjectCode(fetched, options.exclude, out.outDir));
   const checks = startChecks(wheels, fetched, out.layout, code, warm.memoDir);
 
+  // The build's one bytecode compiler, when it ships pycs (nothing starts before a file must be compiled).
+  const bytecode = bytecodeFor(
+    { ...options, ...(options.invalidationMode === undefined ? {} : { mode: options.invalidationMode }) },
+    envOf(options),
+    fetched.project.pyproject?.tspack ?? {},
+    out.layout,
+    fetched.target.python,
+    run.warn,
+  );
   const { stagingRoot, inPlace } = openStaging(out);
-  const shared = { options, fetched, wheels, code, out, stagingRoot, mtime, checks };
-  const input: ArtifactsInput = { ...shared, recipeKey: recipeKeyOf(shared, warm) };
+  const shared = { options, fetched, wheels, code, out, stagingRoot, mtime, checks, bytecode };
   let built: { artifacts: BuildArtifact[]; packages: PackageSize[] };
   try {
+    const input: ArtifactsInput = { ...shared, recipeKey: await recipeKeyOf(shared, warm) };
     built = (await replayArtifacts(input, warm, run)) ?? (await composeAndWrite(input, warm, run));
     for (const w of uploadWarnings(built.artifacts, basename)) run.warn(w);
     // Nothing is published before every wheel's entries passed their checks (CRC, RECORD digests); their
@@ -87,6 +97,8 @@ async function runBuild(options: BuildOptions, paths: UserPath[]): Promise<Build
     await warm.settle();
     await rm(stagingRoot, { recursive: true, force: true });
     throw e;
+  } finally {
+    await bytecode?.compiler.close();
   }
   for (const a of built.artifacts) run.emit({ type: "artifact", kind: a.kind, path: a.path, bytes: a.bytes });
   return {
@@ -113,6 +125,8 @@ interface ArtifactsInput {
   stagingRoot: string;
   mtime: number | undefined;
   checks: WheelChecks;
+  /** Bytecode settings and compiler, when the build ships pycs. */
+  bytecode: BuildBytecode | undefined;
   /** The zips' recipe key (undefined: none for this layout, or the memo is off). */
   recipeKey: string | undefined;
 }
@@ -126,7 +140,7 @@ function installLayouts(input: Omit<ArtifactsInput, "recipeKey">) {
 }
 
 /** The zips' recipe key: everything they are a function of (none for a directory, or with the memo off). */
-function recipeKeyOf(input: Omit<ArtifactsInput, "recipeKey">, warm: Warm): string | undefined {
+async function recipeKeyOf(input: Omit<ArtifactsInput, "recipeKey">, warm: Warm): Promise<string | undefined> {
   if (input.out.layout === "dir") return undefined;
   const layouts = installLayouts(input);
   return warm.recipeKey({
@@ -136,6 +150,7 @@ function recipeKeyOf(input: Omit<ArtifactsInput, "recipeKey">, warm: Warm): stri
     wheels: input.wheels.all,
     members: input.wheels.members.length,
     code: input.code as Array<{ path: string; mode: number; data: Uint8Array }>,
+    bytecode: warm.enabled && input.bytecode ? await input.bytecode.key() : undefined,
   });
 }
 
@@ -172,7 +187,7 @@ async function composeAndWrite(input: ArtifactsInput, warm: Warm, run: BuildRun)
   );
   for (const s of installed.stored) warm.later(s);
   await run.stage("read-wheels", () => Promise.all(wheels.all.map((w) => w.load())));
-  const composition = run.stage("compose", () =>
+  const composed = run.stage("compose", () =>
     composeArtifacts({
       layout: out.layout,
       python: fetched.target.python,
@@ -183,7 +198,19 @@ async function composeAndWrite(input: ArtifactsInput, warm: Warm, run: BuildRun)
       wheelBytes: wheelSizes(wheels),
     }),
   );
-  for (const message of composition.warnings) emit({ type: "warning", message });
+  for (const message of composed.warnings) emit({ type: "warning", message });
+  const { bytecode } = input;
+  const composition = bytecode
+    ? await run.stage("bytecode", () =>
+        compileArtifacts(composed, bytecode, {
+          layout: out.layout,
+          plans: installed.plans,
+          wheelBytes: wheelSizes(wheels),
+          memo: warm.store,
+          emit,
+        }),
+      )
+    : composed;
   const { recipeKey } = input;
   const written = await run.stage("write", () =>
     writeArtifacts(

@@ -28,10 +28,11 @@ export function parseInvalidationMode(value: string, what: string): Invalidation
   });
 }
 
+/** `readEnv` false: UV_COMPILE_BYTECODE is left to the library (build). */
 export function bytecodeFlags(ctx: CommandContext, readEnv = true): BytecodeFlags {
   const flag = ctx.flags["compile-bytecode"];
   const mode = flagString(ctx.flags, "invalidation-mode");
-  const uvPython = readEnv ? ctx.env.UV_PYTHON : undefined;
+  const uvPython = ctx.env.UV_PYTHON;
   const python =
     flagString(ctx.flags, "python-interpreter") ??
     (uvPython && (uvPython.includes("/") || uvPython.includes("\\")) ? uvPython : undefined);

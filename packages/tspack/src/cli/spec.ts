@@ -441,7 +441,7 @@ const INSTALL: FlagSpec[] = [
     name: "no-compile-bytecode",
     kind: "boolean",
     negates: "compile-bytecode",
-    help: "No .pyc (install's default; beats UV_COMPILE_BYTECODE and the dir layout's default)",
+    help: "No .pyc (install's and zip/layer's default; beats UV_COMPILE_BYTECODE and the dir layout's default)",
     group: G_INSTALL,
   },
   {
@@ -458,6 +458,15 @@ const INSTALL: FlagSpec[] = [
     help: "Compile .pyc with this CPython (the target's X.Y; or UV_PYTHON=PATH) instead of Pyodide",
     group: G_INSTALL,
   },
+];
+
+/** The install flags `build` takes too (bytecode: on by default for --layout dir, see stages/bytecode.ts). */
+const BUILD_INSTALL_FLAGS = [
+  "shebang",
+  "compile-bytecode",
+  "no-compile-bytecode",
+  "invalidation-mode",
+  "python-interpreter",
 ];
 
 const INSTALL_COMMAND: CommandSpec = {
@@ -549,11 +558,11 @@ export const COMMANDS: CommandSpec[] = [
       ...TARGET,
       ...SELECTION,
       ...NET,
-      ...INSTALL.filter((f) => f.name === "shebang"),
+      ...INSTALL.filter((f) => BUILD_INSTALL_FLAGS.includes(f.name)),
       {
-        name: "compile-bytecode",
+        name: "bytecode-only",
         kind: "boolean",
-        help: "Refused: build ships no .pyc (use `tspack install --compile-bytecode`)",
+        help: "Ship mod.pyc instead of mod.py: smaller, but tracebacks show no source lines",
         group: G_INSTALL,
       },
       ...OUTPUT,

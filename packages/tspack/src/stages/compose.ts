@@ -226,7 +226,8 @@ export function checkLimitBeforeInflating(
   );
 }
 
-function checkLimit(all: FileEntry[], packages: PackageSize[], code: FileEntry[]): void {
+/** Lambda's unzipped limit for the files of every zip (function + layers): TSPACK_SIZE_LIMIT with the package table. */
+export function checkLimit(all: FileEntry[], packages: PackageSize[], code: FileEntry[]): void {
   const total = all.reduce((n, f) => n + sizeOf(f), 0);
   if (total <= LAMBDA_UNZIPPED_LIMIT) return;
   const codeBytes = code.reduce((n, f) => n + sizeOf(f), 0);

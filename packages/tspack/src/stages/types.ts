@@ -33,6 +33,17 @@ export interface BuildOptions extends FetchStageOptions {
    * the CLI reads it), else 1980-01-01.
    */
   sourceDateEpoch?: number;
+  /**
+   * Ship hash-based `.pyc` files compiled for the target's Python (Pyodide; no Python needed). Default:
+   * `env.UV_COMPILE_BYTECODE`, else `[tool.tspack] compile-bytecode`, else on for `dir`, off for zip/layer.
+   */
+  compileBytecode?: boolean;
+  /** `checked-hash` (default) or `unchecked-hash` (`[tool.tspack] invalidation-mode`). */
+  invalidationMode?: "checked-hash" | "unchecked-hash";
+  /** Ship `mod.pyc` instead of `mod.py` (smaller; tracebacks without source lines). Implies compileBytecode. */
+  bytecodeOnly?: boolean;
+  /** Compile with this CPython of the target's X.Y instead of tspack's Pyodide. */
+  pythonInterpreter?: string;
 }
 
 /** One written artifact. */

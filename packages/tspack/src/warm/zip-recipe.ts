@@ -53,6 +53,8 @@ export function zipRecipeKey(input: {
   wheels: ReadonlyArray<{ filename: string; sha256: string }>;
   members: number;
   code: ReadonlyArray<{ path: string; mode: number; data: Uint8Array }>;
+  /** The bytecode compiler and settings, when the build ships pycs. */
+  bytecode?: string | undefined;
 }): string {
   const parts: string[] = [
     "zip-recipe-3",
@@ -64,6 +66,7 @@ export function zipRecipeKey(input: {
   for (const w of input.wheels) parts.push(w.filename, w.sha256);
   parts.push(String(input.code.length));
   for (const f of input.code) parts.push(f.path, String(f.mode), createHash("sha256").update(f.data).digest("hex"));
+  if (input.bytecode !== undefined) parts.push("bytecode", input.bytecode);
   return memoKey("zip", parts);
 }
 

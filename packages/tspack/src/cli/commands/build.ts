@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
-import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget } from "@tspack/platform-tags";
 import { type BuildLayout, build } from "../../build.js";
 import { sourceDateEpochFromEnv } from "../../source-date-epoch.js";
 import { flagBool, flagList, flagString } from "../args.js";
+import { bytecodeFlags } from "../bytecode-flags.js";
 import type { CommandContext } from "../context.js";
 import { formatBytes, formatMs, formatTable } from "../output.js";
 import { fetchOptionsFrom } from "./common.js";
@@ -15,11 +15,8 @@ export async function runBuild(ctx: CommandContext): Promise<number> {
   const out = flagString(ctx.flags, "out");
   const shebang = flagString(ctx.flags, "shebang");
   const epoch = sourceDateEpochFromEnv(ctx.env.SOURCE_DATE_EPOCH);
-  if (flagBool(ctx.flags, "compile-bytecode")) {
-    throw new TspackError(ERROR_CODES.USAGE, "`tspack build --compile-bytecode` is not supported yet", {
-      hint: "Use `tspack install --target DIR --compile-bytecode --python-interpreter PATH`, then zip the folder",
-    });
-  }
+  // The flags only: build() itself reads UV_COMPILE_BYTECODE and [tool.tspack], like the library does.
+  const bytecode = bytecodeFlags(ctx, false);
   const result = await build({
     ...fetchOptionsFrom(ctx),
     ...(layout === undefined ? {} : { layout }),
@@ -27,6 +24,10 @@ export async function runBuild(ctx: CommandContext): Promise<number> {
     ...(shebang === undefined ? {} : { shebang }),
     ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
     exclude: flagList(ctx.flags, "exclude"),
+    ...(bytecode.compile === undefined ? {} : { compileBytecode: bytecode.compile }),
+    ...(bytecode.mode === undefined ? {} : { invalidationMode: bytecode.mode }),
+    ...(bytecode.python === undefined ? {} : { pythonInterpreter: bytecode.python }),
+    ...(flagBool(ctx.flags, "bytecode-only") ? { bytecodeOnly: true } : {}),
   });
   const ms = performance.now() - started;
   if (ctx.output.json) {

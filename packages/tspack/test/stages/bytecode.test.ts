@@ -2,7 +2,7 @@
 import type { CompileJob, CompileOutcome, PyCompiler } from "@tspack/bytecode";
 import { readPycHeader } from "@tspack/bytecode";
 import { describe, expect, it } from "vitest";
-import { addBytecode, LAYER_ROOT, TASK_ROOT } from "../src/bytecode.js";
+import { addBytecode, LAYER_ROOT, TASK_ROOT } from "../../src/stages/bytecode.js";
 
 interface F {
   path: string;
