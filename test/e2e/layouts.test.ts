@@ -102,9 +102,13 @@ describe("layer layout", () => {
 });
 
 describe("dir layout", () => {
-  it("task/ is the function zip unpacked; Dockerfile and build.json next to it", () => {
+  it("task/ is the function zip unpacked plus a pyc per module (bytecode is on for dir); Dockerfile and build.json next to it", () => {
+    const files = [...DEP_FILES, ...APP_FILES];
+    const pycs = files
+      .filter((p) => p.endsWith(".py"))
+      .map((p) => p.replace(/([^/]+)\.py$/, "__pycache__/$1.cpython-313.pyc"));
     expect(listTree(out.dir)).toEqual(
-      ["Dockerfile", "build.json", ...[...DEP_FILES, ...APP_FILES].map((p) => `task/${p}`)].sort(),
+      ["Dockerfile", "build.json", ...[...files, ...pycs].map((p) => `task/${p}`)].sort(),
     );
     expect(readFileSync(join(out.dir, "task", "alpha", "data", "table.txt"), "utf8")).toBe("a,b,c\n1,2,3\n");
     expect(statSync(join(out.dir, "task", "app", "main.py")).mode & 0o777).toBe(0o644);
