@@ -99,9 +99,9 @@ gets "unknown option" with the nearest real one.
 | \`-r\`, \`--requirements\` | what \`uv export\` writes: pins with \`--hash\` and markers, local paths and \`-e\` paths (built natively like workspace members, installed non-editable), \`--index-url\`/\`--extra-index-url\`/\`--find-links\`/\`--no-index\` lines; relative paths from the current folder, as uv |
 | \`-t\`, \`--target\`; \`--prefix\` | the same layouts (\`DIR\`, \`DIR/lib/python3.X/site-packages\`); both at once is a usage error |
 | \`--python-platform TRIPLE\` | \`--platform\` (the default is the guide's \`x86_64-manylinux2014\`) |
-| \`-p\`, \`--python\`, \`--python-version\`, \`UV_PYTHON\` | the target Python (\`3.13\`, \`python3.13\`, \`cpython@3.13\`); a path names an interpreter, used only by \`--compile-bytecode\` |
+| \`-p\`, \`--python\`, \`--python-version\`, \`UV_PYTHON\` | the target Python (\`3.13\`, \`python3.13\`, \`cpython@3.13\`); a path names an interpreter, used only to compile .pyc instead of Pyodide |
 | \`--no-installer-metadata\`, \`UV_NO_INSTALLER_METADATA\` | no INSTALLER and REQUESTED |
-| \`--compile-bytecode\`, \`UV_COMPILE_BYTECODE\`; \`--no-compile-bytecode\` | .pyc with a CPython named by \`--python-interpreter\` (or a path in \`UV_PYTHON\`); without one, a usage error; \`--no-compile-bytecode\` (the default) beats the variable |
+| \`--compile-bytecode\`, \`UV_COMPILE_BYTECODE\`; \`--no-compile-bytecode\` | hash-based .pyc (checked-hash; \`--invalidation-mode unchecked-hash\`) compiled by tspack's Pyodide for the target's Python, or by a CPython named by \`--python-interpreter\` (or a path in \`UV_PYTHON\`); \`--no-compile-bytecode\` beats the variable; off by default, except for \`build --layout dir\` |
 | \`--link-mode\`, \`UV_LINK_MODE\` | \`TSPACK_LINK_MODE\` first; \`clone\`, \`copy\`, \`hardlink\` (\`symlink\` is refused) |
 | \`-i\`, \`--index-url\`, \`--default-index\`, \`UV_INDEX_URL\`, \`UV_DEFAULT_INDEX\` | the default index: registry files come from it instead of the lock's URLs; for \`-r\`, searched after the others |
 | \`--index [NAME=]URL\`, \`UV_INDEX\`; \`--extra-index-url\`, \`UV_EXTRA_INDEX_URL\` | for \`-r\`: searched first, in order (the first index that has the project wins, uv's \`first-index\`); a named index gets \`UV_INDEX_<NAME>_USERNAME\`/\`_PASSWORD\`; for a lock: their credentials apply to URLs under them |
