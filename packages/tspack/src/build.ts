@@ -4,7 +4,7 @@
  *
  *   plan (read the project, plan) → fetch → open-wheels → project-files → [wheel checks start]
  *   → recipe → replay (warm)  |  check-wheels → plan-install (install into memory) → read-wheels → compose
- *   → write  →  verify → publish
+ *   → bytecode (when on) → write  →  verify → publish
  *
  * Everything a warm build reuses goes through the warm seam (warm/index.ts); `memo: false` turns it off.
  * Artifacts are written into a fresh staging folder next to `outDir` (inside it when it is a mount point)
