@@ -191,6 +191,9 @@ function runTspack(run: TspackRun, out: string, env: NodeJS.ProcessEnv): BuildJs
     layout,
     "--out",
     out,
+    // bundleAs "directory" is a function zip CDK makes from tspack's tree: no pycs, as for the zip layout
+    // (the dir layout's bytecode default is for container images).
+    ...(layout === "dir" ? ["--no-compile-bytecode"] : []),
     ...run.flags,
     ...run.localFlags,
     "--json",
