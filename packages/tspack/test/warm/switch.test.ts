@@ -112,7 +112,8 @@ describe("the warm seam's switch", () => {
       });
       expect(offEvents.some((e) => e.type === "stage" && e.stage === "replay")).toBe(false);
     }
-  });
+    // dir compiles bytecode by default: Pyodide loads for the cold build and for each memo-off build.
+  }, 120_000);
 
   it("with the memo off, the cache gains nothing but the downloaded wheels, build after build", async () => {
     const { dir, cacheDir } = scenario();
