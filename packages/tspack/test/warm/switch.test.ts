@@ -74,46 +74,50 @@ describe("the warm seam's switch", () => {
     ["dir", {}],
     ["zip", { installerMetadata: true, sourceDateEpoch: 1_700_000_000 }],
     ["layer", { sourceDateEpoch: 1_700_000_000 }],
-  ])("--layout %s %j: the same bytes cold, warm and with the memo off", async (layout, extra) => {
-    const { dir, cacheDir } = scenario();
-    const out = join(dir, "dist", "lambda");
-    const on = { projectDir: dir, cacheDir, layout, ...extra };
-    const cold = await build(on);
-    const coldTree = tree(out);
-    // The code file replacing idna's (and, for the layer, the left-out script) warn: warnings are replayed too.
-    expect(cold.warnings.length).toBeGreaterThan(0);
-    const events: TspackEvent[] = [];
-    const warm = await build({ ...on, onEvent: (e) => events.push(e) });
-    expect(tree(out)).toEqual(coldTree);
-    expect(warm.warnings).toEqual(cold.warnings);
-    if (layout !== "dir") expect(events.some((e) => e.type === "stage" && e.stage === "replay")).toBe(true);
+  ])(
+    "--layout %s %j: the same bytes cold, warm and with the memo off",
+    async (layout, extra) => {
+      const { dir, cacheDir } = scenario();
+      const out = join(dir, "dist", "lambda");
+      const on = { projectDir: dir, cacheDir, layout, ...extra };
+      const cold = await build(on);
+      const coldTree = tree(out);
+      // The code file replacing idna's (and, for the layer, the left-out script) warn: warnings are replayed too.
+      expect(cold.warnings.length).toBeGreaterThan(0);
+      const events: TspackEvent[] = [];
+      const warm = await build({ ...on, onEvent: (e) => events.push(e) });
+      expect(tree(out)).toEqual(coldTree);
+      expect(warm.warnings).toEqual(cold.warnings);
+      if (layout !== "dir") expect(events.some((e) => e.type === "stage" && e.stage === "replay")).toBe(true);
 
-    // memo: false, and TSPACK_MEMO=0 (what the CLI reads), each with a cache of its own.
-    for (const off of [{ memo: false }, { env: { TSPACK_MEMO: "0" } }]) {
-      const fresh = scenario();
-      const offEvents: TspackEvent[] = [];
-      const result = await build({
-        projectDir: fresh.dir,
-        cacheDir: fresh.cacheDir,
-        layout,
-        ...extra,
-        ...off,
-        onEvent: (e) => offEvents.push(e),
-      });
-      expect(tree(join(fresh.dir, "dist", "lambda"))).toEqual(coldTree);
-      expect(result.warnings).toEqual(cold.warnings);
-      expect({ ...result, outDir: "", manifestPath: "", timings: {}, fetch: {}, artifacts: [] }).toEqual({
-        ...cold,
-        outDir: "",
-        manifestPath: "",
-        timings: {},
-        fetch: {},
-        artifacts: [],
-      });
-      expect(offEvents.some((e) => e.type === "stage" && e.stage === "replay")).toBe(false);
-    }
-    // dir compiles bytecode by default: Pyodide loads for the cold build and for each memo-off build.
-  }, 120_000);
+      // memo: false, and TSPACK_MEMO=0 (what the CLI reads), each with a cache of its own.
+      for (const off of [{ memo: false }, { env: { TSPACK_MEMO: "0" } }]) {
+        const fresh = scenario();
+        const offEvents: TspackEvent[] = [];
+        const result = await build({
+          projectDir: fresh.dir,
+          cacheDir: fresh.cacheDir,
+          layout,
+          ...extra,
+          ...off,
+          onEvent: (e) => offEvents.push(e),
+        });
+        expect(tree(join(fresh.dir, "dist", "lambda"))).toEqual(coldTree);
+        expect(result.warnings).toEqual(cold.warnings);
+        expect({ ...result, outDir: "", manifestPath: "", timings: {}, fetch: {}, artifacts: [] }).toEqual({
+          ...cold,
+          outDir: "",
+          manifestPath: "",
+          timings: {},
+          fetch: {},
+          artifacts: [],
+        });
+        expect(offEvents.some((e) => e.type === "stage" && e.stage === "replay")).toBe(false);
+      }
+      // dir compiles bytecode by default: Pyodide loads for the cold build and for each memo-off build.
+    },
+    120_000,
+  );
 
   it("with the memo off, the cache gains nothing but the downloaded wheels, build after build", async () => {
     const { dir, cacheDir } = scenario();
