@@ -86,6 +86,20 @@ export const ERROR_CODES = {
   SIZE_LIMIT: "TSPACK_SIZE_LIMIT",
   /** An external tool (python for --compile-bytecode) failed or is the wrong version. */
   TOOL_FAILED: "TSPACK_TOOL_FAILED",
+  /**
+   * A container base image (`--base`) cannot be used for `--layout image`: its manifest, index or config is
+   * malformed or of a media type tspack does not read, it is a single manifest of another architecture, or an
+   * index without the target's platform (the message names what it has), or an OCI layout has no such tag.
+   * Choose a Lambda base published for the target (e.g. public.ecr.aws/lambda/python:3.13), or change `--arch`.
+   */
+  IMAGE_INVALID: "TSPACK_IMAGE_INVALID",
+  /**
+   * A container registry refused the request (401 Unauthorized or 403 Forbidden) when pulling the base or
+   * pushing the image; the message names the registry and the credentials tried (never their values). Log in
+   * (`podman login`, `docker login`, `aws ecr get-login-password | tspack build … --registry-username AWS
+   * --registry-password-stdin`), or check that the account may push to that repository.
+   */
+  REGISTRY_AUTH: "TSPACK_REGISTRY_AUTH",
   /** The operation was aborted through an AbortSignal. */
   ABORTED: "TSPACK_ABORTED",
   /**
