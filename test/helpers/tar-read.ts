@@ -52,7 +52,9 @@ export function readTar(bytes: Uint8Array): { entries: TarEntry[]; endBlocks: nu
       while (i < text.length) {
         const sp = text.indexOf(" ", i);
         const len = Number(text.slice(i, sp));
-        const rec = Buffer.from(data).subarray(Buffer.byteLength(text.slice(0, i)), Buffer.byteLength(text.slice(0, i)) + len).toString("utf8");
+        const rec = Buffer.from(data)
+          .subarray(Buffer.byteLength(text.slice(0, i)), Buffer.byteLength(text.slice(0, i)) + len)
+          .toString("utf8");
         const body = rec.slice(rec.indexOf(" ") + 1, -1);
         const eq = body.indexOf("=");
         records[body.slice(0, eq)] = body.slice(eq + 1);

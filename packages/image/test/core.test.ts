@@ -43,17 +43,19 @@ describe("writeTar", () => {
   const { entries, endBlocks } = readTar(bytes);
 
   it("writes parents, sorted, with fixed modes, owners and time", () => {
-    expect(entries.map((e) => e.name)).toEqual([
-      "var/",
-      "var/task/",
-      "var/task/app.py",
-      "var/task/pkg/",
-      `var/task/pkg/${"long-name-".repeat(12)}.py`,
-      "var/task/pkg/bin/",
-      "var/task/pkg/bin/tool",
-      "var/task/pkg/ünïcode.py",
-      "var/task/pkg-a.py",
-    ].sort((a, b) => Buffer.compare(Buffer.from(a.replace(/\/$/, "")), Buffer.from(b.replace(/\/$/, "")))));
+    expect(entries.map((e) => e.name)).toEqual(
+      [
+        "var/",
+        "var/task/",
+        "var/task/app.py",
+        "var/task/pkg/",
+        `var/task/pkg/${"long-name-".repeat(12)}.py`,
+        "var/task/pkg/bin/",
+        "var/task/pkg/bin/tool",
+        "var/task/pkg/ünïcode.py",
+        "var/task/pkg-a.py",
+      ].sort((a, b) => Buffer.compare(Buffer.from(a.replace(/\/$/, "")), Buffer.from(b.replace(/\/$/, "")))),
+    );
     for (const e of entries) {
       expect([e.uid, e.gid, e.uname, e.gname, e.mtime]).toEqual([0, 0, "", "", 315532800]);
       if (e.type === "5") expect(e.mode).toBe(0o755);
@@ -66,7 +68,10 @@ describe("writeTar", () => {
 
   it("writes PAX paths with a fixed header name for long and non-ASCII names", () => {
     const paxed = entries.filter((e) => e.pax);
-    expect(paxed.map((e) => e.name).sort()).toEqual([`var/task/pkg/${"long-name-".repeat(12)}.py`, "var/task/pkg/ünïcode.py"]);
+    expect(paxed.map((e) => e.name).sort()).toEqual([
+      `var/task/pkg/${"long-name-".repeat(12)}.py`,
+      "var/task/pkg/ünïcode.py",
+    ]);
     for (const e of paxed) expect(e.pax!.headerName).toBe(PAX_HEADER_NAME);
   });
 
@@ -84,7 +89,9 @@ describe("writeTar", () => {
 
   it("refuses unsafe and duplicate paths", () => {
     for (const path of ["../x", "/abs", "a//b", "a/./b"]) {
-      expect(() => writeTar([{ path, mode: 0o644, data: new Uint8Array() }], { root: "var/task", mtime: 0 })).toThrow(/plain relative path/);
+      expect(() => writeTar([{ path, mode: 0o644, data: new Uint8Array() }], { root: "var/task", mtime: 0 })).toThrow(
+        /plain relative path/,
+      );
     }
     expect(() =>
       writeTar(
@@ -120,7 +127,12 @@ describe("gzipChunks", () => {
   });
 });
 
-const layer = (n: number) => ({ mediaType: MEDIA_TYPES.ociLayerGzip, digest: `sha256:${String(n).repeat(64).slice(0, 64)}`, size: 10 * n, annotations: { keep: "me" } });
+const layer = (n: number) => ({
+  mediaType: MEDIA_TYPES.ociLayerGzip,
+  digest: `sha256:${String(n).repeat(64).slice(0, 64)}`,
+  size: 10 * n,
+  annotations: { keep: "me" },
+});
 const baseManifest: ImageManifest = {
   schemaVersion: 2,
   mediaType: MEDIA_TYPES.ociManifest,
@@ -142,14 +154,27 @@ const newLayers = [
 
 describe("composeImage", () => {
   const compose = (over: Partial<Parameters<typeof composeImage>[0]> = {}) =>
-    composeImage({ baseManifest, family: "oci", baseConfig, layers: newLayers, cmd: ["app.handler"], baseName: "b:1", baseDigest: `sha256:${"1".repeat(64)}`, digest, ...over });
+    composeImage({
+      baseManifest,
+      family: "oci",
+      baseConfig,
+      layers: newLayers,
+      cmd: ["app.handler"],
+      baseName: "b:1",
+      baseDigest: `sha256:${"1".repeat(64)}`,
+      digest,
+      ...over,
+    });
 
   it("keeps the base's layers and history, appends two layers, sets Cmd, keeps Entrypoint/Env/WorkingDir", () => {
     const out = compose();
     const m = JSON.parse(Buffer.from(out.manifest).toString());
     const c = JSON.parse(Buffer.from(out.config).toString());
     expect(m.layers.slice(0, 2)).toEqual(baseManifest.layers);
-    expect(m.layers.slice(2).map((l: { mediaType: string }) => l.mediaType)).toEqual([MEDIA_TYPES.ociLayerGzip, MEDIA_TYPES.ociLayerGzip]);
+    expect(m.layers.slice(2).map((l: { mediaType: string }) => l.mediaType)).toEqual([
+      MEDIA_TYPES.ociLayerGzip,
+      MEDIA_TYPES.ociLayerGzip,
+    ]);
     expect(m.config).toEqual({ mediaType: MEDIA_TYPES.ociConfig, digest: digest(out.config), size: out.config.length });
     expect(m.annotations["org.opencontainers.image.base.name"]).toBe("b:1");
     expect(c.rootfs.diff_ids).toEqual([...baseConfig.rootfs.diff_ids, ...newLayers.map((l) => l.diffId)]);
@@ -184,9 +209,25 @@ describe("platforms", () => {
   const index = {
     schemaVersion: 2 as const,
     manifests: [
-      { mediaType: MEDIA_TYPES.ociManifest, digest: `sha256:${"1".repeat(64)}`, size: 1, platform: { os: "linux", architecture: "amd64" } },
-      { mediaType: MEDIA_TYPES.ociManifest, digest: `sha256:${"2".repeat(64)}`, size: 1, platform: { os: "linux", architecture: "arm64", variant: "v8" } },
-      { mediaType: MEDIA_TYPES.ociManifest, digest: `sha256:${"3".repeat(64)}`, size: 1, platform: { os: "unknown", architecture: "unknown" }, annotations: { "vnd.docker.reference.type": "attestation-manifest" } },
+      {
+        mediaType: MEDIA_TYPES.ociManifest,
+        digest: `sha256:${"1".repeat(64)}`,
+        size: 1,
+        platform: { os: "linux", architecture: "amd64" },
+      },
+      {
+        mediaType: MEDIA_TYPES.ociManifest,
+        digest: `sha256:${"2".repeat(64)}`,
+        size: 1,
+        platform: { os: "linux", architecture: "arm64", variant: "v8" },
+      },
+      {
+        mediaType: MEDIA_TYPES.ociManifest,
+        digest: `sha256:${"3".repeat(64)}`,
+        size: 1,
+        platform: { os: "unknown", architecture: "unknown" },
+        annotations: { "vnd.docker.reference.type": "attestation-manifest" },
+      },
     ],
   };
   it("picks x86_64 → amd64 and aarch64 → arm64", () => {
@@ -210,7 +251,11 @@ describe("platforms", () => {
   });
   it("parses an index and a manifest by media type and shape", () => {
     expect(parseManifest(enc.encode(JSON.stringify(index)), undefined, "b").kind).toBe("index");
-    const p = parseManifest(enc.encode(JSON.stringify({ ...baseManifest, mediaType: MEDIA_TYPES.dockerManifest })), undefined, "b");
+    const p = parseManifest(
+      enc.encode(JSON.stringify({ ...baseManifest, mediaType: MEDIA_TYPES.dockerManifest })),
+      undefined,
+      "b",
+    );
     expect(p.kind === "manifest" && p.family).toBe("docker");
     expect(() => parseManifest(enc.encode('{"schemaVersion":1}'), undefined, '"old"')).toThrow(/schemaVersion 1/);
   });
@@ -218,15 +263,32 @@ describe("platforms", () => {
 
 describe("references", () => {
   it("parses registry references with Docker's defaults", () => {
-    expect(parseImageReference("public.ecr.aws/lambda/python:3.13", "--base")).toMatchObject({ registry: "public.ecr.aws", repository: "lambda/python", tag: "3.13" });
-    expect(parseImageReference("python", "--base")).toMatchObject({ registry: "docker.io", repository: "library/python" });
+    expect(parseImageReference("public.ecr.aws/lambda/python:3.13", "--base")).toMatchObject({
+      registry: "public.ecr.aws",
+      repository: "lambda/python",
+      tag: "3.13",
+    });
+    expect(parseImageReference("python", "--base")).toMatchObject({
+      registry: "docker.io",
+      repository: "library/python",
+    });
     const d = `sha256:${"a".repeat(64)}`;
-    expect(parseImageReference(`127.0.0.1:5000/x/y:t@${d}`, "--base")).toMatchObject({ registry: "127.0.0.1:5000", repository: "x/y", tag: "t", digest: d });
-    expect(parseImageReference("oci:some/dir:tag", "--base")).toMatchObject({ kind: "oci-layout", path: "some/dir", tag: "tag" });
+    expect(parseImageReference(`127.0.0.1:5000/x/y:t@${d}`, "--base")).toMatchObject({
+      registry: "127.0.0.1:5000",
+      repository: "x/y",
+      tag: "t",
+      digest: d,
+    });
+    expect(parseImageReference("oci:some/dir:tag", "--base")).toMatchObject({
+      kind: "oci-layout",
+      path: "some/dir",
+      tag: "tag",
+    });
     expect(parseImageReference("oci-layout:dir", "--base")).toMatchObject({ kind: "oci-layout", path: "dir" });
   });
   it("refuses bad ones", () => {
-    for (const bad of ["https://x/y", "X/Upper:1", "a@sha256:12", "oci:"]) expect(() => parseImageReference(bad, "--base")).toThrow(/not an image reference/);
+    for (const bad of ["https://x/y", "X/Upper:1", "a@sha256:12", "oci:"])
+      expect(() => parseImageReference(bad, "--base")).toThrow(/not an image reference/);
     expect(() => parseImageReference("oci:dir", "--push", { layout: false })).toThrow(/cannot be pushed to/);
   });
   it("uses plain http only for loopback hosts", () => {
@@ -239,16 +301,38 @@ describe("references", () => {
 
 describe("auth data", () => {
   it("parses challenges", () => {
-    expect(parseChallenges('Bearer realm="https://auth.example/token",service="reg",scope="repository:a/b:pull"')).toEqual([
-      { scheme: "bearer", params: { realm: "https://auth.example/token", service: "reg", scope: "repository:a/b:pull" } },
+    expect(
+      parseChallenges('Bearer realm="https://auth.example/token",service="reg",scope="repository:a/b:pull"'),
+    ).toEqual([
+      {
+        scheme: "bearer",
+        params: { realm: "https://auth.example/token", service: "reg", scope: "repository:a/b:pull" },
+      },
     ]);
-    expect(parseChallenges('Basic realm="Registry Realm"')).toEqual([{ scheme: "basic", params: { realm: "Registry Realm" } }]);
+    expect(parseChallenges('Basic realm="Registry Realm"')).toEqual([
+      { scheme: "basic", params: { realm: "Registry Realm" } },
+    ]);
   });
   it("finds credentials in auth files (credHelpers, auths, credsStore)", () => {
     const auth = Buffer.from("user:pa:ss").toString("base64");
-    expect(credentialsInAuthFile({ auths: { "https://index.docker.io/v1/": { auth } } }, "docker.io", "f")).toEqual({ kind: "basic", username: "user", password: "pa:ss", source: "f" });
-    expect(credentialsInAuthFile({ auths: { "r.example": { auth } }, credHelpers: { "r.example": "ecr-login" } }, "r.example", "f")).toEqual({ kind: "helper", helper: "ecr-login", source: "f" });
-    expect(credentialsInAuthFile({ auths: { "r.example": {} }, credsStore: "pass" }, "r.example", "f")).toEqual({ kind: "helper", helper: "pass", source: "f" });
+    expect(credentialsInAuthFile({ auths: { "https://index.docker.io/v1/": { auth } } }, "docker.io", "f")).toEqual({
+      kind: "basic",
+      username: "user",
+      password: "pa:ss",
+      source: "f",
+    });
+    expect(
+      credentialsInAuthFile(
+        { auths: { "r.example": { auth } }, credHelpers: { "r.example": "ecr-login" } },
+        "r.example",
+        "f",
+      ),
+    ).toEqual({ kind: "helper", helper: "ecr-login", source: "f" });
+    expect(credentialsInAuthFile({ auths: { "r.example": {} }, credsStore: "pass" }, "r.example", "f")).toEqual({
+      kind: "helper",
+      helper: "pass",
+      source: "f",
+    });
     expect(credentialsInAuthFile({ auths: { "other.example": { auth } } }, "r.example", "f")).toBeUndefined();
   });
 });
