@@ -16,3 +16,7 @@ export function Inflate(opts, cb) {
   const I = load().Inflate;
   return new I(opts, cb);
 }
+export function Gzip(opts, cb) {
+  const G = load().Gzip;
+  return new G(opts, cb);
+}

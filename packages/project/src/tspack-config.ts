@@ -1,7 +1,7 @@
 import type { TomlPath, TomlReader } from "./schema.js";
 
 /** The artifact layouts tspack can produce. */
-export const LAYOUTS = ["zip", "layer", "dir"] as const;
+export const LAYOUTS = ["zip", "layer", "dir", "image"] as const;
 /** One of {@link LAYOUTS}. */
 export type Layout = (typeof LAYOUTS)[number];
 
@@ -12,7 +12,10 @@ export type Arch = (typeof ARCHES)[number];
 
 /** `[tool.tspack]` in pyproject.toml: defaults for the CLI flags of the same names (flags win). */
 export interface TspackConfig {
-  /** `zip` (function.zip), `layer` (layer.zip + function.zip) or `dir` (task root + Dockerfile). */
+  /**
+   * `zip` (function.zip), `layer` (layer.zip + function.zip), `dir` (task root + Dockerfile) or `image` (a
+   * container image: an OCI layout, optionally pushed).
+   */
   layout?: Layout;
   /** Output directory, relative to the project directory. */
   out?: string;
@@ -30,6 +33,8 @@ export interface TspackConfig {
   exclude?: string[];
   /** The Lambda handler `module.function`; recorded (Dockerfile `CMD`, manifest), never checked. */
   handler?: string;
+  /** The base image of `layout = "image"` (a registry reference or `oci:PATH[:TAG]`; default the runtime's). */
+  base?: string;
   /** Dependency groups to add to the default groups (like `uv export --group`). */
   groups?: string[];
   /** Extras of the project to include (like `uv export --extra`). */
@@ -52,6 +57,7 @@ const KEYS = [
   "include",
   "exclude",
   "handler",
+  "base",
   "groups",
   "extras",
   "compile-bytecode",
@@ -109,7 +115,7 @@ export function parseTspackConfig(
       `"${python}" disagrees with runtime "${runtime}"`,
       "Set only one of runtime and python, or make them agree.",
     );
-  for (const k of ["out", "platform", "handler"] as const) {
+  for (const k of ["out", "platform", "handler", "base"] as const) {
     const v = reader.string(table[k], at(k));
     if (v === undefined) continue;
     if (v.trim() === "") throw reader.error(at(k), "must not be empty");

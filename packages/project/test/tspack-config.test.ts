@@ -65,9 +65,9 @@ extras = ["fast"]`),
     [
       'layot = "zip"',
       '`tool.tspack.layot`: unknown key "layot"',
-      "Known keys of [tool.tspack]: layout, out, runtime, arch, platform, python, include, exclude, handler, groups, extras, compile-bytecode, invalidation-mode, bytecode-only.",
+      "Known keys of [tool.tspack]: layout, out, runtime, arch, platform, python, include, exclude, handler, base, groups, extras, compile-bytecode, invalidation-mode, bytecode-only.",
     ],
-    ['layout = "tar"', '`tool.tspack.layout`: "tar" is not a layout', "Use one of: zip, layer, dir."],
+    ['layout = "tar"', '`tool.tspack.layout`: "tar" is not a layout', "Use one of: zip, layer, dir, image."],
     [
       'arch = "aarch64"',
       '`tool.tspack.arch`: "aarch64" is not a Lambda architecture',
