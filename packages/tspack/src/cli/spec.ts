@@ -48,6 +48,44 @@ const G_NET = "Downloads and cache";
 const G_INSTALL = "Install";
 const G_BUILD = "Build";
 const G_UV = "uv compatibility (accepted with uv's meaning)";
+const G_IMAGE = "Container image (--layout image)";
+
+const IMAGE: FlagSpec[] = [
+  {
+    name: "handler",
+    kind: "string",
+    value: "MODULE.FUNCTION",
+    help: "The Lambda handler: the image's CMD and the Dockerfile's (default: [tool.tspack] handler, else detected)",
+    group: G_IMAGE,
+  },
+  {
+    name: "base",
+    kind: "string",
+    value: "REF",
+    help: "Base image: REGISTRY/REPO:TAG, …@sha256:DIGEST or oci:PATH[:TAG] (default: public.ecr.aws/lambda/python:3.X of the target)",
+    group: G_IMAGE,
+  },
+  {
+    name: "push",
+    kind: "multiple",
+    value: "REF",
+    help: "Push the image to REGISTRY/REPO[:TAG] after building it (repeatable); prints REF@sha256:…",
+    group: G_IMAGE,
+  },
+  {
+    name: "registry-username",
+    kind: "string",
+    value: "USER",
+    help: "User name for the --push registries (with --registry-password-stdin; e.g. AWS for ECR)",
+    group: G_IMAGE,
+  },
+  {
+    name: "registry-password-stdin",
+    kind: "boolean",
+    help: "Read the --push registries' password from stdin (`aws ecr get-login-password | tspack build …`)",
+    group: G_IMAGE,
+  },
+];
 
 const PROJECT: FlagSpec[] = [
   {
@@ -538,7 +576,13 @@ export const COMMANDS: CommandSpec[] = [
       "--out is replaced as a whole, so it must be missing, empty or tspack's previous output (its build.json\n" +
       "lists every entry), and not the project, the workspace, the cache, the current or home folder.",
     flags: [
-      { name: "layout", kind: "string", value: "LAYOUT", help: "zip (default) | layer | dir", group: G_BUILD },
+      {
+        name: "layout",
+        kind: "string",
+        value: "LAYOUT",
+        help: "zip (default) | layer | dir | image (an OCI image; --push sends it to a registry)",
+        group: G_BUILD,
+      },
       {
         name: "out",
         short: "o",
@@ -559,6 +603,7 @@ export const COMMANDS: CommandSpec[] = [
       ...SELECTION,
       ...NET,
       ...INSTALL.filter((f) => BUILD_INSTALL_FLAGS.includes(f.name)),
+      ...IMAGE,
       {
         name: "bytecode-only",
         kind: "boolean",
@@ -573,6 +618,7 @@ export const COMMANDS: CommandSpec[] = [
       "tspack build",
       "tspack build --runtime python3.13 --arch arm64",
       "tspack build examples/fastapi-lambda --layout layer --out build/",
+      "tspack build --layout image --push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-fn:v1",
     ],
   },
   {
