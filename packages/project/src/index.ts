@@ -3,7 +3,7 @@ export type { ProjectFile } from "./collect-project-files.js";
 export { collectProjectFiles, EXCLUDED_TOP_LEVEL_DIRS, isExcludedTopLevelModule } from "./collect-project-files.js";
 export { resolveDependencyGroups } from "./dependency-groups.js";
 export type { DockerfileOptions } from "./dockerfile.js";
-export { detectHandler, dockerfileFor } from "./dockerfile.js";
+export { detectHandler, dockerfileFor, lambdaBaseImage } from "./dockerfile.js";
 export type { Glob } from "./glob.js";
 export { compileGlob, globMatches, globMatchesFileOrParent, matchGlob } from "./glob.js";
 export type { PlanProjectInfo } from "./project-info.js";
