@@ -185,7 +185,7 @@ export async function buildImage(input: BuildImageInput): Promise<BuildImageResu
     runHelper: (helper, registry) => runCredentialHelper(helper, registry, credentialOptions),
     retry: input.retry,
     signal: input.signal,
-    onRetry: (message) => emit({ type: "retry", message }),
+    onRetry: (message) => emit({ type: "image:retry", message }),
   });
   try {
     const base = await resolveBase(baseRef, {

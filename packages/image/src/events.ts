@@ -10,4 +10,4 @@ export type ImageEvent =
     }
   | { type: "image:pushed"; reference: string; digest: string }
   | { type: "warning"; message: string }
-  | { type: "retry"; message: string };
+  | { type: "image:retry"; message: string };

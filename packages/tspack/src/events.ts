@@ -3,13 +3,16 @@
  * (a TTY line, `--json` events on stderr, or nothing with `-q`).
  */
 import type { FetchEvent } from "@tspack/fetch";
+import type { ImageEvent } from "@tspack/image";
 
-export type { FetchEvent };
+export type { FetchEvent, ImageEvent };
 
 export type TspackEvent =
   | { type: "warning"; message: string }
   | { type: "plan:done"; packages: number; missing: number; ms: number }
   | FetchEvent
+  /** `--layout image`: base blobs pulled (or found in the cache), blobs pushed, a manifest pushed, a retry. */
+  | ImageEvent
   | { type: "install:start"; packages: number }
   | { type: "install:done"; packages: number; files: number; bytes: number; ms: number }
   | { type: "build:member"; name: string; filename: string }

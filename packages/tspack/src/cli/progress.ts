@@ -64,6 +64,16 @@ export function eventPrinter(output: Output): (e: TspackEvent) => void {
           );
         }
         return;
+      case "image:pull":
+        if (!e.cached) line.update(`Pulled ${e.digest.slice(0, 19)} of ${e.reference} (${formatBytes(e.bytes)})`);
+        return;
+      case "image:push":
+        line.update(`Pushing to ${e.reference}: ${e.digest.slice(0, 19)} ${e.outcome} (${formatBytes(e.bytes)})`);
+        return;
+      case "image:retry":
+        line.clear();
+        if (output.verbose) output.err(`${e.message}\n`);
+        return;
       case "fetch:done":
       case "install:done":
         line.clear();
