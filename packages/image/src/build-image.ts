@@ -83,6 +83,10 @@ export interface BuildImageInput extends ImageOptions {
   dispatcher?: Dispatcher | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((e: ImageEvent) => void) | undefined;
+  /**
+   * Awaited before the first push (the build's wheel checks): nothing is pushed from a build that then fails.
+   */
+  beforePush?: (() => Promise<unknown>) | undefined;
   /** Retry settings (tests make them fast). */
   retry?: { retries?: number; minDelayMs?: number; maxDelayMs?: number } | undefined;
 }
@@ -253,6 +257,7 @@ export async function buildImage(input: BuildImageInput): Promise<BuildImageResu
     bytes += OCI_LAYOUT_FILE.length + index.length;
 
     const pushed: string[] = [];
+    if (push.length > 0) await input.beforePush?.();
     for (const target of push) {
       pushed.push(
         await pushImage(client, target, {

@@ -4,6 +4,7 @@
  * members) — and handed to @tspack/image, which adds them to the base, writes `image/` (an OCI layout with
  * one image manifest) into the staging folder and pushes to each `--push` reference. One module, one call.
  */
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import {
@@ -19,6 +20,7 @@ import { lambdaBaseImage } from "@tspack/project";
 import { isStreamedEntry, type ZipEntry } from "@tspack/zip";
 import type { Dispatcher } from "undici";
 import type { TspackEvent } from "./events.js";
+import { readMemoBytes, writeMemoBytes } from "./memo.js";
 import { type LoadedWheel, readEntry, streamWheelEntry } from "./wheels.js";
 
 /** The library's image options (`build({ layout: "image", base, push })`). */
@@ -56,6 +58,27 @@ export interface TaskRootFile {
   data?: Uint8Array;
   raw?: { wheel: LoadedWheel; entry: ZipEntry };
   owner: string;
+}
+
+/**
+ * The image's warm data (a tag's last digest, compressed layers by the sha256 of their tar) in the cache's
+ * memo folder, each entry behind the sha256 of its bytes: a damaged entry is a miss, never wrong bytes.
+ */
+export function imageMemo(cacheDir: string): MemoStore {
+  const keyOf = (kind: string, key: string): string => createHash("sha256").update(`${kind}\0${key}`).digest("hex");
+  return {
+    async get(kind, key) {
+      const stored = await readMemoBytes(cacheDir, "image", keyOf(kind, key));
+      if (!stored || stored.length < 32) return undefined;
+      const payload = stored.subarray(32);
+      const digest = createHash("sha256").update(payload).digest();
+      return Buffer.compare(digest, stored.subarray(0, 32)) === 0 ? payload : undefined;
+    },
+    async put(kind, key, bytes) {
+      const digest = createHash("sha256").update(bytes).digest();
+      await writeMemoBytes(cacheDir, "image", keyOf(kind, key), Buffer.concat([digest, bytes]));
+    },
+  };
 }
 
 /** The base a build uses. */
@@ -119,7 +142,10 @@ export interface WriteImageContext {
   homedir: string | undefined;
   dispatcher: Dispatcher | undefined;
   signal: AbortSignal | undefined;
+  retry: { retries?: number; minDelayMs?: number; maxDelayMs?: number } | undefined;
   emit: (e: TspackEvent) => void;
+  /** Settles when the build's wheel checks passed (nothing is pushed before). */
+  beforePush: () => Promise<unknown>;
 }
 
 /** Writes `image/` into the staging folder (and pushes): the artifact and the summary for build.json. */
@@ -150,7 +176,9 @@ export async function writeImage(files: readonly TaskRootFile[], ctx: WriteImage
     homedir: ctx.homedir,
     dispatcher: ctx.dispatcher,
     signal: ctx.signal,
+    retry: ctx.retry,
     onEvent: (e: ImageEvent) => ctx.emit(e),
+    beforePush: ctx.beforePush,
   });
   const image: ImageSummary = {
     digest: result.digest,

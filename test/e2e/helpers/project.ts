@@ -282,7 +282,7 @@ export function runCli(
 /** Async version of {@link runCli} (the loopback server lives in the test process and must keep serving). */
 export async function runCliAsync(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string | undefined>; umask?: string } = {},
+  opts: { cwd?: string; env?: Record<string, string | undefined>; umask?: string; input?: string } = {},
 ): Promise<CliRun> {
   const { spawn } = await import("node:child_process");
   const env = { ...process.env, ...NO_PROXY_ENV, NO_COLOR: "1", ...opts.env };
@@ -301,6 +301,7 @@ export async function runCliAsync(
   child.stderr.setEncoding("utf8").on("data", (d: string) => {
     stderr += d;
   });
+  if (opts.input !== undefined) child.stdin.end(opts.input);
   const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
   return { status, stdout, stderr };
 }
