@@ -94,7 +94,11 @@ export function imageBaseFor(options: ImageBuildOptions, configured: string | un
  * Checks the image options before any download (references, credentials without --push, push without
  * the image layout). @throws TSPACK_USAGE
  */
-export function checkImageBuildOptions(options: ImageBuildOptions, layout: string): void {
+export function checkImageBuildOptions(options: ImageBuildOptions, layout: string, configuredBase?: string): void {
+  if (options.handler !== undefined && !/^[A-Za-z_][\w.]*\.[A-Za-z_]\w*$/.test(options.handler))
+    throw new TspackError(ERROR_CODES.USAGE, `The handler "${options.handler}" is not of the form module.function`, {
+      hint: "Write it like app.main.handler",
+    });
   const asked = options.push?.length || options.registryAuth || options.base !== undefined;
   if (asked && layout !== "image")
     throw new TspackError(
