@@ -78,7 +78,10 @@ writeFileSync(
   `[project]\nname = "api"\nversion = "0.1.0"\nrequires-python = ">=3.13"\ndependencies = [${names.map((n) => `"${n}"`).join(", ")}]\n\n[tool.tspack]\nhandler = "app.main.handler"\n`,
 );
 writeFileSync(join(project, "app", "__init__.py"), "");
-writeFileSync(join(project, "app", "main.py"), "from mangum import Mangum\nfrom fastapi import FastAPI\n\napp = FastAPI()\nhandler = Mangum(app)\n");
+writeFileSync(
+  join(project, "app", "main.py"),
+  "from mangum import Mangum\nfrom fastapi import FastAPI\n\napp = FastAPI()\nhandler = Mangum(app)\n",
+);
 
 // The registry: a generated config, a free port, stopped at the end.
 const port = await new Promise((resolve) => {
@@ -100,7 +103,15 @@ for (let i = 0; i < 200; i++) {
   } catch {}
   await new Promise((r) => setTimeout(r, 50));
 }
-execFileSync("skopeo", ["copy", "--all", "--preserve-digests", "--quiet", "--dest-tls-verify=false", `oci:${baseLayout}:3.13`, `docker://${reg}/lambda/python:3.13`]);
+execFileSync("skopeo", [
+  "copy",
+  "--all",
+  "--preserve-digests",
+  "--quiet",
+  "--dest-tls-verify=false",
+  `oci:${baseLayout}:3.13`,
+  `docker://${reg}/lambda/python:3.13`,
+]);
 
 const server = await startMirrorServer(www);
 const env = Object.fromEntries(
@@ -110,7 +121,11 @@ const cacheDir = join(work, "cache");
 function tspack(args, cache = cacheDir) {
   const out = join(work, `out-${Math.random().toString(36).slice(2)}`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [CLI, "build", project, "--out", out, "--cache-dir", cache, "--mirror", `${HOST}=${server.url}/`, "-q", ...args], { encoding: "utf8", env });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, "build", project, "--out", out, "--cache-dir", cache, "--mirror", `${HOST}=${server.url}/`, "-q", ...args],
+    { encoding: "utf8", env },
+  );
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`tspack build ${args.join(" ")} failed:\n${r.stderr}`);
   rmSync(out, { recursive: true, force: true });
@@ -148,7 +163,11 @@ try {
   tspack(PINNED);
   for (let i = 0; i < runs; i++) {
     for (const [k, f] of Object.entries(cases)) times[k].push(f());
-    log(`run ${i + 1}/${runs}: ${Object.entries(times).map(([k, xs]) => `${k} ${fmt(xs.at(-1))}`).join(", ")}`);
+    log(
+      `run ${i + 1}/${runs}: ${Object.entries(times)
+        .map(([k, xs]) => `${k} ${fmt(xs.at(-1))}`)
+        .join(", ")}`,
+    );
   }
 } finally {
   await server.stop();
@@ -160,6 +179,12 @@ const dockerUp = spawnSync("docker", ["info"], { stdio: "ignore" }).status === 0
 const lines = ["| case | median | min – max | vs warm dir |", "|---|---|---|---|"];
 const dirMedian = median(times.dir);
 for (const [k, xs] of Object.entries(times))
-  lines.push(`| ${k} | ${fmt(median(xs))} | ${fmt(Math.min(...xs))} – ${fmt(Math.max(...xs))} | ${(median(xs) / dirMedian).toFixed(2)}× |`);
-lines.push(dockerUp ? "| docker build | (not measured by this script yet) | | |" : "| docker build | skipped: no Docker daemon on this machine | | |");
+  lines.push(
+    `| ${k} | ${fmt(median(xs))} | ${fmt(Math.min(...xs))} – ${fmt(Math.max(...xs))} | ${(median(xs) / dirMedian).toFixed(2)}× |`,
+  );
+lines.push(
+  dockerUp
+    ? "| docker build | (not measured by this script yet) | | |"
+    : "| docker build | skipped: no Docker daemon on this machine | | |",
+);
 process.stdout.write(`${lines.join("\n")}\n`);

@@ -110,7 +110,7 @@ export function checkImageBuildOptions(options: ImageBuildOptions, layout: strin
     );
   if (layout === "image")
     checkImageOptions({
-      base: options.base ?? "public.ecr.aws/lambda/python:3.13",
+      base: options.base ?? configuredBase ?? "public.ecr.aws/lambda/python:3.13",
       push: options.push,
       registryAuth: options.registryAuth,
     });
@@ -154,6 +154,12 @@ export interface WriteImageContext {
 
 /** Writes `image/` into the staging folder (and pushes): the artifact and the summary for build.json. */
 export async function writeImage(files: readonly TaskRootFile[], ctx: WriteImageContext) {
+  if (ctx.handler === undefined)
+    ctx.emit({
+      type: "warning",
+      message:
+        "The image has no handler (CMD): set handler in [tool.tspack] or pass --handler module.function (tspack found no app/main.py or lambda_function.py)",
+    });
   const deps: TarFile[] = [];
   const app: TarFile[] = [];
   let unzippedBytes = 0;
