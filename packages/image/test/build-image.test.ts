@@ -229,6 +229,34 @@ describe.skipIf(skip !== undefined)("buildImage", () => {
     expect(r.warnings.join("\n")).toMatch(/no ENTRYPOINT/);
   });
 
+  it("follows a Docker v2s2 base's media types", async () => {
+    const layout = (base as { layout: string }).layout;
+    execFileSync("skopeo", [
+      "copy",
+      "--quiet",
+      "--format",
+      "v2s2",
+      "--dest-tls-verify=false",
+      `oci:${layout}:plain`,
+      `docker://${registry!.host}/lambda/docker:plain`,
+    ]);
+    const i = input({ base: `${registry!.host}/lambda/docker:plain`, push: [`${registry!.host}/app/docker:v1`] });
+    const r = await buildImage(i);
+    expect(r.mediaType).toBe("application/vnd.docker.distribution.manifest.v2+json");
+    const m = JSON.parse(blob(i.layoutDir, r.digest).toString());
+    expect(m.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual(
+      Array(m.layers.length).fill("application/vnd.docker.image.rootfs.diff.tar.gzip"),
+    );
+    expect(m.config.mediaType).toBe("application/vnd.docker.container.image.v1+json");
+    const raw = execFileSync("skopeo", [
+      "inspect",
+      "--raw",
+      "--tls-verify=false",
+      `docker://${registry!.host}/app/docker:v1`,
+    ]);
+    expect(sha(raw)).toBe(r.digest);
+  });
+
   it("names an unreachable registry", async () => {
     const srv = createServer();
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
