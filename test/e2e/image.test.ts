@@ -271,5 +271,7 @@ describe.skipIf(skip !== undefined)("tspack build --layout image", () => {
         .digest("hex"),
     ).toBe(before);
     expect(json(join(out, "build.json")).image.digest).toBe(first.image.digest);
+    // tspack's previous image output is replaced by the next build
+    expect((await buildImage(out)).image.digest).toBe(first.image.digest);
   });
 });
