@@ -79,11 +79,32 @@ export function makeStandInBase(): StandInBase | { skip: string } {
   const layout = join(root, "layout");
   if (existsSync(join(layout, "index.json"))) return { layout };
   mkdirSync(root, { recursive: true });
+  // Test files run in parallel processes: each works in its own folder and renames its result into place
+  // (the first rename wins; the others find it there).
+  const work = join(root, `work-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  try {
+    return make(root, work, layout);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
 
+function settle(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw e;
+  }
+}
+
+function make(root: string, work: string, layout: string): StandInBase | { skip: string } {
   // apt with a private state: the host's sources, lists and caches are not touched.
   const debs = join(root, "debs");
   if (!existsSync(join(debs, ".complete"))) {
-    const apt = join(root, "apt");
+    const apt = join(work, "apt");
     for (const d of ["etc/preferences.d", "etc/apt.conf.d", "state/lists/partial", "cache/archives/partial"])
       mkdirSync(join(apt, d), { recursive: true });
     writeFileSync(
@@ -106,20 +127,20 @@ export function makeStandInBase(): StandInBase | { skip: string } {
       return {
         skip: `apt cannot fetch Debian trixie's package lists: ${(update.stderr || update.stdout).slice(-300)}`,
       };
-    rmSync(debs, { recursive: true, force: true });
-    mkdirSync(debs, { recursive: true });
+    const got = join(work, "debs");
+    mkdirSync(got, { recursive: true });
     const dl = spawnSync("apt-get", [...opts, "-q", "download", ...DEBIAN_PACKAGES], {
-      cwd: debs,
+      cwd: got,
       encoding: "utf8",
       timeout: 300_000,
     });
     if (dl.status !== 0)
       return { skip: `apt cannot download Debian's CPython 3.13 packages: ${(dl.stderr || dl.stdout).slice(-300)}` };
-    writeFileSync(join(debs, ".complete"), "");
+    writeFileSync(join(got, ".complete"), "");
+    settle(got, debs);
   }
 
-  const rootfs = join(root, "rootfs");
-  rmSync(rootfs, { recursive: true, force: true });
+  const rootfs = join(work, "rootfs");
   mkdirSync(rootfs, { recursive: true });
   for (const deb of readdirSync(debs)
     .filter((f) => f.endsWith(".deb"))
@@ -163,13 +184,11 @@ export function makeStandInBase(): StandInBase | { skip: string } {
         maxBuffer: 1 << 30,
       },
     );
-  const marker = join(root, "marker");
-  rmSync(marker, { recursive: true, force: true });
+  const marker = join(work, "marker");
   mkdirSync(join(marker, "etc"), { recursive: true });
   writeFileSync(join(marker, "etc", "stand-in-arch"), "arm64\n");
 
-  const staging = join(root, "layout.tmp");
-  rmSync(staging, { recursive: true, force: true });
+  const staging = join(work, "layout");
   mkdirSync(join(staging, "blobs", "sha256"), { recursive: true });
   const blob = (bytes: Uint8Array, mediaType: string, extra: Record<string, unknown> = {}) => {
     const d = sha(bytes);
@@ -224,9 +243,7 @@ export function makeStandInBase(): StandInBase | { skip: string } {
       ],
     }),
   );
-  rmSync(layout, { recursive: true, force: true });
-  renameSync(staging, layout);
-  rmSync(rootfs, { recursive: true, force: true });
+  settle(staging, layout);
   return { layout };
 }
 
