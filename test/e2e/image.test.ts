@@ -178,6 +178,36 @@ describe.skipIf(skip !== undefined)("tspack build --layout image", () => {
       `docker://${registry.host}/demo/fn:v1`,
     ]);
     expect(Buffer.compare(raw, blob(join(out, "image"), built.image.digest))).toBe(0);
+    // --registry-password-stdin reads the piped password (this registry asks for none); an empty one is refused
+    const piped = await buildImage(
+      join(tempDir(), "piped"),
+      ["--push", `${registry.host}/demo/fn:v2`, "--registry-username", "u", "--registry-password-stdin"],
+      { input: "pw\n" },
+    );
+    expect(piped.image.pushed).toEqual([`${registry.host}/demo/fn@${built.image.digest}`]);
+    const empty = await runCliAsync(
+      [
+        "build",
+        project,
+        "--layout",
+        "image",
+        "--base",
+        baseRef,
+        "--out",
+        join(tempDir(), "e"),
+        "--push",
+        `${registry.host}/demo/fn:v3`,
+        "--registry-username",
+        "u",
+        "--registry-password-stdin",
+        ...common,
+      ],
+      { input: "" },
+    );
+    expect([empty.status, empty.stderr]).toEqual([
+      2,
+      expect.stringContaining("--registry-password-stdin read an empty password"),
+    ]);
     const offline = await buildImage(join(tempDir(), "off"), ["--offline"]);
     expect(offline.image.digest).toBe(built.image.digest);
   });
