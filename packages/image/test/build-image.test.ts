@@ -205,8 +205,30 @@ describe.skipIf(skip !== undefined)("buildImage", () => {
 
   it("reads an OCI layout base (oci:PATH:TAG) and picks arm64 for aarch64", async () => {
     const layout = (base as { layout: string }).layout;
-    const r = await buildImage(input({ base: `oci:${layout}:3.13`, arch: "aarch64" }));
+    const events: ImageEvent[] = [];
+    const r = await buildImage(
+      input({
+        base: `oci:${layout}:3.13`,
+        arch: "aarch64",
+        push: [`${registry!.host}/app/arm:v1`],
+        onEvent: (e) => events.push(e),
+      }),
+    );
     expect(r.platform).toBe("linux/arm64/v8");
+    // base layers come from the layout's files: uploaded (POST + PUT), not mounted
+    expect(events.filter((e) => e.type === "image:push").map((e) => (e as { outcome: string }).outcome)).toEqual([
+      "uploaded",
+      "uploaded",
+      "uploaded",
+      "uploaded",
+    ]);
+    const raw = execFileSync("skopeo", [
+      "inspect",
+      "--raw",
+      "--tls-verify=false",
+      `docker://${registry!.host}/app/arm:v1`,
+    ]);
+    expect(sha(raw)).toBe(r.digest);
     const idx = JSON.parse(readFileSync(join(layout, "index.json"), "utf8")).manifests.find(
       (m: { annotations: Record<string, string> }) => m.annotations["org.opencontainers.image.ref.name"] === "3.13",
     );
