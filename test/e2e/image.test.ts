@@ -212,6 +212,20 @@ describe.skipIf(skip !== undefined)("tspack build --layout image", () => {
     expect(offline.image.digest).toBe(built.image.digest);
   });
 
+  it('takes layout = "image" and base from [tool.tspack]', async () => {
+    const configured = tempDir("tspack-image-e2e-cfg-");
+    const demo = demoProject();
+    const pyproject = String(demo.files["pyproject.toml"]).replace(
+      "[tool.tspack]\n",
+      `[tool.tspack]\nlayout = "image"\nbase = "${baseRef}"\n`,
+    );
+    writeTree(configured, { ...demo.files, "pyproject.toml": pyproject });
+    const r = await runCliAsync(["build", configured, "--out", join(tempDir(), "cfg"), "--json", ...common]);
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect([result.layout, result.image.base.name]).toEqual(["image", baseRef]);
+  });
+
   it.skipIf(NO_RUNC !== undefined)(
     "runs the handler inside the image",
     async () => {
