@@ -219,7 +219,7 @@ export class RegistryClient {
   }
 
   /** The Authorization for `scopes` on `registry` (a token per scope set, fetched once). */
-  async auth(registry: string, scopes: readonly string[], fresh = false): Promise<Auth> {
+  private async auth(registry: string, scopes: readonly string[], fresh = false): Promise<Auth> {
     const key = `${registry}\0${scopes.join(" ")}`;
     if (fresh) this.tokens.delete(key);
     let p = this.tokens.get(key);
@@ -308,7 +308,7 @@ export class RegistryClient {
    * A request to the registry's API with the authorization of `scopes`; on 401 the token is fetched once
    * more (it may have expired), then the 401/403 is a TSPACK_REGISTRY_AUTH error.
    */
-  async api<T>(
+  private async api<T>(
     registry: string,
     scopes: readonly string[],
     what: string,
