@@ -20,6 +20,7 @@ import { openCache } from "./guard.js";
 import { type BuildBytecode, bytecodeFor, compileArtifacts } from "./stages/bytecode.js";
 import { startChecks, type WheelChecks } from "./stages/checks.js";
 import { checkLockedSizes, composeArtifacts, uploadWarnings } from "./stages/compose.js";
+import { type ImageSummary, imageBaseFor } from "./stages/image.js";
 import { type BuildWheels, openBuildWheels, readProjectCode } from "./stages/inputs.js";
 import { installInMemory, installLayoutFor } from "./stages/install-memory.js";
 import { type BuildOutput, checkBuildOptions, openStaging, resolveOutput } from "./stages/output.js";
@@ -77,7 +78,7 @@ async function runBuild(options: BuildOptions, paths: UserPath[]): Promise<Build
   );
   const { stagingRoot, inPlace } = openStaging(out);
   const shared = { options, fetched, wheels, code, out, stagingRoot, mtime, checks, bytecode };
-  let built: { artifacts: BuildArtifact[]; packages: PackageSize[] };
+  let built: { artifacts: BuildArtifact[]; packages: PackageSize[]; image?: ImageSummary | undefined };
   try {
     const input: ArtifactsInput = { ...shared, recipeKey: await recipeKeyOf(shared, warm) };
     built = (await replayArtifacts(input, warm, run)) ?? (await composeAndWrite(input, warm, run));
@@ -112,6 +113,7 @@ async function runBuild(options: BuildOptions, paths: UserPath[]): Promise<Build
     manifestPath: join(out.outDir, "build.json"),
     timings: run.timings,
     fetch: { cacheDir: fetched.cacheDir, requests: fetched.requests, bytesDownloaded: fetched.bytesDownloaded },
+    ...(built.image ? { image: built.image } : {}),
   };
 }
 
@@ -141,7 +143,7 @@ function installLayouts(input: Omit<ArtifactsInput, "recipeKey">) {
 
 /** The zips' recipe key: everything they are a function of (none for a directory, or with the memo off). */
 async function recipeKeyOf(input: Omit<ArtifactsInput, "recipeKey">, warm: Warm): Promise<string | undefined> {
-  if (input.out.layout === "dir") return undefined;
+  if (input.out.layout === "dir" || input.out.layout === "image") return undefined;
   const layouts = installLayouts(input);
   return warm.recipeKey({
     layout: input.out.layout,
@@ -220,10 +222,11 @@ async function composeAndWrite(input: ArtifactsInput, warm: Warm, run: BuildRun)
         outDir: out.outDir,
         mtime: input.mtime,
         target: fetched.target,
-        handler: fetched.project.pyproject?.tspack?.handler,
+        handler: input.options.handler ?? fetched.project.pyproject?.tspack?.handler,
         code: input.code,
         memoDir: warm.memoDir,
         record: recipeKey === undefined ? undefined : wheels.all.map((w) => w.bytes),
+        ...(out.layout === "image" ? { image: imageSettings(input, warm, run) } : {}),
       },
       run,
     ),
@@ -236,7 +239,28 @@ async function composeAndWrite(input: ArtifactsInput, warm: Warm, run: BuildRun)
       () => ({ zips: written.recipeZips, packages: composition.packages, events }),
       input.checks.passed(),
     );
-  return { artifacts: written.artifacts, packages: composition.packages };
+  return { artifacts: written.artifacts, packages: composition.packages, image: written.image };
+}
+
+/** What the image stage needs besides its files: the base, pushes, credentials, the warm store. */
+function imageSettings(input: ArtifactsInput, warm: Warm, run: BuildRun) {
+  const { options, fetched } = input;
+  return {
+    members: new Set(input.wheels.members),
+    base: imageBaseFor(options, fetched.project.pyproject?.tspack?.base, fetched.target),
+    cacheDir: fetched.cacheDir,
+    offline: options.offline ?? false,
+    memo: warm.store,
+    options,
+    env: envOf(options),
+    homedir: options.homedir,
+    dispatcher: options.dispatcher,
+    signal: run.signal,
+    retry: options.retry,
+    emit: run.emit,
+    // Nothing is pushed before every wheel passed its checks.
+    beforePush: () => input.checks.passed(),
+  };
 }
 
 /** Compressed size of each wheel by filename (the first of a name). */

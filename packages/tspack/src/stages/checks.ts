@@ -43,7 +43,8 @@ export function startChecks(
     try {
       await Promise.all(wheels.all.map((w) => w.load()));
       for (const w of wheels.all) checkMetadataSizes(w.filename, w.entries);
-      if (layout !== "dir") checkLimitBeforeInflating(wheels.all, new Set(wheels.members), layout, code);
+      if (layout === "zip" || layout === "layer")
+        checkLimitBeforeInflating(wheels.all, new Set(wheels.members), layout, code);
     } catch (e) {
       refused(e);
       throw e;

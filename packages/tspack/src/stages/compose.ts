@@ -21,7 +21,7 @@ export const LAMBDA_DIRECT_UPLOAD_LIMIT = 52_428_800;
 
 /** One artifact's content: a zip (`function.zip`, `layer.zip`) or a directory (`task`). */
 export interface ArtifactContent {
-  kind: "function" | "layer" | "task-root";
+  kind: "function" | "layer" | "task-root" | "image";
   /** Name in the output folder. */
   name: string;
   files: FileEntry[];
@@ -111,6 +111,9 @@ export function composeArtifacts(input: CompositionInput): Composition {
     checkLimit(all, packages, code);
     return { artifacts: [{ kind: "function", name: "function.zip", files: all }], packages, warnings };
   }
+  // A container image holds up to 10 GB: no Lambda zip limit for the dir and image layouts. The image's
+  // /var/task is exactly the dir layout's task/ (its write step splits it into two layers).
+  if (layout === "image") return { artifacts: [{ kind: "image", name: "image", files: all }], packages, warnings };
   return { artifacts: [{ kind: "task-root", name: "task", files: all }], packages, warnings };
 }
 

@@ -9,6 +9,7 @@ import { ERROR_CODES, TspackError, type UserPath } from "@tspack/errors";
 import { envOf } from "../fetch.js";
 import { type ProjectContext, workspaceRootOf } from "../read-project.js";
 import { sourceDateEpochFromEnv } from "../source-date-epoch.js";
+import { checkImageBuildOptions } from "./image.js";
 import type { BuildLayout, BuildOptions } from "./types.js";
 
 /** The last second a zip timestamp can hold: 2107-12-31T23:59:59Z. */
@@ -18,9 +19,9 @@ const OUT_HINT =
   "tspack replaces the output folder as a whole: choose a folder of its own, e.g. dist/lambda (the default)";
 
 function layoutOf(layout: string): BuildLayout {
-  if (layout !== "zip" && layout !== "layer" && layout !== "dir") {
+  if (layout !== "zip" && layout !== "layer" && layout !== "dir" && layout !== "image") {
     throw new TspackError(ERROR_CODES.USAGE, `The layout "${layout}" is not supported`, {
-      hint: "Use zip, layer or dir",
+      hint: "Use zip, layer, dir or image",
     });
   }
   return layout;
@@ -67,6 +68,7 @@ export function resolveOutput(
 ): BuildOutput {
   const cfg = project.pyproject?.tspack ?? {};
   const layout = layoutOf(options.layout ?? cfg.layout ?? "zip");
+  checkImageBuildOptions(options, layout, cfg.base);
   const outDir =
     options.outDir !== undefined
       ? resolve(options.outDir)

@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { checkOutputOwned, OUTPUT_MANIFEST, replaceFolder } from "@tspack/cache";
 import { redactSecrets } from "@tspack/errors";
 import { formatTarget, type Target, targetToJSON } from "@tspack/platform-tags";
+import type { ImageSummary } from "./image.js";
 import type { BuildArtifact, BuildLayout, PackageSize } from "./types.js";
 
 /** Writes build.json into the staging folder. Warnings may quote a URL: build.json never holds credentials. */
@@ -19,6 +20,7 @@ export function writeManifest(
     artifacts: BuildArtifact[];
     packages: PackageSize[];
     projectFiles: number;
+    image?: ImageSummary | undefined;
     warnings: string[];
   },
 ): void {
@@ -30,6 +32,7 @@ export function writeManifest(
     artifacts: built.artifacts.map((a) => ({ ...a, path: relative(outDir, a.path).split("\\").join("/") })),
     packages: built.packages,
     projectFiles: built.projectFiles,
+    ...(built.image ? { image: built.image } : {}),
     warnings: built.warnings,
   };
   writeFileSync(join(stagingRoot, "build.json"), redactSecrets(`${JSON.stringify(manifest, null, 2)}\n`));

@@ -4,12 +4,16 @@ import type { Target } from "@tspack/platform-tags";
 import type { ZipEntry } from "@tspack/zip";
 import type { FetchStageOptions, FetchStageResult } from "../fetch.js";
 import type { LoadedWheel } from "../wheels.js";
+import type { ImageBuildOptions, ImageSummary } from "./image.js";
 
 /** The artifact layouts. */
-export type BuildLayout = "zip" | "layer" | "dir";
+export type BuildLayout = "zip" | "layer" | "dir" | "image";
 
-export interface BuildOptions extends FetchStageOptions {
-  /** `zip` (default): function.zip; `layer`: layer.zip + function.zip; `dir`: a task root + Dockerfile. */
+export interface BuildOptions extends FetchStageOptions, ImageBuildOptions {
+  /**
+   * `zip` (default): function.zip; `layer`: layer.zip + function.zip; `dir`: a task root + Dockerfile;
+   * `image`: a container image (`image/`, an OCI layout; `push` sends it to registries).
+   */
   layout?: BuildLayout;
   /**
    * Output folder, replaced as a whole, so it must be missing, empty or tspack's previous output, and not
@@ -48,14 +52,17 @@ export interface BuildOptions extends FetchStageOptions {
 
 /** One written artifact. */
 export interface BuildArtifact {
-  kind: "function" | "layer" | "task-root" | "dockerfile";
+  kind: "function" | "layer" | "task-root" | "dockerfile" | "image";
   /** Absolute path. */
   path: string;
   /** File size (zip) or total file bytes (directory). */
   bytes: number;
   unzippedBytes: number;
   files: number;
-  /** Hex sha256 (zips and the Dockerfile; for the directory a digest of its sorted listing and contents). */
+  /**
+   * Hex sha256 (zips and the Dockerfile; for the directory a digest of its sorted listing and contents; for
+   * the image, its manifest's digest).
+   */
   sha256: string;
   /** Base64 sha256, what Lambda reports as CodeSha256 (zips only). */
   codeSha256?: string;
@@ -84,6 +91,8 @@ export interface BuildResult {
   manifestPath: string;
   timings: Record<string, number>;
   fetch: Pick<FetchStageResult, "cacheDir" | "requests" | "bytesDownloaded">;
+  /** `layout: "image"`: the image's digest, platform, base and pushed references (also in build.json). */
+  image?: ImageSummary;
 }
 
 /** One file of an artifact: bytes in memory, or an entry of a wheel copied as it is. */

@@ -13,6 +13,7 @@ import { DOS_EPOCH_SECONDS, getEntryData, type ZipInputEntry } from "@tspack/zip
 import type { RecipeZip } from "../warm/index.js";
 import { writeZipFile, type ZipFileInfo } from "../zip-file.js";
 import type { ArtifactContent } from "./compose.js";
+import { type ImageSummary, type WriteImageContext, writeImage } from "./image.js";
 import type { BuildRun } from "./run.js";
 import type { BuildArtifact, FileEntry } from "./types.js";
 import { writeTree } from "./write-tree.js";
@@ -29,6 +30,8 @@ export interface WriteContext {
   memoDir: string | undefined;
   /** The wheels' bytes, in recipe order, to record how the zips were assembled (undefined: no recipe). */
   record: Uint8Array[] | undefined;
+  /** The image layout's settings (base, push, credentials, memo…); undefined for the other layouts. */
+  image?: Omit<WriteImageContext, "stagingRoot" | "outDir" | "target" | "handler" | "mtime" | "sourceDateEpoch">;
 }
 
 export interface Written {
@@ -37,6 +40,8 @@ export interface Written {
   recipeZips: RecipeZip[];
   /** Cache writes of compressed bytes (never reject). */
   stored: Array<Promise<void>>;
+  /** The image's digest, base and pushed references (`image` layout). */
+  image?: ImageSummary;
 }
 
 function toZipEntry(f: FileEntry): ZipInputEntry {
@@ -73,6 +78,20 @@ export async function writeArtifacts(contents: ArtifactContent[], ctx: WriteCont
   for (const a of contents) {
     if (a.kind === "task-root") {
       await writeTaskRoot(a, ctx, run, out.artifacts);
+      continue;
+    }
+    if (a.kind === "image") {
+      const written = await writeImage(a.files, {
+        ...ctx.image!,
+        stagingRoot: ctx.stagingRoot,
+        outDir: ctx.outDir,
+        target: ctx.target,
+        handler: ctx.handler ?? detectHandler(ctx.code.map((f) => f.path)),
+        mtime: ctx.mtime ?? DOS_EPOCH_SECONDS,
+        sourceDateEpoch: ctx.mtime,
+      });
+      out.artifacts.push(written.artifact);
+      out.image = written.image;
       continue;
     }
     const info = await writeZipFile(join(ctx.stagingRoot, a.name), a.files.map(toZipEntry), {

@@ -1,10 +1,9 @@
 /**
- * The image layout (`--layout image`): the build's task-root files (exactly what `--layout dir` writes to
+ * The image stage (`--layout image`): the build's task-root files (exactly what `--layout dir` writes to
  * `task/`) split into two layers — the dependencies, then the app (the project's code and workspace
  * members) — and handed to @tspack/image, which adds them to the base, writes `image/` (an OCI layout with
  * one image manifest) into the staging folder and pushes to each `--push` reference. One module, one call.
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import {
@@ -19,9 +18,8 @@ import type { Target } from "@tspack/platform-tags";
 import { lambdaBaseImage } from "@tspack/project";
 import { isStreamedEntry, type ZipEntry } from "@tspack/zip";
 import type { Dispatcher } from "undici";
-import type { TspackEvent } from "./events.js";
-import { readMemoBytes, writeMemoBytes } from "./memo.js";
-import { type LoadedWheel, readEntry, streamWheelEntry } from "./wheels.js";
+import type { TspackEvent } from "../events.js";
+import { type LoadedWheel, readEntry, streamWheelEntry } from "../wheels.js";
 
 /** The library's image options (`build({ layout: "image", base, push })`). */
 export interface ImageBuildOptions {
@@ -58,27 +56,6 @@ export interface TaskRootFile {
   data?: Uint8Array;
   raw?: { wheel: LoadedWheel; entry: ZipEntry };
   owner: string;
-}
-
-/**
- * The image's warm data (a tag's last digest, compressed layers by the sha256 of their tar) in the cache's
- * memo folder, each entry behind the sha256 of its bytes: a damaged entry is a miss, never wrong bytes.
- */
-export function imageMemo(cacheDir: string): MemoStore {
-  const keyOf = (kind: string, key: string): string => createHash("sha256").update(`${kind}\0${key}`).digest("hex");
-  return {
-    async get(kind, key) {
-      const stored = await readMemoBytes(cacheDir, "image", keyOf(kind, key));
-      if (!stored || stored.length < 32) return undefined;
-      const payload = stored.subarray(32);
-      const digest = createHash("sha256").update(payload).digest();
-      return Buffer.compare(digest, stored.subarray(0, 32)) === 0 ? payload : undefined;
-    },
-    async put(kind, key, bytes) {
-      const digest = createHash("sha256").update(bytes).digest();
-      await writeMemoBytes(cacheDir, "image", keyOf(kind, key), Buffer.concat([digest, bytes]));
-    },
-  };
 }
 
 /** The base a build uses. */
@@ -132,8 +109,8 @@ export interface WriteImageContext {
   stagingRoot: string;
   outDir: string;
   target: Target;
-  /** Owners (`name==version`) of the project's own packages: the app layer, with the project's code. */
-  appOwners: ReadonlySet<string>;
+  /** The project's own packages (packaged root, workspace members): the app layer, with the project's code. */
+  members: ReadonlySet<LoadedWheel>;
   base: string;
   handler: string | undefined;
   mtime: number;
@@ -163,10 +140,12 @@ export async function writeImage(files: readonly TaskRootFile[], ctx: WriteImage
   const deps: TarFile[] = [];
   const app: TarFile[] = [];
   let unzippedBytes = 0;
+  // A member's generated files (RECORD, launchers) have no wheel entry: its owner names it.
+  const appOwners = new Set(files.filter((f) => f.raw && ctx.members.has(f.raw.wheel)).map((f) => f.owner));
   for (const f of files) {
     const data = await bytesOf(f);
     unzippedBytes += data.length;
-    (f.owner === "project" || ctx.appOwners.has(f.owner) ? app : deps).push({ path: f.path, mode: f.mode, data });
+    (f.owner === "project" || appOwners.has(f.owner) ? app : deps).push({ path: f.path, mode: f.mode, data });
   }
   const result = await buildImage({
     base: ctx.base,
