@@ -130,6 +130,15 @@ describe("composeArtifacts", () => {
     );
   });
 
+  it("image: one image artifact with the dir layout's files, no Lambda zip limit", () => {
+    const dir = composeArtifacts(input({ layout: "dir" }));
+    const image = composeArtifacts(input({ layout: "image" }));
+    expect(image.artifacts.map((a) => [a.kind, a.name])).toEqual([["image", "image"]]);
+    expect(image.artifacts[0]!.files).toEqual(dir.artifacts[0]!.files);
+    const huge = [file("big.bin", "idna==3.10", LAMBDA_UNZIPPED_LIMIT + 1)];
+    expect(() => composeArtifacts(input({ layout: "image", deps: huge }))).not.toThrow();
+  });
+
   it("is pure: the module imports no node: built-in and nothing effectful", () => {
     const text = readFileSync(join(import.meta.dirname, "../../src/stages/compose.ts"), "utf8");
     const imports = [...text.matchAll(/^import (type )?.* from "([^"]+)";$/gm)].map((m) => `${m[1] ?? ""}${m[2]}`);
