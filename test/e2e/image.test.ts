@@ -107,7 +107,8 @@ describe.skipIf(skip !== undefined)("tspack build --layout image", () => {
     );
     expect(config.config.Cmd).toEqual(["app.main.handler"]);
     // The dependencies, then the app.
-    expect(result.image.layers.app.files).toBe(4);
+    // the app's 4 files and their pycs (bytecode is on by default for images, as for the dir layout)
+    expect(result.image.layers.app.files).toBe(8);
     const dirOut = join(tempDir(), "dir");
     const d = await runCliAsync(["build", project, "--layout", "dir", "--out", dirOut, "-q", ...common]);
     expect(d.status).toBe(0);
@@ -115,6 +116,7 @@ describe.skipIf(skip !== undefined)("tspack build --layout image", () => {
     const files = taskRootOf(layout);
     const tree = listTree(task).filter((p) => statSync(join(task, p)).isFile());
     expect([...files.keys()].sort()).toEqual(tree.sort());
+    expect(tree.some((p) => p.startsWith("app/__pycache__/main.cpython-313") && p.endsWith(".pyc"))).toBe(true);
     for (const p of tree) {
       expect(Buffer.compare(files.get(p)!.data, readFileSync(join(task, p)))).toBe(0);
       expect((files.get(p)!.mode & 0o111) !== 0).toBe((statSync(join(task, p)).mode & 0o111) !== 0);

@@ -132,7 +132,7 @@ export interface BuildBytecode {
 /**
  * Whether a build compiles bytecode: `compileBytecode` (the CLI's `--compile-bytecode` /
  * `--no-compile-bytecode`), else `UV_COMPILE_BYTECODE`, else `[tool.tspack] compile-bytecode`, else on for
- * the dir layout (a task root for an image, like the uv guide's Dockerfile) and off for zip and layer (the
+ * the dir and image layouts (a container image, like the uv guide's Dockerfile) and off for zip and layer (the
  * guide's `--no-compile-bytecode`). `bytecodeOnly` implies it. Without a compiler for the target's Python
  * (3.9, 3.10 and no `pythonInterpreter`), an explicit request is an error and the default is dropped with
  * a warning. Creates the build's one compiler (nothing starts yet); the caller closes it.
@@ -156,7 +156,7 @@ export function bytecodeFor(
       },
     );
   }
-  const on = explicit ?? (bytecodeOnly || layout === "dir");
+  const on = explicit ?? (bytecodeOnly || layout === "dir" || layout === "image");
   if (!on) return undefined;
   const minor = python[1];
   if (options.pythonInterpreter === undefined && !hasPyodide(minor)) {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { ERROR_CODES, TspackError } from "@tspack/errors";
 import { formatTarget } from "@tspack/platform-tags";
 import { type BuildLayout, build } from "../../build.js";
 import { sourceDateEpochFromEnv } from "../../source-date-epoch.js";
