@@ -68,6 +68,12 @@ export const ERROR_CODES = {
    * private CA, give it with NODE_EXTRA_CA_CERTS.
    */
   NETWORK: "TSPACK_NETWORK",
+  /**
+   * The remote cache (`--remote-cache`) could not be used and `--remote-cache-required` is set: unreachable,
+   * too slow, access denied (403), a 5xx or throttling after the retries. Without `--remote-cache-required`
+   * the same failures are a warning and the build goes on from the local cache and the index.
+   */
+  REMOTE_CACHE: "TSPACK_REMOTE_CACHE",
   /** A file is needed but --offline forbids the network. */
   OFFLINE: "TSPACK_OFFLINE",
   /** A file in the lock has no hash and --require-hashes is set. */
