@@ -129,7 +129,23 @@ export async function createS3Client(settings: ClientSettings): Promise<S3Client
         requestTimeout: settings.requestTimeoutMs,
       },
     });
-  if (settings.region !== undefined) return make(settings.region);
+  // The SDK warns on Node 20 that its releases after January 2027 need Node 22: tspack ships a pinned copy,
+  // so the warning says nothing a tspack user can act on. The variable is the SDK's own switch, read once.
+  const quiet = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  try {
+    return await makeClient(make, settings.region);
+  } finally {
+    if (quiet === undefined) delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    else process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = quiet;
+  }
+}
+
+async function makeClient(
+  make: (region: string | undefined) => S3ClientInstance,
+  region: string | undefined,
+): Promise<S3ClientInstance> {
+  if (region !== undefined) return make(region);
   // No region in the environment: the SDK's chain (shared config file, instance metadata), else
   // us-east-1 (what S3-compatible servers accept; AWS S3 redirects to the bucket's region).
   const client = make(undefined);
