@@ -5,12 +5,14 @@
 // runtime dependency, and a run resolves and compiles fewer modules. undici, the network stack, is
 // bundled once (dist/undici.cjs) and loaded lazily, when a download is actually needed: by the CLI
 // through bin/tspack.js, by the library through the package's private import `#undici`.
+// The AWS SDK's S3 client (the remote cache, @tspack/remote-cache) is bundled the same way (dist/s3.cjs,
+// `#s3`), and loaded only when a build has a remote cache.
 //   dist/index.js (+ chunks/)  the library, ESM with code splitting
 //   dist/index.cjs             the library, CommonJS (`require("tspack")` on Node 20.18)
 //   dist/cdk.cjs               tspack/cdk, CommonJS (aws-cdk-lib and constructs stay external)
 //   dist/cdk.js                tspack/cdk for `import`: a wrapper that loads dist/cdk.cjs (one copy
 //                              of the constructs whichever way an app loads them)
-//   dist/cli.cjs, undici.cjs   the CLI's bundles (bin/tspack.js runs them through a V8 code cache)
+//   dist/cli.cjs, undici.cjs   the CLI's bundles (and s3.cjs, the remote cache's S3 client) (bin/tspack.js runs them through a V8 code cache)
 // Declarations: tspack's own .d.ts plus the internal packages' .d.ts are copied under dist/ (for
 // `import`) and dist/cjs/ (for `require`: a folder of type commonjs, so TypeScript reads them as CommonJS), with `@tspack/x` specifiers rewritten to relative paths and
 // `undici` to the few types tspack's API uses (scripts/shims/undici.d.ts).
@@ -85,6 +87,34 @@ const undiciImport = (format) => ({
   },
 });
 
+/** The AWS SDK names @tspack/remote-cache uses (`sdk.X` and `{ X } = await loadS3()`): the s3 bundle exports each. */
+const S3_NAMES = ["GetObjectCommand", "PutObjectCommand", "S3Client"];
+const remoteSrc = join(root, "packages", "remote-cache", "src");
+for (const file of readdirSync(remoteSrc)) {
+  const text = readFileSync(join(remoteSrc, file), "utf8");
+  const used = [
+    ...[...text.matchAll(/\bsdk\.([A-Z][A-Za-z0-9]+)/g)].map((m) => m[1]),
+    ...[...text.matchAll(/const \{([^}]*)\} = await loadS3\(\)/g)].flatMap((m) => m[1].split(",").map((n) => n.trim())),
+  ];
+  for (const name of used)
+    if (name !== "" && !S3_NAMES.includes(name)) throw new Error(`scripts/build.mjs: add ${name} to S3_NAMES`);
+}
+/** The library's `import("@aws-sdk/client-s3")` becomes the private import `#s3` (dist/s3.cjs), like undici. */
+const s3Import = (format) => ({
+  name: "s3-import",
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/client-s3$/ }, () => ({ path: "s3", namespace: "s3-shim" }));
+    b.onResolve({ filter: /^#s3$/ }, () => ({ path: "#s3", external: true }));
+    b.onLoad({ filter: /.*/, namespace: "s3-shim" }, () => ({
+      contents:
+        format === "cjs"
+          ? 'module.exports = require("#s3");\n'
+          : `import s3 from "#s3";\nexport default s3;\n${S3_NAMES.map((n) => `export const ${n} = s3.${n};`).join("\n")}\n`,
+      loader: "js",
+    }));
+  },
+});
+
 // The build id keys tspack's memoized results in the cache (packages/tspack/src/memo.ts): a hash of every
 // source file, package manifest and the lockfile, so results made by other code are never reused.
 function buildId() {
@@ -117,7 +147,7 @@ await build({
   platform: "node",
   target: "node20",
   external,
-  plugins: [undiciImport("esm")],
+  plugins: [undiciImport("esm"), s3Import("esm")],
   sourcemap: true,
   legalComments: "none",
   logLevel: "warning",
@@ -140,7 +170,7 @@ for (const [name, entry] of [
     platform: "node",
     target: "node20",
     external,
-    plugins: [undiciImport("cjs")],
+    plugins: [undiciImport("cjs"), s3Import("cjs")],
     sourcemap: true,
     legalComments: "none",
     logLevel: "warning",
@@ -210,7 +240,7 @@ const lazyRequires = {
     b.onLoad({ filter: /\.(js|ts)$/ }, async (args) => {
       if (args.path.includes("node_modules")) return undefined;
       const text = readFileSync(args.path, "utf8");
-      const re = /\bimport\(("undici"|"node:[a-z_/]+")\)/g;
+      const re = /\bimport\(("undici"|"@aws-sdk\/client-s3"|"node:[a-z_/]+")\)/g;
       if (!re.test(text)) return undefined;
       return {
         contents: text.replace(re, "Promise.resolve().then(() => require($1))"),
@@ -271,7 +301,7 @@ const cli = await build({
   format: "cjs",
   platform: "node",
   target: "node20",
-  external: ["undici"],
+  external: ["undici", "@aws-sdk/client-s3"],
   write: false,
   legalComments: "none",
   logLevel: "warning",
@@ -313,6 +343,24 @@ await build({
 // The bytecode compiler's thread (@tspack/bytecode worker/compile-worker.mjs, plain JavaScript): copied as it
 // is beside the bundles, found like the pool's worker, next to the Pyodide dependencies it imports.
 copyFileSync(join(root, "packages", "bytecode", "worker", "compile-worker.mjs"), join(dist, "bytecode-worker.mjs"));
+// The AWS SDK's S3 client in a bundle of its own, for the remote cache only: its ES modules, so that only
+// the commands tspack sends are kept (1.1 MB instead of 1.5 MB), loaded on the first remote request.
+const s3Bundle = await build({
+  stdin: {
+    contents: `export { ${S3_NAMES.join(", ")} } from "@aws-sdk/client-s3";`,
+    resolveDir: join(root, "packages", "remote-cache"),
+    loader: "js",
+  },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  mainFields: ["module", "main"],
+  write: false,
+  legalComments: "none",
+  logLevel: "warning",
+});
+writeBundle("s3.cjs", s3Bundle.outputFiles[0].text);
 log("esbuild → packages/tspack/dist");
 
 // The licenses of the third-party packages inlined into the bundles (MIT/BSD/Apache ask for their text).
@@ -326,13 +374,23 @@ for (const meta of metafiles) {
     bundledPackages.set(m[2], dir);
   }
 }
+const licenseFiles = (dir) =>
+  readdirSync(dir)
+    .filter((f) => /^licen[cs]e/i.test(f))
+    .sort();
+/** SPDX id → a bundled package that ships that license's text (a few AWS SDK packages ship none). */
+const licenseTextOf = new Map();
+for (const [name, dir] of [...bundledPackages.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const license = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).license;
+  if (licenseFiles(dir).length > 0 && !licenseTextOf.has(license)) licenseTextOf.set(license, name);
+}
 const notices = [...bundledPackages.entries()]
   .sort(([a], [b]) => (a < b ? -1 : 1))
   .map(([name, dir]) => {
     const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    const files = readdirSync(dir)
-      .filter((f) => /^licen[cs]e/i.test(f))
-      .sort();
+    const files = licenseFiles(dir);
+    if (files.length === 0 && manifest.license === "Apache-2.0" && licenseTextOf.has("Apache-2.0"))
+      return `${name}@${manifest.version} (Apache-2.0)\n\nThe package ships no license file; the Apache License 2.0 text is in this file, with ${licenseTextOf.get("Apache-2.0")}.\n`;
     if (files.length === 0) throw new Error(`scripts/build.mjs: ${name} is bundled but has no license file`);
     const texts = files.map((f) => readFileSync(join(dir, f), "utf8").trim()).join("\n\n");
     return `${name}@${manifest.version} (${manifest.license})\n\n${texts}\n`;

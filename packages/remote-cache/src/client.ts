@@ -54,7 +54,8 @@ export interface ClientSettingsInput {
   maxAttempts?: number | undefined;
 }
 
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
+const nonEmpty = (v: string | undefined): string | undefined =>
+  v === undefined || v.trim() === "" ? undefined : v.trim();
 
 /**
  * The endpoint is `--remote-cache-endpoint`, else the SDK's standard variables `AWS_ENDPOINT_URL_S3` and
@@ -90,7 +91,10 @@ export function resolveClientSettings(input: ClientSettingsInput): ClientSetting
   const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
   const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
   const credentials =
-    !input.envIsProcessEnv && accessKeyId !== undefined && secretAccessKey !== undefined && env.AWS_PROFILE === undefined
+    !input.envIsProcessEnv &&
+    accessKeyId !== undefined &&
+    secretAccessKey !== undefined &&
+    env.AWS_PROFILE === undefined
       ? { accessKeyId, secretAccessKey, ...(sessionToken !== undefined ? { sessionToken } : {}) }
       : undefined;
   return {

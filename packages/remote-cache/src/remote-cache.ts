@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { cachePathFor, createTempPath, hasEntry, isSha256Hex, publishFile } from "@tspack/cache";
 import { networkErrorInfo, redactSecrets, TspackError } from "@tspack/errors";
 import pLimit from "p-limit";
-import { createS3Client, resolveClientSettings, type S3ClientInstance, type S3Module, loadS3 } from "./client.js";
+import { createS3Client, loadS3, resolveClientSettings, type S3ClientInstance, type S3Module } from "./client.js";
 import { decodeMemoEntry, encodeMemoEntry } from "./envelope.js";
 import { remoteMemoKey, remoteWheelKey } from "./layout.js";
 import type { MemoStore } from "./memo-store.js";
@@ -59,12 +59,8 @@ export interface RemoteCacheStats {
 }
 
 /** How a failed request is treated. */
-type Failure =
-  | { kind: "missing" }
-  | { kind: "exists" }
-  | { kind: "unavailable"; reason: string };
+type Failure = { kind: "missing" } | { kind: "exists" } | { kind: "unavailable"; reason: string };
 
-const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
 interface SdkErrorLike {
   name?: string;
@@ -206,7 +202,9 @@ export class RemoteCache implements MemoStore {
     const objectKey = remoteMemoKey(this.location.prefix, kind, key);
     let body: Uint8Array;
     try {
-      const res = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: objectKey }));
+      const res = await this.client.send(
+        new this.sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: objectKey }),
+      );
       body = res.Body === undefined ? new Uint8Array() : await res.Body.transformToByteArray();
     } catch (e) {
       const f = classify(e, this.endpointLabel);
@@ -221,7 +219,9 @@ export class RemoteCache implements MemoStore {
     const decoded = decodeMemoEntry(kind, key, body);
     if ("problem" in decoded) {
       this.stats.corrupt++;
-      this.warn(`the object "${objectKey}" is not a valid entry (${decoded.problem}); ignored it (delete it, or let the bucket's lifecycle rule expire it)`);
+      this.warn(
+        `the object "${objectKey}" is not a valid entry (${decoded.problem}); ignored it (delete it, or let the bucket's lifecycle rule expire it)`,
+      );
       return undefined;
     }
     this.stats.hits++;
@@ -255,7 +255,10 @@ export class RemoteCache implements MemoStore {
         this.stats.existing++;
         return;
       }
-      const err = this.fail(f.kind === "missing" ? "the bucket does not exist (HTTP 404)" : f.reason, `writing ${objectKey}`);
+      const err = this.fail(
+        f.kind === "missing" ? "the bucket does not exist (HTTP 404)" : f.reason,
+        `writing ${objectKey}`,
+      );
       if (err !== undefined) throw err;
     }
   }
@@ -272,7 +275,9 @@ export class RemoteCache implements MemoStore {
     const objectKey = remoteWheelKey(this.location.prefix, sha256hex);
     let tmp: string | undefined;
     try {
-      const res = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: objectKey }));
+      const res = await this.client.send(
+        new this.sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: objectKey }),
+      );
       const body = res.Body as Readable | undefined;
       if (body === undefined) throw Object.assign(new Error("empty body"), { name: "EmptyBody" });
       if (size !== undefined && res.ContentLength !== undefined && res.ContentLength !== size) {
@@ -341,7 +346,10 @@ export class RemoteCache implements MemoStore {
         this.backgroundError ??=
           e instanceof TspackError
             ? e
-            : new TspackError("TSPACK_REMOTE_CACHE", this.scrub(`The remote cache ${this.location.url} failed: ${String(e)}`));
+            : new TspackError(
+                "TSPACK_REMOTE_CACHE",
+                this.scrub(`The remote cache ${this.location.url} failed: ${String(e)}`),
+              );
       })
       .finally(() => this.pending.delete(p));
     this.pending.add(p);

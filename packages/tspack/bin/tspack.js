@@ -84,9 +84,11 @@ function load(name, key) {
 }
 
 let undici;
-/** The bundles' `require`: Node's built-ins, and undici from its own bundle, loaded on first use. */
+let s3;
+/** The bundles' `require`: Node's built-ins, and undici (and the remote cache's S3 client) from their own bundles, loaded on first use. */
 function bundleRequire(id) {
   if (id === "undici") return (undici ??= load("undici.cjs", "undici"));
+  if (id === "@aws-sdk/client-s3") return (s3 ??= load("s3.cjs", "s3"));
   return require(id);
 }
 
