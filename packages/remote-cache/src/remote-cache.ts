@@ -61,7 +61,6 @@ export interface RemoteCacheStats {
 /** How a failed request is treated. */
 type Failure = { kind: "missing" } | { kind: "exists" } | { kind: "unavailable"; reason: string };
 
-
 interface SdkErrorLike {
   name?: string;
   code?: string;
