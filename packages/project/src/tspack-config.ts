@@ -45,6 +45,8 @@ export interface TspackConfig {
   invalidationMode?: "checked-hash" | "unchecked-hash";
   /** Ship `mod.pyc` instead of `mod.py` for every module that compiles. */
   bytecodeOnly?: boolean;
+  /** `remote-cache`: the shared remote cache, `s3://BUCKET[/PREFIX]` (docs/remote-cache.md). */
+  remoteCache?: string;
 }
 
 const KEYS = [
@@ -63,6 +65,7 @@ const KEYS = [
   "compile-bytecode",
   "invalidation-mode",
   "bytecode-only",
+  "remote-cache",
 ] as const;
 
 const hintKeys = `Known keys of [tool.tspack]: ${KEYS.join(", ")}.`;
@@ -127,6 +130,16 @@ export function parseTspackConfig(
       `"${config.handler}" is not a handler of the form module.function`,
       'Write it like "app.main.handler".',
     );
+  const remoteCache = reader.string(table["remote-cache"], at("remote-cache"));
+  if (remoteCache !== undefined) {
+    if (!/^s3:\/\/[^/]+/.test(remoteCache))
+      throw reader.error(
+        at("remote-cache"),
+        `"${remoteCache}" is not an s3:// URL`,
+        'Write it like "s3://my-ci-cache/tspack".',
+      );
+    config.remoteCache = remoteCache;
+  }
   for (const k of ["include", "exclude", "groups", "extras"] as const) {
     const v = reader.stringArray(table[k], at(k));
     if (v === undefined) continue;

@@ -29,7 +29,8 @@ include = ["app", "lambda_function.py"]
 exclude = ["**/*.md"]
 handler = "app.main.handler"
 groups = ["prod"]
-extras = ["fast"]`),
+extras = ["fast"]
+remote-cache = "s3://ci-cache/tspack"`),
     ).toEqual({
       layout: "layer",
       out: "dist",
@@ -42,6 +43,7 @@ extras = ["fast"]`),
       handler: "app.main.handler",
       groups: ["prod"],
       extras: ["fast"],
+      remoteCache: "s3://ci-cache/tspack",
     });
   });
 
@@ -57,6 +59,10 @@ extras = ["fast"]`),
     expect(errorOf('compile-bytecode = "yes"').code).toBe("TSPACK_PYPROJECT_INVALID");
   });
 
+  it("refuses a remote-cache that is not an s3:// URL", () => {
+    expect(errorOf('remote-cache = "https://bucket.s3.amazonaws.com"').message).toContain("is not an s3:// URL");
+  });
+
   it("is empty when absent", () => {
     expect(parsePyproject('[project]\nname = "x"\n', "p").tspack).toEqual({});
   });
@@ -65,7 +71,7 @@ extras = ["fast"]`),
     [
       'layot = "zip"',
       '`tool.tspack.layot`: unknown key "layot"',
-      "Known keys of [tool.tspack]: layout, out, runtime, arch, platform, python, include, exclude, handler, base, groups, extras, compile-bytecode, invalidation-mode, bytecode-only.",
+      "Known keys of [tool.tspack]: layout, out, runtime, arch, platform, python, include, exclude, handler, base, groups, extras, compile-bytecode, invalidation-mode, bytecode-only, remote-cache.",
     ],
     ['layout = "tar"', '`tool.tspack.layout`: "tar" is not a layout', "Use one of: zip, layer, dir, image."],
     [
