@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
-import { hashFile, resolveCacheDir } from "@tspack/cache";
+import { hasEntry, hashFile, resolveCacheDir } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import type { FetchItem, FetchOptions, IndexConfig, RetryOptions } from "@tspack/fetch";
 import { missingWheelsError, type PlannedPackage } from "@tspack/plan";
@@ -9,13 +9,14 @@ import { openCache } from "./guard.js";
 import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
 import { workspaceRootOf } from "./read-project.js";
+import { RemoteCacheRun, type RemoteCacheReport, type RemoteCacheStageOptions } from "./remote-cache.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { envBool, firstEnv, type IndexArg, indexSettings } from "./uv-env.js";
 import { memoEnabled, openWarm } from "./warm/index.js";
 import { extendLazy } from "./warm/plan-memo.js";
 
 /** Download options (all optional; the cache location follows `resolveCacheDir`). */
-export interface FetchStageOptions extends PlanOptions {
+export interface FetchStageOptions extends PlanOptions, RemoteCacheStageOptions {
   /** Cache root (relative to the current folder). Default: TSPACK_CACHE_DIR, else $XDG_CACHE_HOME/tspack, else ~/.cache/tspack. */
   cacheDir?: string;
   /**
@@ -64,6 +65,8 @@ export interface FetchStageOptions extends PlanOptions {
    * (slower).
    */
   memo?: boolean;
+  /** @internal The run's remote cache, when a caller (build) already opened it. */
+  remoteRun?: RemoteCacheRun;
 }
 
 /** One wheel on local disk, ready to install or zip. */
@@ -85,6 +88,11 @@ export interface FetchStageResult extends PlanResult {
   localSources: PlannedPackage[];
   requests: number;
   bytesDownloaded: number;
+  /**
+   * The remote cache's report when it was used (`remoteCache`): its counters, and `flush()` to wait for
+   * the uploads still running in the background.
+   */
+  remoteCache?: RemoteCacheReport;
 }
 
 /** The environment a stage reads: `options.env`, else `process.env` (what the CLI reads). */
@@ -242,11 +250,24 @@ async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise
   const wheels: LocalWheel[] = [];
   let requests = 0;
   let bytesDownloaded = 0;
+  const remoteCache = options.remoteRun ?? remoteCacheRun(options);
   if (remote.length > 0) {
+    // The shared remote cache first fills the local one with the wheels it lacks (each verified by its
+    // sha256); the index serves the rest, which are then uploaded in the background.
+    const notLocal: Array<{ sha256: string; size?: number }> = [];
+    for (const { item } of remote) {
+      if (item.sha256 !== undefined && !(await hasEntry(cacheDir, item.sha256, item.size)))
+        notLocal.push({ sha256: item.sha256, ...(item.size === undefined ? {} : { size: item.size }) });
+    }
+    await remoteCache.prefetch(cacheDir, notLocal);
     const { fetchFiles } = await import("@tspack/fetch");
     const result = await fetchFiles(
       remote.map((r) => r.item),
       fetchFilesOptions(options, cacheDir, projectIndexes(planned.project)),
+    );
+    remoteCache.share(
+      cacheDir,
+      result.files.filter((f) => f.from === "network").map((f) => f.sha256),
     );
     requests = result.requests;
     bytesDownloaded = result.bytesDownloaded;
@@ -307,5 +328,18 @@ async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise
   wheels.sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0,
   );
-  return extendLazy(planned, { cacheDir, wheels, localSources, requests, bytesDownloaded });
+  const report = options.remoteRun === undefined ? remoteCache.report() : undefined;
+  return extendLazy(planned, {
+    cacheDir,
+    wheels,
+    localSources,
+    requests,
+    bytesDownloaded,
+    ...(report === undefined ? {} : { remoteCache: report }),
+  });
+}
+
+/** The remote cache of a stage run on its own (`fetchWheels`, `install`): warnings go to `onEvent`. */
+export function remoteCacheRun(options: FetchStageOptions): RemoteCacheRun {
+  return new RemoteCacheRun(options, envOf(options), (message) => options.onEvent?.({ type: "warning", message }));
 }

@@ -30,6 +30,7 @@ import {
 import { openCache, projectFolders } from "./guard.js";
 import { nearestProjectIndexes, toIndexConfig } from "./indexes.js";
 import { buildLocalSources } from "./members.js";
+import type { RemoteCacheReport } from "./remote-cache.js";
 import { isTarget, resolveTarget } from "./target.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { memoEnabled } from "./warm/index.js";
@@ -66,6 +67,8 @@ export interface InstallStageOptions extends FetchStageOptions {
 export interface InstallStageResult extends InstallResult {
   target: Target;
   wheels: LocalWheel[];
+  /** The remote cache's report when it was used: counters, and `flush()` for the background uploads. */
+  remoteCache?: RemoteCacheReport;
 }
 
 /** Puts a natively built member wheel into the cache so the installer reads it like any other. */
@@ -99,6 +102,7 @@ export async function install(options: InstallStageOptions): Promise<InstallStag
 async function installStage(options: InstallStageOptions, cacheDir: string): Promise<InstallStageResult> {
   let target: Target;
   let wheels: LocalWheel[];
+  let remoteCache: RemoteCacheReport | undefined;
   // The ownership guard, before any download: not the project, the workspace, the cache, the current or
   // home folder (nor one holding them); with --clean, the installer also checks every file is a package's.
   const dest = resolve(options.dest);
@@ -118,6 +122,7 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
     wheels = await fetchRequirements(options.requirementsFile, target, { ...options, cacheDir });
   } else {
     const fetched = await fetchWheels({ ...options, cacheDir });
+    remoteCache = fetched.remoteCache;
     target = fetched.target;
     wheels = [...fetched.wheels];
     for (const built of await buildLocalSources(fetched, options.onEvent)) {
@@ -162,7 +167,7 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
     bytes: result.bytes,
     ms: performance.now() - started,
   });
-  return { ...result, target, wheels };
+  return { ...result, target, wheels, ...(remoteCache === undefined ? {} : { remoteCache }) };
 }
 
 /**

@@ -360,6 +360,44 @@ const UV_PIP_INSTALL: FlagSpec[] = [
   refusedFlag("dry-run", "use `tspack plan` to see what would be installed"),
 ];
 
+const G_REMOTE = "Remote cache (docs/remote-cache.md)";
+/** The shared remote cache's flags: part of NET, so every command that downloads has them. */
+const REMOTE_CACHE: FlagSpec[] = [
+  {
+    name: "remote-cache",
+    kind: "string",
+    value: "URL",
+    help: "Share wheels and warm results in s3://BUCKET[/PREFIX] (env TSPACK_REMOTE_CACHE; [tool.tspack] remote-cache)",
+    group: G_REMOTE,
+  },
+  {
+    name: "remote-cache-endpoint",
+    kind: "string",
+    value: "URL",
+    help: "S3 endpoint for MinIO, R2, Ceph… (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)",
+    group: G_REMOTE,
+  },
+  {
+    name: "remote-cache-path-style",
+    kind: "boolean",
+    help: "Path-style bucket URLs (default when the endpoint is an IP address or localhost)",
+    group: G_REMOTE,
+  },
+  {
+    name: "remote-cache-mode",
+    kind: "string",
+    value: "MODE",
+    help: "readwrite (default) | read: upload nothing, e.g. for pull requests (env TSPACK_REMOTE_CACHE_MODE)",
+    group: G_REMOTE,
+  },
+  {
+    name: "remote-cache-required",
+    kind: "boolean",
+    help: "Fail when the remote cache fails, instead of a warning (env TSPACK_REMOTE_CACHE_REQUIRED=1)",
+    group: G_REMOTE,
+  },
+];
+
 const NET: FlagSpec[] = [
   {
     name: "cache-dir",
@@ -446,6 +484,7 @@ const NET: FlagSpec[] = [
     help: "Undo --require-hashes",
     group: G_NET,
   },
+  ...REMOTE_CACHE,
 ];
 
 const INSTALL: FlagSpec[] = [

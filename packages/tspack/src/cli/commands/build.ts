@@ -63,6 +63,8 @@ export async function runBuild(ctx: CommandContext): Promise<number> {
     ...(push.length ? { push } : {}),
     ...(username === undefined ? {} : { registryAuth: { username, password: readPasswordStdin() } }),
   });
+  // The uploads to the remote cache run in the background during the command: finished before exit.
+  await result.remoteCache?.flush();
   const ms = performance.now() - started;
   if (ctx.output.json) {
     ctx.output.out(`${JSON.stringify({ ...result, ms: Math.round(ms) }, null, 2)}\n`);

@@ -56,6 +56,14 @@ export function fetchOptionsFrom(ctx: CommandContext, opts: { project?: boolean 
   const index = flagList(ctx.flags, "index");
   const extra = flagList(ctx.flags, "extra-index-url");
   const findLinks = flagList(ctx.flags, "find-links");
+  const remoteCache = flagString(ctx.flags, "remote-cache");
+  const remoteCacheEndpoint = flagString(ctx.flags, "remote-cache-endpoint");
+  const remoteCacheMode = flagString(ctx.flags, "remote-cache-mode");
+  if (remoteCacheMode !== undefined && remoteCacheMode !== "read" && remoteCacheMode !== "readwrite") {
+    throw new TspackError(ERROR_CODES.USAGE, `The value "${remoteCacheMode}" of --remote-cache-mode is not a mode`, {
+      hint: "Use read (upload nothing) or readwrite.",
+    });
+  }
   return {
     // Paths given on the command line are relative to the current folder, like every CLI (and uv).
     ...(opts.project === false ? {} : projectFrom(ctx)),
@@ -80,6 +88,11 @@ export function fetchOptionsFrom(ctx: CommandContext, opts: { project?: boolean 
     ...(retries === undefined ? {} : { retry: { retries } }),
     signal: ctx.signal,
     onEvent: eventPrinter(ctx.output),
+    ...(remoteCache === undefined ? {} : { remoteCache }),
+    ...(remoteCacheEndpoint === undefined ? {} : { remoteCacheEndpoint }),
+    ...(flagBool(ctx.flags, "remote-cache-path-style") ? { remoteCachePathStyle: true } : {}),
+    ...(remoteCacheMode === undefined ? {} : { remoteCacheMode }),
+    ...(flagBool(ctx.flags, "remote-cache-required") ? { remoteCacheRequired: true } : {}),
   };
 }
 

@@ -7,6 +7,8 @@ import { fetchOptionsFrom } from "./common.js";
 export async function runFetch(ctx: CommandContext): Promise<number> {
   const started = performance.now();
   const r = await fetchWheels(fetchOptionsFrom(ctx));
+  // The uploads to the remote cache run in the background during the command: finished before exit.
+  await r.remoteCache?.flush();
   const ms = performance.now() - started;
   const downloaded = r.wheels.filter((w) => w.from === "network");
   if (ctx.output.json) {

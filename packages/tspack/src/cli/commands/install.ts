@@ -64,6 +64,8 @@ export async function runInstall(ctx: CommandContext): Promise<number> {
         }
       : {}),
   });
+  // The uploads to the remote cache run in the background during the command: finished before exit.
+  await result.remoteCache?.flush();
   const ms = performance.now() - started;
   if (ctx.output.json) {
     ctx.output.out(`${JSON.stringify({ ...result, ms: Math.round(ms) }, null, 2)}\n`);
