@@ -356,6 +356,20 @@ const s3Bundle = await build({
   platform: "node",
   target: "node20",
   mainFields: ["module", "main"],
+  // The SDK imports a few built-ins dynamically; code run through vm.Script has no module loader.
+  plugins: [
+    {
+      name: "builtin-imports",
+      setup(b) {
+        b.onLoad({ filter: /\.(m?js|cjs)$/ }, (args) => {
+          const text = readFileSync(args.path, "utf8");
+          const re = /\bimport\((["'])(node:[a-z_/0-9]+)\1\)/g;
+          if (!re.test(text)) return undefined;
+          return { contents: text.replace(re, 'Promise.resolve().then(() => require("$2"))'), loader: "js" };
+        });
+      },
+    },
+  ],
   write: false,
   legalComments: "none",
   logLevel: "warning",

@@ -9,7 +9,7 @@ import { openCache } from "./guard.js";
 import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
 import { workspaceRootOf } from "./read-project.js";
-import { RemoteCacheRun, type RemoteCacheReport, type RemoteCacheStageOptions } from "./remote-cache.js";
+import { type RemoteCacheReport, RemoteCacheRun, type RemoteCacheStageOptions } from "./remote-cache.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { envBool, firstEnv, type IndexArg, indexSettings } from "./uv-env.js";
 import { memoEnabled, openWarm } from "./warm/index.js";

@@ -8,13 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TspackError } from "@tspack/errors";
 import { parsePyproject } from "@tspack/project";
-import type {
-  MemoStore,
-  RemoteCache,
-  RemoteCacheMode,
-  RemoteCacheStats,
-  WheelRef,
-} from "@tspack/remote-cache";
+import type { MemoStore, RemoteCache, RemoteCacheMode, RemoteCacheStats, WheelRef } from "@tspack/remote-cache";
 import { projectPaths } from "./read-project.js";
 
 /** Library options of the remote cache (the CLI's `--remote-cache*` flags). */
