@@ -99,6 +99,7 @@ beforeAll(async () => {
       "bin/package.json",
       "dist/cli.cjs",
       "dist/undici.cjs",
+      "dist/s3.cjs",
       "dist/index.js",
       "dist/index.d.ts",
       "dist/index.cjs",
@@ -143,6 +144,11 @@ describe("npm pack → npm install in an empty folder", () => {
       .filter((f) => /\.(c?js)$/.test(f) && readFileSync(f, "utf8").includes("undici:request:create"))
       .map((f) => f.slice(root.length + 1));
     expect(withUndici).toEqual(["dist/undici.cjs"]);
+    // Likewise the AWS SDK's S3 client (the remote cache): in dist/s3.cjs only, loaded on demand.
+    const withSdk = walk(join(root, "dist"))
+      .filter((f) => /\.(c?js)$/.test(f) && readFileSync(f, "utf8").includes("class _S3ServiceException"))
+      .map((f) => f.slice(root.length + 1));
+    expect(withSdk).toEqual(["dist/s3.cjs"]);
   });
 
   it("ships README.md, the MIT LICENSE and the bundled packages' licenses", (ctx) => {
@@ -357,6 +363,40 @@ describe("npm pack → npm install in an empty folder", () => {
     }
   });
 
+  it("the library loads the bundled AWS SDK for a remote cache from ESM and CommonJS (unreachable: a warning, then the index)", async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const demo = demoProject();
+    const server = await startIndexServer({ files: serverFiles(demo.wheels) });
+    try {
+      const dir = tempDir("tspack-npm-remote-");
+      writeTree(dir, demo.files);
+      // Port 1 on loopback refuses connections: the remote cache warns once and the index serves the build.
+      const code = (cache: string) =>
+        `const warnings = []; build({ projectDir: ${JSON.stringify(dir)}, cacheDir: ${JSON.stringify(cache)}, outDir: ${JSON.stringify(join(tempDir("tspack-npm-out-"), "out"))}, env: { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret-example-123", AWS_REGION: "us-east-1" }, remoteCache: "s3://tspack-ci", remoteCacheEndpoint: "http://127.0.0.1:1", onEvent: (e) => e.type === "warning" && warnings.push(e.message), mirrors: [{ from: ${JSON.stringify(FAKE_HOST)}, to: ${JSON.stringify(`${server.url}/`)} }] }).then(async (r) => { await r.remoteCache.flush(); console.log(JSON.stringify({ sha: r.artifacts[0].sha256, warnings })); })`;
+      const esm = await run(
+        process.execPath,
+        ["--input-type=module", "-e", `import { build } from "tspack"; ${code(tempDir("tspack-npm-c3-"))}`],
+        installDir,
+        60_000,
+      );
+      const cjs = await run(
+        process.execPath,
+        ["-e", `const { build } = require("tspack"); ${code(tempDir("tspack-npm-c4-"))}`],
+        installDir,
+        60_000,
+      );
+      for (const r of [esm, cjs]) {
+        expect(r.stderr).toBe("");
+        const { sha, warnings: list } = JSON.parse(r.stdout) as { sha: string; warnings: string[] };
+        expect(sha).toBe(DEMO_ZIP_SHA256);
+        expect(list).toHaveLength(1);
+        expect(list[0]).toMatch(/^remote cache s3:\/\/tspack-ci: cannot reach http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED/);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it("the types work in a CommonJS TypeScript project (node16 and node10 resolution), tspack/cdk included", async (ctx) => {
     if (skipReason) ctx.skip(skipReason);
     const dir = tempDir("tspack-npm-ts-");
@@ -382,7 +422,7 @@ describe("npm pack → npm install in an empty folder", () => {
         'const fn: lambda.Function = new TspackFunction(stack, "F", { entry: "svc", architecture: lambda.Architecture.ARM_64, bundling: { bundleAs: "zip", extras: ["x"] } });',
         'const layer: lambda.LayerVersion = new TspackLayer(stack, "L", { entry: "svc" });',
         'const code: lambda.AssetCode = tspackCode("svc", { artifact: "code" });',
-        'const result: Promise<BuildResult> = build({ projectDir: "svc", exclude: ["tests/**"] });',
+        'const result: Promise<BuildResult> = build({ projectDir: "svc", exclude: ["tests/**"], remoteCache: "s3://ci-cache/tspack", remoteCacheMode: "read" });',
         "export { fn, layer, code, result };",
         "",
       ].join("\n"),

@@ -1,8 +1,36 @@
 import { TspackError } from "@tspack/errors";
 
-/** The AWS SDK's S3 module (its types only: the code is loaded by {@link loadS3}). */
-export type S3Module = typeof import("@aws-sdk/client-s3");
-export type S3ClientInstance = InstanceType<S3Module["S3Client"]>;
+/**
+ * What tspack uses of the AWS SDK's S3 module, typed here so that no declaration of tspack names the SDK
+ * (it is bundled, not a dependency: a user's TypeScript could not resolve its types).
+ */
+export interface S3Module {
+  S3Client: new (config: Record<string, unknown>) => S3ClientInstance;
+  GetObjectCommand: new (input: { Bucket: string; Key: string }) => S3Command;
+  PutObjectCommand: new (input: {
+    Bucket: string;
+    Key: string;
+    Body: unknown;
+    ContentLength: number;
+    ContentType: string;
+    IfNoneMatch: string;
+  }) => S3Command;
+}
+/** An SDK command (opaque). */
+export interface S3Command {
+  readonly input: object;
+}
+/** The fields of a GetObject/PutObject response tspack reads. */
+export interface S3Output {
+  Body?: unknown;
+  ContentLength?: number;
+}
+/** What tspack uses of an `S3Client`. */
+export interface S3ClientInstance {
+  send(command: S3Command): Promise<S3Output>;
+  destroy(): void;
+  config: { region(): Promise<string> };
+}
 
 let s3Module: Promise<S3Module> | undefined;
 
@@ -12,7 +40,7 @@ let s3Module: Promise<S3Module> | undefined;
  * bundles this import is dist/s3.cjs (the CLI through bin/tspack.js, the library through `#s3`).
  */
 export function loadS3(): Promise<S3Module> {
-  s3Module ??= import("@aws-sdk/client-s3");
+  s3Module ??= import("@aws-sdk/client-s3") as unknown as Promise<S3Module>;
   return s3Module;
 }
 

@@ -204,7 +204,8 @@ export class RemoteCache implements MemoStore {
       const res = await this.client.send(
         new this.sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: objectKey }),
       );
-      body = res.Body === undefined ? new Uint8Array() : await res.Body.transformToByteArray();
+      const stream = res.Body as { transformToByteArray(): Promise<Uint8Array> } | undefined;
+      body = stream === undefined ? new Uint8Array() : await stream.transformToByteArray();
     } catch (e) {
       const f = classify(e, this.endpointLabel);
       if (f.kind === "missing") {
