@@ -4,6 +4,7 @@
  * local caches. Every build must give the demo project's golden bytes, whoever served the wheels.
  */
 
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -210,6 +211,57 @@ describe.skipIf(skip !== undefined)("remote cache (S3 on Ceph RGW): tspack build
     } finally {
       await index.close();
     }
+  });
+
+  it("fetch fills the bucket; install on another runner with the index stopped installs from the remote alone", async () => {
+    const p = prefix();
+    const env = {
+      ...rgw.env(),
+      AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: "/nonexistent/aws-config",
+      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+      UV_HTTP_RETRIES: "0",
+    };
+    const index = await startIndexServer({ files: serverFiles(demo.wheels) });
+    try {
+      const f = await runCliAsync(
+        [
+          "fetch",
+          projectDir,
+          "--cache-dir",
+          join(tempDir("tspack-remote-cache-"), "cache"),
+          "--mirror",
+          mirrorArg(index.url),
+        ],
+        { env: { ...env, TSPACK_REMOTE_CACHE: `s3://${rgw.bucket}/${p}` } },
+      );
+      expect(f.stderr).not.toContain("warning");
+      expect(f.status).toBe(0);
+    } finally {
+      await index.close();
+    }
+    expect(wheelKeys(await listKeys(p))).toHaveLength(3);
+    const target = join(tempDir("tspack-remote-target-"), "packages");
+    const i = await runCliAsync(
+      [
+        "install",
+        projectDir,
+        "--target",
+        target,
+        "--cache-dir",
+        join(tempDir("tspack-remote-cache-"), "cache"),
+        "--mirror",
+        mirrorArg(index.url),
+        "--remote-cache",
+        `s3://${rgw.bucket}/${p}`,
+      ],
+      { env },
+    );
+    expect(i.stderr).not.toContain("warning");
+    expect(i.status).toBe(0);
+    expect(readdirSync(target).sort()).toEqual(
+      expect.arrayContaining(["alpha", "alpha-1.0.0.dist-info", "beta_utils", "gamma_pkg"]),
+    );
   });
 
   it("read mode writes nothing", async () => {

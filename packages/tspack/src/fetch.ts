@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
-import { hasEntry, hashFile, resolveCacheDir } from "@tspack/cache";
+import { hashFile, resolveCacheDir } from "@tspack/cache";
 import { ERROR_CODES, TspackError } from "@tspack/errors";
 import type { FetchItem, FetchOptions, IndexConfig, RetryOptions } from "@tspack/fetch";
 import { missingWheelsError, type PlannedPackage } from "@tspack/plan";
@@ -9,7 +9,12 @@ import { openCache } from "./guard.js";
 import { projectIndexes } from "./indexes.js";
 import type { PlanOptions, PlanResult } from "./plan.js";
 import { workspaceRootOf } from "./read-project.js";
-import { type RemoteCacheReport, RemoteCacheRun, type RemoteCacheStageOptions } from "./remote-cache.js";
+import {
+  type RemoteCacheReport,
+  RemoteCacheRun,
+  type RemoteCacheStageOptions,
+  throughRemoteCache,
+} from "./remote-cache.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { envBool, firstEnv, type IndexArg, indexSettings } from "./uv-env.js";
 import { memoEnabled, openWarm } from "./warm/index.js";
@@ -252,22 +257,10 @@ async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise
   let bytesDownloaded = 0;
   const remoteCache = options.remoteRun ?? remoteCacheRun(options);
   if (remote.length > 0) {
-    // The shared remote cache first fills the local one with the wheels it lacks (each verified by its
-    // sha256); the index serves the rest, which are then uploaded in the background.
-    const notLocal: Array<{ sha256: string; size?: number }> = [];
-    for (const { item } of remote) {
-      if (item.sha256 !== undefined && !(await hasEntry(cacheDir, item.sha256, item.size)))
-        notLocal.push({ sha256: item.sha256, ...(item.size === undefined ? {} : { size: item.size }) });
-    }
-    await remoteCache.prefetch(cacheDir, notLocal);
     const { fetchFiles } = await import("@tspack/fetch");
-    const result = await fetchFiles(
-      remote.map((r) => r.item),
-      fetchFilesOptions(options, cacheDir, projectIndexes(planned.project)),
-    );
-    remoteCache.share(
-      cacheDir,
-      result.files.filter((f) => f.from === "network").map((f) => f.sha256),
+    const items = remote.map((r) => r.item);
+    const result = await throughRemoteCache(remoteCache, cacheDir, items, () =>
+      fetchFiles(items, fetchFilesOptions(options, cacheDir, projectIndexes(planned.project))),
     );
     requests = result.requests;
     bytesDownloaded = result.bytesDownloaded;

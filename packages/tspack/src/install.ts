@@ -26,11 +26,12 @@ import {
   fetchWheels,
   indexesOf,
   type LocalWheel,
+  remoteCacheRun,
 } from "./fetch.js";
 import { openCache, projectFolders } from "./guard.js";
 import { nearestProjectIndexes, toIndexConfig } from "./indexes.js";
 import { buildLocalSources } from "./members.js";
-import type { RemoteCacheReport } from "./remote-cache.js";
+import { type RemoteCacheReport, throughRemoteCache } from "./remote-cache.js";
 import { isTarget, resolveTarget } from "./target.js";
 import { cacheUserPaths, classified, projectUserPaths } from "./user-paths.js";
 import { memoEnabled } from "./warm/index.js";
@@ -102,7 +103,6 @@ export async function install(options: InstallStageOptions): Promise<InstallStag
 async function installStage(options: InstallStageOptions, cacheDir: string): Promise<InstallStageResult> {
   let target: Target;
   let wheels: LocalWheel[];
-  let remoteCache: RemoteCacheReport | undefined;
   // The ownership guard, before any download: not the project, the workspace, the cache, the current or
   // home folder (nor one holding them); with --clean, the installer also checks every file is a package's.
   const dest = resolve(options.dest);
@@ -117,12 +117,13 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
   const { installWheels, checkInstallDest } = await import("@tspack/installer");
   checkInstallDest(dest, scheme, options.clean === true);
   await openCache(cacheDir);
+  // One remote cache for the run's downloads (reported in the result, uploads awaited by its flush()).
+  const remoteRun = options.remoteRun ?? remoteCacheRun(options);
   if (options.requirementsFile !== undefined) {
     target = options.target && isTarget(options.target) ? options.target : (resolveTarget(options.target) as Target);
-    wheels = await fetchRequirements(options.requirementsFile, target, { ...options, cacheDir });
+    wheels = await fetchRequirements(options.requirementsFile, target, { ...options, cacheDir, remoteRun });
   } else {
-    const fetched = await fetchWheels({ ...options, cacheDir });
-    remoteCache = fetched.remoteCache;
+    const fetched = await fetchWheels({ ...options, cacheDir, remoteRun });
     target = fetched.target;
     wheels = [...fetched.wheels];
     for (const built of await buildLocalSources(fetched, options.onEvent)) {
@@ -138,6 +139,7 @@ async function installStage(options: InstallStageOptions, cacheDir: string): Pro
       });
     }
   }
+  const remoteCache: RemoteCacheReport | undefined = remoteRun.report();
   const started = performance.now();
   options.onEvent?.({ type: "install:start", packages: wheels.length });
   const result = await installWheels(
@@ -409,10 +411,12 @@ async function fetchRequirements(
   const result =
     items.length === 0
       ? { files: [] }
-      : await fetchFiles(items, {
-          ...fetchFilesOptions(options, options.cacheDir, http.indexes ?? []),
-          indexUrl: undefined,
-        });
+      : await throughRemoteCache(options.remoteRun ?? remoteCacheRun(options), options.cacheDir, items, () =>
+          fetchFiles(items, {
+            ...fetchFilesOptions(options, options.cacheDir, http.indexes ?? []),
+            indexUrl: undefined,
+          }),
+        );
   const wheels: LocalWheel[] = result.files.map((f, i) => ({
     name: normalizeName(chosen[i]!.req.name),
     version: chosen[i]!.req.version,

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { hasEntry } from "@tspack/cache";
 import { TspackError } from "@tspack/errors";
 import { parsePyproject } from "@tspack/project";
 import type { MemoStore, RemoteCache, RemoteCacheMode, RemoteCacheStats, WheelRef } from "@tspack/remote-cache";
@@ -167,6 +168,30 @@ export class RemoteCacheRun {
     if (remote === undefined) return undefined;
     return { url: remote.location.url, mode: remote.mode, stats: remote.stats, flush: () => this.flush() };
   }
+}
+
+/**
+ * Downloads `items` through the remote cache: the wheels the local cache lacks are first read from the
+ * bucket (each verified by its sha256), `download` (the index) fetches the rest, and what it downloaded is
+ * uploaded in the background. Without a remote cache this is `download()` and nothing else.
+ */
+export async function throughRemoteCache<R extends { files: ReadonlyArray<{ sha256: string; from: string }> }>(
+  remote: RemoteCacheRun,
+  cacheDir: string,
+  items: ReadonlyArray<{ sha256?: string | undefined; size?: number | undefined }>,
+  download: () => Promise<R>,
+): Promise<R> {
+  const notLocal: WheelRef[] = [];
+  for (const { sha256, size } of items) {
+    if (sha256 !== undefined && !(await hasEntry(cacheDir, sha256, size))) notLocal.push({ sha256, size });
+  }
+  await remote.prefetch(cacheDir, notLocal);
+  const result = await download();
+  remote.share(
+    cacheDir,
+    result.files.filter((f) => f.from === "network").map((f) => f.sha256),
+  );
+  return result;
 }
 
 function modeFromEnv(value: string | undefined): RemoteCacheMode | undefined {
