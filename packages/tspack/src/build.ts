@@ -15,7 +15,7 @@ import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { UserPath } from "@tspack/errors";
 import type { TspackEvent } from "./events.js";
-import { cacheDirFor, envOf, type FetchStageResult, fetchWheels } from "./fetch.js";
+import { cacheDirFor, envOf, type FetchStageResult, fetchWheels, remoteCacheRun } from "./fetch.js";
 import { openCache } from "./guard.js";
 import { type BuildBytecode, bytecodeFor, compileArtifacts } from "./stages/bytecode.js";
 import { startChecks, type WheelChecks } from "./stages/checks.js";
@@ -53,7 +53,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
 async function runBuild(options: BuildOptions, paths: UserPath[]): Promise<BuildResult> {
   const cacheDir = cacheDirFor(options);
-  const warm = openWarm(cacheDir, memoEnabled(options.memo, envOf(options)));
+  const remote = remoteCacheRun({ ...options, onEvent: (e) => run.emit(e) }); // --remote-cache (or none)
+  const warm = openWarm(cacheDir, memoEnabled(options.memo, envOf(options)), remote);
   const run = startRun(options.onEvent, options.signal, warm.observe);
   run.checkAborted();
   const mtime = checkBuildOptions(options);
@@ -61,7 +62,9 @@ async function runBuild(options: BuildOptions, paths: UserPath[]): Promise<Build
 
   const planned = options.planned ?? (await run.stage("plan", () => warm.plan({ ...options, onEvent: run.emit })));
   const out = resolveOutput(options, planned.project, cacheDir, paths);
-  const fetched = await run.stage("fetch", () => fetchWheels({ ...options, planned, onEvent: run.emit }));
+  const fetched = await run.stage("fetch", () =>
+    fetchWheels({ ...options, planned, onEvent: run.emit, remoteRun: remote }),
+  );
   checkLockedSizes(fetched.plan.packages);
   const wheels = await run.stage("open-wheels", () => openBuildWheels(fetched, run.emit));
   const code = await run.stage("project-files", () => readProjectCode(fetched, options.exclude, out.outDir));
@@ -114,6 +117,7 @@ async function runBuild(options: BuildOptions, paths: UserPath[]): Promise<Build
     timings: run.timings,
     fetch: { cacheDir: fetched.cacheDir, requests: fetched.requests, bytesDownloaded: fetched.bytesDownloaded },
     ...(built.image ? { image: built.image } : {}),
+    ...remote.result(),
   };
 }
 

@@ -216,8 +216,9 @@ export async function fetchWheels(options: FetchStageOptions = {}): Promise<Fetc
 
 async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise<FetchStageResult> {
   await openCache(cacheDir);
+  const remoteCache = options.remoteRun ?? remoteCacheRun(options);
   const planned =
-    options.planned ?? (await openWarm(cacheDir, memoEnabled(options.memo, envOf(options))).plan(options));
+    options.planned ?? (await openWarm(cacheDir, memoEnabled(options.memo, envOf(options)), remoteCache).plan(options));
   const missing = missingWheelsError(planned.plan);
   if (missing) throw missing;
   const workspaceRoot = workspaceRootOf(planned.project);
@@ -255,7 +256,6 @@ async function fetchStage(options: FetchStageOptions, cacheDir: string): Promise
   const wheels: LocalWheel[] = [];
   let requests = 0;
   let bytesDownloaded = 0;
-  const remoteCache = options.remoteRun ?? remoteCacheRun(options);
   if (remote.length > 0) {
     const { fetchFiles } = await import("@tspack/fetch");
     const items = remote.map((r) => r.item);

@@ -162,6 +162,12 @@ export class RemoteCacheRun {
     }
   }
 
+  /** `{ remoteCache: report }` for a result, or `{}` when the remote cache was not used. */
+  result(): { remoteCache?: RemoteCacheReport } {
+    const report = this.report();
+    return report === undefined ? {} : { remoteCache: report };
+  }
+
   /** The run's report, or undefined when the remote cache was never needed (or none is configured). */
   report(): RemoteCacheReport | undefined {
     const remote = this.remote;

@@ -3,6 +3,7 @@
 import type { Target } from "@tspack/platform-tags";
 import type { ZipEntry } from "@tspack/zip";
 import type { FetchStageOptions, FetchStageResult } from "../fetch.js";
+import type { RemoteCacheReport } from "../remote-cache.js";
 import type { LoadedWheel } from "../wheels.js";
 import type { ImageBuildOptions, ImageSummary } from "./image.js";
 
@@ -93,6 +94,11 @@ export interface BuildResult {
   fetch: Pick<FetchStageResult, "cacheDir" | "requests" | "bytesDownloaded">;
   /** `layout: "image"`: the image's digest, platform, base and pushed references (also in build.json). */
   image?: ImageSummary;
+  /**
+   * The remote cache's report when the build used one (`remoteCache`): counters, and `flush()`, which
+   * waits for the uploads still running in the background (the CLI awaits it before it exits).
+   */
+  remoteCache?: RemoteCacheReport;
 }
 
 /** One file of an artifact: bytes in memory, or an entry of a wheel copied as it is. */

@@ -7,13 +7,14 @@
  * `openWarm(cacheDir, false)` (library `memo: false`, CLI `TSPACK_MEMO=0`) turns all of it off: nothing is
  * read from or written to the cache but downloaded wheels, every wheel is checked in full every time, and
  * the build gives the same bytes, slower. The store under the seam is @tspack/cache's `MemoStore`
- * (get/put by kind and key, verified on read): a remote store layers under the local one there.
+ * (get/put by kind and key, verified on read): the remote cache layers under the local one there.
  */
 import type { MemoStore } from "@tspack/cache";
 import type { TspackEvent } from "../events.js";
 import { type PlanOptions, type PlanResult, plan } from "../plan.js";
+import type { RemoteCacheRun } from "../remote-cache.js";
 import { startVerifier, VERIFIER_PRESTART_BYTES } from "../verify-wheels.js";
-import { memoStoreFor } from "./memo.js";
+import { layerStore, memoStoreFor } from "./memo.js";
 import { planMemoized } from "./plan-memo.js";
 import { readZipRecipe, writeZipRecipe, type ZipRecipe, zipRecipeKey } from "./zip-recipe.js";
 
@@ -48,7 +49,11 @@ export function memoEnabled(memo: boolean | undefined, env: Readonly<Record<stri
   return memo ?? env.TSPACK_MEMO !== "0";
 }
 
-export function openWarm(cacheDir: string, enabled: boolean): Warm {
+/**
+ * Opens the warm seam of one run. `remote` (the run's remote cache, `--remote-cache`) goes under the local
+ * store: a local miss asks the bucket, a computed entry is uploaded in the background.
+ */
+export function openWarm(cacheDir: string, enabled: boolean, remote?: RemoteCacheRun): Warm {
   const background: Array<Promise<unknown>> = [];
   const later = (write: Promise<unknown> | undefined): void => {
     if (write) background.push(write.catch(() => {}));
@@ -70,6 +75,7 @@ export function openWarm(cacheDir: string, enabled: boolean): Warm {
       settle,
     };
   }
+  layerStore(cacheDir, remote === undefined ? undefined : (local) => remote.layer(local));
   const store = memoStoreFor(cacheDir);
   return {
     enabled,

@@ -40,16 +40,31 @@ export function memoKey(kind: MemoKind, parts: ReadonlyArray<string | Uint8Array
 }
 
 const stores = new Map<string, MemoStore>();
+/** The store layered over a cache folder's local one by the run that opened the warm seam last. */
+const layered = new Map<string, MemoStore>();
 
 /**
  * The store of a cache folder (one per folder and process): the one place the warm path's store is
  * chosen — plans, install plans and zip recipes all come through here, so a remote store (S3) layers under
- * the local one here, read-through, without touching `build()`.
+ * the local one here, read-through, without touching `build()` ({@link layerStore}).
  */
 export function memoStoreFor(cacheDir: string): MemoStore {
+  const over = layered.get(cacheDir);
+  if (over !== undefined) return over;
   let store = stores.get(cacheDir);
   if (store === undefined) stores.set(cacheDir, (store = localMemoStore(cacheDir)));
   return store;
+}
+
+/**
+ * Puts `layer(local)` in place of a cache folder's store (the remote cache under the local one), or the
+ * local store alone again when `layer` is undefined. Each run that opens the warm seam sets it, so a run
+ * without a remote cache never uses another run's. (Runs in one process that use one cache folder at the
+ * same time share the last one's setting.)
+ */
+export function layerStore(cacheDir: string, layer: ((local: MemoStore) => MemoStore) | undefined): void {
+  layered.delete(cacheDir);
+  if (layer !== undefined) layered.set(cacheDir, layer(memoStoreFor(cacheDir)));
 }
 
 /** A JSON value from the store, or undefined (absent, corrupt, or not JSON). */
