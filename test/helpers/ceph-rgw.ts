@@ -102,9 +102,17 @@ function track(child: ChildProcess): void {
   child.once("exit", () => liveDaemons.delete(child));
   if (!exitHook) {
     exitHook = true;
-    process.once("exit", () => {
+    const killAll = (): void => {
       for (const c of liveDaemons) c.kill("SIGKILL");
-    });
+    };
+    process.once("exit", killAll);
+    // A test run stopped by a signal skips "exit": kill the daemons, then die of the same signal.
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+      process.once(signal, () => {
+        killAll();
+        process.kill(process.pid, signal);
+      });
+    }
   }
 }
 
