@@ -1,7 +1,7 @@
 /**
  * The published package works outside the workspace: `npm pack` of packages/tspack, `npm install
- * --offline` of the tarball into an empty folder (plain npm; tspack has no runtime dependency, so no
- * registry is needed), then the `tspack` bin, the library from an ES module and from a CommonJS project
+ * --prefer-offline` of the tarball into an empty folder (plain npm; tspack's only runtime dependencies are
+ * the pinned Pyodide versions of the bytecode compiler, which npm takes from its cache or the registry), then the `tspack` bin, the library from an ES module and from a CommonJS project
  * (the docs' examples as written), the environment and paths the library reads like the CLI, the types
  * in a CommonJS TypeScript project, and a real build with the installed copy (same golden bytes).
  */
@@ -117,7 +117,7 @@ beforeAll(async () => {
   expect(readdirSync(installDir)).toEqual([]);
   const install = await run(
     "npm",
-    ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", installDir, tarball],
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", installDir, tarball],
     installDir,
     240_000,
   );
@@ -130,14 +130,33 @@ beforeAll(async () => {
 afterAll(() => cleanupTemps());
 
 describe("npm pack → npm install in an empty folder", () => {
-  it("installs tspack alone: no runtime dependency, one copy of undici (bundled)", (ctx) => {
+  it("installs tspack and the pinned Pyodides only, one copy of undici (bundled)", (ctx) => {
     if (skipReason) ctx.skip(skipReason);
     const pkg = JSON.parse(readFileSync(join(PKG_DIR, "package.json"), "utf8"));
-    expect(pkg.dependencies).toBeUndefined();
+    // The bytecode compilers (one CPython-in-WebAssembly per runtime, exact versions) and nothing else.
+    expect(pkg.dependencies).toEqual({
+      "pyodide-py311": "npm:pyodide@0.25.1",
+      "pyodide-py312": "npm:pyodide@0.27.8",
+      "pyodide-py313": "npm:pyodide@0.29.5",
+      "pyodide-py314": "npm:pyodide@314.0.8",
+    });
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual(["aws-cdk-lib", "constructs"]);
     expect(pkg.peerDependenciesMeta["aws-cdk-lib"].optional).toBe(true);
     const installed = readdirSync(join(installDir, "node_modules")).filter((n) => !n.startsWith("."));
-    expect(installed).toEqual(["tspack"]);
+    // Besides tspack: the Pyodides and what they need themselves, nothing tspack asks for.
+    const modules = join(installDir, "node_modules");
+    const needed = new Set<string>();
+    const visit = (name: string): void => {
+      if (needed.has(name)) return;
+      needed.add(name);
+      const manifest = JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8"));
+      for (const dep of Object.keys(manifest.dependencies ?? {})) visit(dep);
+    };
+    for (const alias of Object.keys(pkg.dependencies)) visit(alias);
+    const scoped = installed.flatMap((n) =>
+      n.startsWith("@") ? readdirSync(join(modules, n)).map((m) => `${n}/${m}`) : [n],
+    );
+    expect(scoped.filter((n) => !needed.has(n))).toEqual(["tspack"]);
     // undici's code is in dist/undici.cjs only (the CLI and the library both load it from there).
     const root = join(installDir, "node_modules", "tspack");
     const withUndici = walk(join(root, "dist"))
@@ -464,16 +483,28 @@ describe("npm pack → npm install in an empty folder", () => {
       const dir = tempDir("tspack-npm-demo-");
       writeTree(dir, demo.files);
       const bin = join(installDir, "node_modules", "tspack", "bin", "tspack.js");
+      const cache = tempDir("tspack-npm-cache-");
       const r = await run(
         process.execPath,
-        [bin, "build", dir, "--cache-dir", tempDir("tspack-npm-cache-"), "--mirror", mirrorArg(server.url), "-q"],
+        [bin, "build", dir, "--cache-dir", cache, "--mirror", mirrorArg(server.url), "-q"],
         installDir,
         60_000,
       );
       expect([r.status, r.stderr]).toEqual([0, ""]);
       expect(sha256File(join(dir, "dist", "lambda", "function.zip"))).toBe(DEMO_ZIP_SHA256);
+      // The task root compiles its bytecode with the installed Pyodide, in the packed worker file.
+      const out = tempDir("tspack-npm-dir-");
+      const d = await run(
+        process.execPath,
+        [bin, "build", dir, "--layout", "dir", "--offline", "--cache-dir", cache, "--out", out, "-q"],
+        installDir,
+        120_000,
+      );
+      expect([d.status, d.stderr]).toEqual([0, ""]);
+      const pycs = walk(join(out, "task")).filter((f) => f.endsWith(".pyc"));
+      expect(pycs.length).toBeGreaterThan(0);
     } finally {
       await server.close();
     }
-  });
+  }, 180_000);
 });
