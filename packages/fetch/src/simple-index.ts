@@ -148,6 +148,16 @@ export function simpleProjectUrl(indexUrl: string, name: string): string {
   return `${indexUrl.replace(/\/+$/, "")}/${normalizeProjectName(name)}/`;
 }
 
+/** The error for a page request that failed (after its retries): a status, a network failure, an abort. */
+function pageFailure(error: unknown, subject: { key: string; url: string }, signal?: AbortSignal): TspackError {
+  if (error instanceof TspackError) return error;
+  const attempts = error instanceof RetriesExhausted ? error.attempts : 1;
+  const cause = error instanceof RetriesExhausted ? error.cause : error;
+  if (cause instanceof HttpStatusFailure)
+    return httpStatusError(subject, cause.status, cause.message, attempts, cause.auth);
+  return fetchFailure(subject, cause, attempts, undefined, signal);
+}
+
 /** Fetches and parses a project page with an existing client (shared by fetchFiles). Internal. */
 export async function fetchSimpleIndexWith(
   client: HttpClient,
@@ -181,12 +191,7 @@ export async function fetchSimpleIndexWith(
       (attempt, reason, delayMs) => onRetry(attempt, reason, delayMs, pageUrl),
     );
   } catch (error) {
-    if (error instanceof TspackError) throw error;
-    const attempts = error instanceof RetriesExhausted ? error.attempts : 1;
-    const cause = error instanceof RetriesExhausted ? error.cause : error;
-    if (cause instanceof HttpStatusFailure)
-      throw httpStatusError(subject, cause.status, cause.message, attempts, cause.auth);
-    throw fetchFailure(subject, cause, attempts, undefined, client.signal);
+    throw pageFailure(error, subject, client.signal);
   }
 }
 
@@ -229,12 +234,7 @@ export async function fetchLinksPage(pageUrl: string, options: HttpOptions = {})
       () => undefined,
     );
   } catch (error) {
-    if (error instanceof TspackError) throw error;
-    const attempts = error instanceof RetriesExhausted ? error.attempts : 1;
-    const cause = error instanceof RetriesExhausted ? error.cause : error;
-    if (cause instanceof HttpStatusFailure)
-      throw httpStatusError(subject, cause.status, cause.message, attempts, cause.auth);
-    throw fetchFailure(subject, cause, attempts, undefined, client.signal);
+    throw pageFailure(error, subject, client.signal);
   } finally {
     await client.close();
   }
